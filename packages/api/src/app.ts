@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto'
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
+import { sql } from 'kysely'
+import { Hono, type Context as HonoContext } from 'hono'
+import { createContext, type RequestMeta } from './context'
+import type { Deps } from './deps'
+import { appRouter } from './root'
+
+export interface AppVariables {
+  requestId: string
+  procedure: string | undefined
+}
+export type AppEnv = {
+  Variables: AppVariables
+  Bindings: { incoming?: { socket?: { remoteAddress?: string } } }
+}
+
+const clientIp = (c: HonoContext<AppEnv>, trustProxy: boolean) => {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    if (forwarded) return forwarded
+  }
+  return c.env.incoming?.socket?.remoteAddress ?? 'unknown'
+}
+
+export const requestMeta = (c: HonoContext<AppEnv>, deps: Deps): RequestMeta => ({
+  requestId: c.get('requestId'),
+  clientIp: clientIp(c, deps.config.trustProxy),
+  userAgent: c.req.header('user-agent') ?? null,
+  resHeaders: new Headers(),
+})
+
+/** Builds the whole HTTP app; `server.ts` only listens, so tests use `app.request()`. */
+export const createApp = (deps: Deps) => {
+  const app = new Hono<AppEnv>()
+
+  app.use(async (c, next) => {
+    const requestId = randomUUID()
+    c.set('requestId', requestId)
+    c.header('X-Request-Id', requestId)
+    const started = performance.now()
+    await next()
+    deps.log.info({
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    })
+  })
+
+  app.get('/healthz', (c) => c.json({ ok: true }))
+  app.get('/readyz', async (c) => {
+    try {
+      await sql`SELECT 1`.execute(deps.db)
+      return c.json({ ok: true })
+    } catch {
+      return c.json({ ok: false, error: 'database unreachable' }, 503)
+    }
+  })
+
+  // fetchRequestHandler directly (as @hono/trpc-server does) keeps the context typed.
+  app.all('/trpc/*', (c) =>
+    fetchRequestHandler({
+      router: appRouter,
+      endpoint: '/trpc',
+      req: c.req.raw,
+      createContext: (opts) => createContext(deps, requestMeta(c, deps), opts),
+      onError: ({ error, path, ctx }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          deps.log.error(
+            { err: error.cause ?? error, path, requestId: ctx?.requestId },
+            'unexpected error',
+          )
+        }
+      },
+    }),
+  )
+
+  return app
+}

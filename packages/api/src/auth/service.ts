@@ -1,0 +1,126 @@
+import { TRPCError } from '@trpc/server'
+import {
+  checkLogin,
+  createSession,
+  findUserById,
+  listSessions,
+  registerUser,
+  revokeSession,
+  rotateRefreshToken,
+} from '@messenger/db'
+import type { AuthResult, RegisterInput, Session, User } from '@messenger/shared'
+import type { AuthUser, Context } from '../context'
+import { newId } from '../ids'
+import { toUser } from '../mappers'
+import { assertNotThrottled, clearAccountFailures, recordFailure } from './throttle'
+import {
+  hashRefreshToken,
+  newRefreshToken,
+  REFRESH_TOKEN_TTL_SECONDS,
+  signAccessToken,
+} from './tokens'
+
+const BAD_CREDENTIALS = 'Wrong login or password'
+
+export const register = async (ctx: Context, input: RegisterInput): Promise<{ user: User }> => {
+  const id = newId()
+  const secret = await ctx.hashPassword(input.passwordHash)
+  const taken = await registerUser(ctx.db, { ...input, id, secret })
+  if (taken) {
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message:
+        taken === 'login' ? 'This login is already taken' : 'This email is already registered',
+      cause: { field: taken },
+    })
+  }
+  return { user: toUser((await findUserById(ctx.db, id))!) }
+}
+
+const issueTokens = async (ctx: Context, userId: string, sessionId: string, refresh: string) => {
+  const access = await signAccessToken(ctx.config.jwtSecret, { userId, sessionId })
+  const user = await findUserById(ctx.db, userId)
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
+  return {
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt.toISOString(),
+    refreshToken: refresh,
+    refreshTokenExpiresAt: refreshExpiry().toISOString(),
+    user: toUser(user),
+  }
+}
+
+const refreshExpiry = () => new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000)
+
+export const login = async (
+  ctx: Context,
+  input: { login: string; passwordHash: string },
+): Promise<AuthResult> => {
+  await assertNotThrottled(ctx, input.login)
+  // The slow hash runs for unknown logins too, so timing does not tell which logins exist.
+  const secret = await ctx.hashPassword(input.passwordHash)
+  const found = await checkLogin(ctx.db, input.login, secret)
+  if (!found?.matches) {
+    await recordFailure(ctx, input.login)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
+  }
+  await clearAccountFailures(ctx, input.login)
+  const sessionId = newId()
+  const refresh = newRefreshToken()
+  await createSession(ctx.db, {
+    id: sessionId,
+    userId: found.userId,
+    userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+    ip: ctx.clientIp.slice(0, 64),
+    tokenHash: refresh.hash,
+    expiresAt: refreshExpiry(),
+  })
+  return issueTokens(ctx, found.userId, sessionId, refresh.token)
+}
+
+export const refresh = async (ctx: Context, refreshToken: string): Promise<AuthResult> => {
+  const next = newRefreshToken()
+  const result = await rotateRefreshToken(ctx.db, hashRefreshToken(refreshToken), {
+    tokenHash: next.hash,
+    expiresAt: refreshExpiry(),
+  })
+  if (result.status === 'reused') {
+    ctx.log.warn({ sessionId: result.sessionId }, 'refresh token reused: session ended')
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'This refresh token was already used; the session has been ended. Sign in again.',
+    })
+  }
+  if (result.status === 'invalid') {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Session expired. Sign in again.' })
+  }
+  return issueTokens(ctx, result.userId, result.sessionId, next.token)
+}
+
+export const logout = async (ctx: Context & { user: AuthUser }) => {
+  await revokeSession(ctx.db, ctx.user.id, ctx.user.sessionId)
+  return { ok: true as const }
+}
+
+export const sessions = async (
+  ctx: Context & { user: AuthUser },
+): Promise<{ items: Session[] }> => {
+  const rows = await listSessions(ctx.db, ctx.user.id)
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      createdAt: r.created_at.toISOString(),
+      lastUsedAt: r.last_used_at.toISOString(),
+      userAgent: r.user_agent,
+      current: r.id === ctx.user.sessionId,
+    })),
+  }
+}
+
+export const revokeOwnSession = async (ctx: Context & { user: AuthUser }, sessionId: string) => {
+  // Another user's session id looks exactly like an unknown one: no hint that it exists.
+  if (!(await revokeSession(ctx.db, ctx.user.id, sessionId))) {
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session' })
+  }
+  return { ok: true as const }
+}

@@ -1,0 +1,51 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { sign, verify } from 'hono/jwt'
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60
+const ISSUER = 'messenger'
+const AUDIENCE = 'messenger-api'
+
+export interface AccessClaims {
+  userId: string
+  sessionId: string
+}
+
+export const signAccessToken = async (
+  secret: string,
+  claims: AccessClaims,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date }> => {
+  const iat = Math.floor(now.getTime() / 1000)
+  const exp = iat + ACCESS_TOKEN_TTL_SECONDS
+  const token = await sign(
+    { sub: claims.userId, sid: claims.sessionId, iss: ISSUER, aud: AUDIENCE, iat, exp },
+    secret,
+    'HS256',
+  )
+  return { token, expiresAt: new Date(exp * 1000) }
+}
+
+/** The claims of a valid HS256 access token; null for anything else (other alg, none, expired). */
+export const verifyAccessToken = async (
+  secret: string,
+  token: string,
+): Promise<AccessClaims | null> => {
+  try {
+    const p = await verify(token, secret, { alg: 'HS256', iss: ISSUER, aud: AUDIENCE })
+    if (typeof p.exp !== 'number' || typeof p.sub !== 'string' || typeof p.sid !== 'string') {
+      return null
+    }
+    return { userId: p.sub, sessionId: p.sid }
+  } catch {
+    return null
+  }
+}
+
+/** 256 random bits; only its SHA-256 is stored. */
+export const newRefreshToken = () => {
+  const token = randomBytes(32).toString('base64url')
+  return { token, hash: hashRefreshToken(token) }
+}
+
+export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex')

@@ -1,0 +1,65 @@
+import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch'
+import { findActiveSession } from '@messenger/db'
+import { verifyAccessToken } from './auth/tokens'
+import type { Deps } from './deps'
+
+export interface AuthUser {
+  id: string
+  sessionId: string
+}
+
+export interface RequestMeta {
+  requestId: string
+  clientIp: string
+  userAgent: string | null
+  /** Headers to add to the answer (Retry-After). */
+  resHeaders: Headers
+}
+
+export interface Context extends Deps, RequestMeta {
+  user: AuthUser | null
+}
+
+/** Pure: tests build a context for `createCaller` with it. */
+export const createContextInner = (
+  deps: Deps,
+  user: AuthUser | null,
+  meta: Partial<RequestMeta> = {},
+): Context => ({
+  ...deps,
+  user,
+  requestId: meta.requestId ?? 'internal',
+  clientIp: meta.clientIp ?? 'unknown',
+  userAgent: meta.userAgent ?? null,
+  resHeaders: meta.resHeaders ?? new Headers(),
+})
+
+const bearer = (header: string | null) => {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '')
+  return m?.[1] ?? null
+}
+
+/** The user behind an access token whose session is still active, or null. */
+export const authenticate = async (deps: Deps, token: string | null): Promise<AuthUser | null> => {
+  if (token === null) return null
+  const claims = await verifyAccessToken(deps.config.jwtSecret, token)
+  if (!claims) return null
+  const session = await findActiveSession(deps.db, claims.sessionId)
+  if (session?.user_id !== claims.userId) return null
+  return { id: claims.userId, sessionId: claims.sessionId }
+}
+
+/**
+ * Browsers' EventSource cannot send headers, so subscriptions may carry the token in tRPC
+ * connectionParams instead.
+ */
+export const createContext = async (
+  deps: Deps,
+  meta: RequestMeta,
+  opts: FetchCreateContextFnOptions,
+): Promise<Context> => {
+  const token =
+    bearer(opts.req.headers.get('authorization')) ?? opts.info.connectionParams?.token ?? null
+  const user = await authenticate(deps, token)
+  return createContextInner(deps, user, { ...meta, resHeaders: opts.resHeaders })
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v)
+const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional())
+const optionalSecret = z.preprocess(emptyAsUndefined, z.string().min(32).optional())
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.url().default('mysql://root@127.0.0.1:3306/messenger'),
+  ELASTICSEARCH_URL: optionalUrl,
+  ELASTICSEARCH_INDEX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/)
+    .default('messages'),
+  REDIS_URL: optionalUrl,
+  DATA_DIR: z.string().default('./data'),
+  JWT_SECRET: optionalSecret,
+  PASSWORD_PEPPER: optionalSecret,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.stringbool().default(false),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25 * 1024 * 1024),
+})
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test'
+  port: number
+  databaseUrl: string
+  elasticsearchUrl: string | undefined
+  elasticsearchIndex: string
+  redisUrl: string | undefined
+  dataDir: string
+  jwtSecret: string
+  passwordPepper: string
+  logLevel: string
+  /** Take the client address from X-Forwarded-For (behind nginx). */
+  trustProxy: boolean
+  maxUploadBytes: number
+}
+
+const SECRET_NAMES = ['JWT_SECRET', 'PASSWORD_PEPPER'] as const
+
+/**
+ * Local secrets are generated once into DATA_DIR so `pnpm start` needs no setup; production must
+ * bring its own, since losing the pepper makes every stored password unusable.
+ */
+const localSecrets = (dataDir: string): Record<(typeof SECRET_NAMES)[number], string> => {
+  const file = join(dataDir, 'secrets.json')
+  try {
+    return z
+      .object({ JWT_SECRET: z.string().min(32), PASSWORD_PEPPER: z.string().min(32) })
+      .parse(JSON.parse(readFileSync(file, 'utf8')))
+  } catch {
+    const secrets = {
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      PASSWORD_PEPPER: randomBytes(32).toString('base64url'),
+    }
+    mkdirSync(dataDir, { recursive: true })
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' })
+    return secrets
+  }
+}
+
+/** Reads and validates the environment once; throws a message naming each bad or missing variable. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new Error(`Invalid environment:\n  ${problems.join('\n  ')}`)
+  }
+  const e = parsed.data
+  const dataDir = resolve(e.DATA_DIR)
+  let jwtSecret = e.JWT_SECRET
+  let passwordPepper = e.PASSWORD_PEPPER
+  if (jwtSecret === undefined || passwordPepper === undefined) {
+    if (e.NODE_ENV === 'production') {
+      const missing = SECRET_NAMES.filter((n) => e[n] === undefined)
+      throw new Error(
+        `NODE_ENV=production needs ${missing.join(' and ')} (at least 32 characters each), e.g. \`openssl rand -base64 32\``,
+      )
+    }
+    const local = localSecrets(dataDir)
+    jwtSecret ??= local.JWT_SECRET
+    passwordPepper ??= local.PASSWORD_PEPPER
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    elasticsearchUrl: e.ELASTICSEARCH_URL,
+    elasticsearchIndex: e.ELASTICSEARCH_INDEX,
+    redisUrl: e.REDIS_URL,
+    dataDir,
+    jwtSecret,
+    passwordPepper,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+  }
+}

@@ -1,0 +1,48 @@
+import { initTRPC, TRPCError } from '@trpc/server'
+import { ZodError } from 'zod'
+import type { Context } from './context'
+
+/** "field: problem; other: problem" from zod issues, so a 400 names what is wrong. */
+const describeZodError = (error: ZodError) =>
+  error.issues
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ')
+
+const fieldErrors = (error: ZodError) => {
+  const out: Record<string, string[]> = {}
+  for (const i of error.issues) (out[i.path.join('.') || '_'] ??= []).push(i.message)
+  return out
+}
+
+const t = initTRPC.context<Context>().create({
+  isDev: false,
+  errorFormatter({ shape, error, ctx }) {
+    const zod = error.cause instanceof ZodError ? error.cause : null
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      return {
+        ...shape,
+        message: `Internal server error (request ${ctx?.requestId ?? 'unknown'})`,
+        data: { ...shape.data, stack: undefined },
+      }
+    }
+    return {
+      ...shape,
+      message: zod ? describeZodError(zod) : shape.message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        fieldErrors: zod ? fieldErrors(zod) : undefined,
+      },
+    }
+  },
+})
+
+export const router = t.router
+export const createCallerFactory = t.createCallerFactory
+export const publicProcedure = t.procedure
+
+/** Narrows ctx.user to non-null; no token, a bad one or an ended session is UNAUTHORIZED. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' })
+  return next({ ctx: { ...ctx, user: ctx.user } })
+})

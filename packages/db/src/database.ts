@@ -1,0 +1,98 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+/** DATETIME(3) columns: written as Date, read as Date (the pool runs in UTC). */
+type Timestamp = ColumnType<Date, Date | undefined, Date>
+
+export interface UsersTable {
+  id: string
+  login: string
+  email: string
+  first_name: string
+  last_name: string
+  password_hash: string
+  password_salt: string
+  created_at: Timestamp
+}
+
+export interface SessionsTable {
+  id: string
+  user_id: string
+  user_agent: string | null
+  ip: string | null
+  created_at: Timestamp
+  last_used_at: Timestamp
+  revoked_at: Date | null
+}
+
+export interface RefreshTokensTable {
+  token_hash: string
+  session_id: string
+  created_at: Timestamp
+  expires_at: Date
+  used_at: Date | null
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>
+  scope: string
+  created_at: Timestamp
+}
+
+export interface ChatsTable {
+  id: string
+  title: string | null
+  owner_id: string | null
+  /** `lowId:highId` for a chat made by createDirect while it has exactly that pair; unique. */
+  direct_key: string | null
+  member_count: number
+  last_message_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ChatMembersTable {
+  chat_id: string
+  user_id: string
+  joined_at: Timestamp
+  last_read_message_id: string | null
+}
+
+export interface MessagesTable {
+  id: string
+  chat_id: string
+  sender_id: string
+  client_id: string
+  text: string | null
+  image_ids: string | null
+  created_at: Timestamp
+  edited_at: Date | null
+  deleted: ColumnType<number, number | undefined, number>
+}
+
+export interface ChatEventsTable {
+  id: Generated<number>
+  chat_id: string
+  /** Set for an event meant for one user only (a member removed from the chat). */
+  user_id: string | null
+  type: string
+  message_id: string | null
+  created_at: Timestamp
+}
+
+export interface Database {
+  users: UsersTable
+  sessions: SessionsTable
+  refresh_tokens: RefreshTokensTable
+  login_failures: LoginFailuresTable
+  chats: ChatsTable
+  chat_members: ChatMembersTable
+  messages: MessagesTable
+  chat_events: ChatEventsTable
+}
+
+export type UserRow = Selectable<UsersTable>
+export type SessionRow = Selectable<SessionsTable>
+export type ChatRow = Selectable<ChatsTable>
+export type MessageRow = Selectable<MessagesTable>
+export type NewMessageRow = Insertable<MessagesTable>
+export type ChatEventRow = Selectable<ChatEventsTable>

@@ -1,0 +1,5 @@
+export * from './client'
+export * from './database'
+export * from './migrate'
+export * from './queries/users'
+export * from './queries/sessions'

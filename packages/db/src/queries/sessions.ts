@@ -1,0 +1,150 @@
+import { sql } from 'kysely'
+import type { Db } from '../client'
+
+export const createSession = async (
+  db: Db,
+  s: {
+    id: string
+    userId: string
+    userAgent: string | null
+    ip: string | null
+    tokenHash: string
+    expiresAt: Date
+  },
+) => {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({ id: s.id, user_id: s.userId, user_agent: s.userAgent, ip: s.ip })
+      .execute()
+    await trx
+      .insertInto('refresh_tokens')
+      .values({ token_hash: s.tokenHash, session_id: s.id, expires_at: s.expiresAt })
+      .execute()
+  })
+}
+
+export type RotateResult =
+  | { status: 'rotated'; sessionId: string; userId: string }
+  | { status: 'reused'; sessionId: string }
+  | { status: 'invalid' }
+
+/**
+ * Spends a refresh token and stores its successor, atomically: the conditional UPDATE lets exactly
+ * one of two concurrent refreshes win. A token that was already spent ends its whole session
+ * (RFC 9700 §4.14.2).
+ */
+export const rotateRefreshToken = (
+  db: Db,
+  oldHash: string,
+  next: { tokenHash: string; expiresAt: Date },
+): Promise<RotateResult> =>
+  db.transaction().execute(async (trx): Promise<RotateResult> => {
+    const now = new Date()
+    const token = await trx
+      .selectFrom('refresh_tokens')
+      .innerJoin('sessions', 'sessions.id', 'refresh_tokens.session_id')
+      .select([
+        'refresh_tokens.session_id',
+        'refresh_tokens.used_at',
+        'refresh_tokens.expires_at',
+        'sessions.user_id',
+        'sessions.revoked_at',
+      ])
+      .where('refresh_tokens.token_hash', '=', oldHash)
+      .executeTakeFirst()
+    if (!token || token.revoked_at !== null) return { status: 'invalid' }
+    if (token.used_at !== null) {
+      await trx
+        .updateTable('sessions')
+        .set({ revoked_at: now })
+        .where('id', '=', token.session_id)
+        .execute()
+      return { status: 'reused', sessionId: token.session_id }
+    }
+    if (token.expires_at <= now) return { status: 'invalid' }
+    const spent = await trx
+      .updateTable('refresh_tokens')
+      .set({ used_at: now })
+      .where('token_hash', '=', oldHash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst()
+    if (spent.numChangedRows === 0n && spent.numUpdatedRows === 0n) {
+      // Lost the race to a concurrent refresh: that is a second use of the same token.
+      await trx
+        .updateTable('sessions')
+        .set({ revoked_at: now })
+        .where('id', '=', token.session_id)
+        .execute()
+      return { status: 'reused', sessionId: token.session_id }
+    }
+    await trx
+      .insertInto('refresh_tokens')
+      .values({
+        token_hash: next.tokenHash,
+        session_id: token.session_id,
+        expires_at: next.expiresAt,
+      })
+      .execute()
+    await trx
+      .updateTable('sessions')
+      .set({ last_used_at: now })
+      .where('id', '=', token.session_id)
+      .execute()
+    return { status: 'rotated', sessionId: token.session_id, userId: token.user_id }
+  })
+
+/** The session's user while it is active, for authenticating access tokens. */
+export const findActiveSession = (db: Db, sessionId: string) =>
+  db
+    .selectFrom('sessions')
+    .select(['id', 'user_id'])
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+
+export const listSessions = (db: Db, userId: string) =>
+  db
+    .selectFrom('sessions')
+    .select(['id', 'created_at', 'last_used_at', 'user_agent'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('last_used_at', 'desc')
+    .execute()
+
+/** Ends a session of this user; false when there is no such active session of theirs. */
+export const revokeSession = async (db: Db, userId: string, sessionId: string) => {
+  const r = await db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return r.numUpdatedRows > 0n
+}
+
+export const recordLoginFailure = (db: Db, scopes: string[]) =>
+  db
+    .insertInto('login_failures')
+    .values(scopes.map((scope) => ({ scope })))
+    .execute()
+
+/** Failures per scope since `since`, and when the oldest of them happened. */
+export const countLoginFailures = async (db: Db, scopes: string[], since: Date) => {
+  const rows = await db
+    .selectFrom('login_failures')
+    .select([
+      'scope',
+      sql<number | string>`COUNT(*)`.as('failures'),
+      sql<Date>`MIN(created_at)`.as('oldest'),
+    ])
+    .where('scope', 'in', scopes)
+    .where('created_at', '>', since)
+    .groupBy('scope')
+    .execute()
+  return rows.map((r) => ({ scope: r.scope, failures: Number(r.failures), oldest: r.oldest }))
+}
+
+export const clearLoginFailures = (db: Db, scope: string) =>
+  db.deleteFrom('login_failures').where('scope', '=', scope).execute()

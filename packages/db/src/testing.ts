@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto'
+import { createDb, type Db } from './client'
+import { createDatabaseIfMissing, dropDatabase, migrateToLatest } from './migrate'
+
+const SERVER_URL = process.env.TEST_DATABASE_SERVER ?? 'mysql://root@127.0.0.1:3306'
+
+export interface TestDb {
+  db: Db
+  url: string
+  /** Closes the pool and drops the database. */
+  drop: () => Promise<void>
+}
+
+/** A fresh, migrated database with a unique name, for one test file. */
+export const createTestDb = async (): Promise<TestDb> => {
+  const url = `${SERVER_URL}/test_${randomBytes(6).toString('hex')}`
+  await createDatabaseIfMissing(url)
+  const db = createDb(url)
+  await migrateToLatest(db)
+  return {
+    db,
+    url,
+    drop: async () => {
+      await db.destroy()
+      await dropDatabase(url)
+    },
+  }
+}

@@ -1,0 +1,18 @@
+import { z } from 'zod'
+import { id } from './common'
+import { chat } from './chats'
+import { message } from './messages'
+
+export const chatEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message.created'), message }),
+  z.object({ type: z.literal('message.updated'), message }),
+  z.object({ type: z.literal('message.deleted'), message }),
+  z.object({ type: z.literal('chat.updated'), chat }),
+  z.object({ type: z.literal('chat.removed'), chatId: id }),
+])
+export type ChatEvent = z.infer<typeof chatEvent>
+export type ChatEventType = ChatEvent['type']
+
+export const eventsInput = z
+  .object({ lastEventId: z.string().regex(/^\d+$/, 'lastEventId must be an event id').optional() })
+  .default({})

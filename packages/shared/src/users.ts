@@ -1,0 +1,37 @@
+import { z } from 'zod'
+import { id, isoDate } from './common'
+
+export const loginName = z
+  .string()
+  .min(3, 'login must be at least 3 characters')
+  .max(32, 'login must be at most 32 characters')
+  .regex(/^[a-zA-Z0-9_.-]+$/, 'login may contain only letters a-z, digits, "_", "." and "-"')
+
+export const personName = z.string().trim().min(1, 'must not be empty').max(64)
+
+export const user = z.object({
+  id,
+  login: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  createdAt: isoDate,
+})
+export type User = z.infer<typeof user>
+
+export const publicUser = user.pick({ id: true, login: true, firstName: true, lastName: true })
+export type PublicUser = z.infer<typeof publicUser>
+
+export const searchUsersInput = z.object({
+  query: z.string().trim().min(1, 'query must not be empty').max(64),
+  limit: z.number().int().min(1).max(50).default(20),
+})
+
+export const updateProfileInput = z
+  .object({ firstName: personName.optional(), lastName: personName.optional() })
+  .refine((v) => v.firstName !== undefined || v.lastName !== undefined, {
+    message: 'give firstName or lastName',
+  })
+
+export const fullName = (u: Pick<PublicUser, 'firstName' | 'lastName'>) =>
+  `${u.firstName} ${u.lastName}`.trim()
