@@ -20,7 +20,7 @@ const clientIp = (c: HonoContext<AppEnv>, trustProxy: boolean) => {
     const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
     if (forwarded) return forwarded
   }
-  return c.env.incoming?.socket?.remoteAddress ?? 'unknown'
+  return c.env?.incoming?.socket?.remoteAddress ?? 'unknown'
 }
 
 export const requestMeta = (c: HonoContext<AppEnv>, deps: Deps): RequestMeta => ({

@@ -63,25 +63,15 @@ export const findPublicUsers = async (db: Db, ids: readonly string[]) =>
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
-/** Prefix match on login, first or last name; each branch uses its own index. */
-export const searchUsers = async (db: Db, query: string, limit: number, excludeId?: string) => {
+/** Prefix match on login, first or last name; each branch of the union uses its own index. */
+export const searchUsers = async (db: Db, query: string, limit: number) => {
   const prefix = `${escapeLike(query)}%`
   const branch = (column: 'login' | 'first_name' | 'last_name') =>
-    db
-      .selectFrom('users')
-      .select(['id', 'login', 'first_name', 'last_name'])
-      .where(column, 'like', prefix)
-      .limit(limit)
-  const rows = await db
-    .selectFrom(
-      branch('login').union(branch('first_name')).union(branch('last_name')).as('matches'),
-    )
-    .selectAll()
-    .$if(excludeId !== undefined, (q) => q.where('id', '!=', excludeId!))
-    .orderBy('login')
-    .limit(limit)
-    .execute()
-  return rows
+    sql`(SELECT id, login, first_name, last_name FROM users WHERE ${sql.ref(column)} LIKE ${prefix} ORDER BY ${sql.ref(column)} LIMIT ${limit})`
+  const result = await sql<PublicUserRecord>`
+    SELECT * FROM (${branch('login')} UNION ${branch('first_name')} UNION ${branch('last_name')}) AS matches
+    ORDER BY login LIMIT ${limit}`.execute(db)
+  return result.rows
 }
 
 export const updateUserNames = (

@@ -1,0 +1,45 @@
+import { performance } from 'node:perf_hooks'
+
+/** Value at quantile q (0..1) of the samples, nearest-rank. */
+export const quantile = (samples: readonly number[], q: number) => {
+  if (samples.length === 0) return NaN
+  const sorted = [...samples].sort((a, b) => a - b)
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
+  return sorted[i]!
+}
+export const median = (samples: readonly number[]) => quantile(samples, 0.5)
+
+export const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : String(n))
+
+/** Milliseconds each call of fn takes, `n` times after `warmup` untimed calls. */
+export const timeEach = async (n: number, fn: (i: number) => Promise<unknown>, warmup = 3) => {
+  for (let i = 0; i < warmup; i++) await fn(i)
+  const out: number[] = []
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now()
+    await fn(i)
+    out.push(performance.now() - t0)
+  }
+  return out
+}
+
+/** Runs `workers` loops concurrently for `ms` milliseconds; returns completed calls per second. */
+export const throughput = async (workers: number, ms: number, fn: () => Promise<unknown>) => {
+  let done = 0
+  const end = performance.now() + ms
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < end) {
+        await fn()
+        done++
+      }
+    }),
+  )
+  return (done * 1000) / ms
+}
+
+/** A markdown table from a header row and body rows. */
+export const table = (header: string[], rows: (string | number)[][]) =>
+  [header, header.map(() => '---'), ...rows.map((r) => r.map(String))]
+    .map((r) => `| ${r.join(' | ')} |`)
+    .join('\n')
