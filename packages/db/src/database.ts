@@ -79,6 +79,25 @@ export interface ChatEventsTable {
   created_at: Timestamp
 }
 
+/** The search vocabulary: normalized terms (see normalizeWord in @messenger/shared). */
+export interface SearchTermsTable {
+  id: Generated<number>
+  term: string
+}
+
+/** SymSpell deletion variants of each term, for fuzzy expansion of query words. */
+export interface SearchTermVariantsTable {
+  variant: string
+  term_id: number
+}
+
+/** Term → message postings; ids are UUIDs packed into 16 bytes. */
+export interface SearchPostingsTable {
+  term_id: number
+  chat_id: Buffer
+  message_id: Buffer
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -88,6 +107,9 @@ export interface Database {
   chat_members: ChatMembersTable
   messages: MessagesTable
   chat_events: ChatEventsTable
+  search_terms: SearchTermsTable
+  search_term_variants: SearchTermVariantsTable
+  search_postings: SearchPostingsTable
 }
 
 export type UserRow = Selectable<UsersTable>
