@@ -1,0 +1,150 @@
+import { loginName, MIN_PASSWORD_LENGTH } from '@messenger/shared'
+import { useState, type FormEvent } from 'react'
+import { sha256Hex } from '../../lib/hash'
+import { useI18n, type MessageKey } from '../../lib/i18n'
+import { session, trpc } from '../../lib/trpc'
+import { authErrorKey } from './auth-errors'
+import { Field } from './field'
+
+type FieldName = 'login' | 'email' | 'firstName' | 'lastName' | 'password' | 'password2'
+
+export const RegisterForm = ({ onSwitch }: { onSwitch: () => void }) => {
+  const { t } = useI18n()
+  const [values, setValues] = useState<Record<FieldName, string>>({
+    login: '',
+    email: '',
+    firstName: '',
+    lastName: '',
+    password: '',
+    password2: '',
+  })
+  const [errors, setErrors] = useState<Partial<Record<FieldName, MessageKey>>>({})
+  const [formError, setFormError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const set = (name: FieldName) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [name]: e.target.value }))
+
+  const validate = () => {
+    const found: Partial<Record<FieldName, MessageKey>> = {}
+    if (!loginName.safeParse(values.login.trim()).success) found.login = 'errLoginFormat'
+    if (values.password.length < MIN_PASSWORD_LENGTH) found.password = 'errPasswordShort'
+    else if (values.password !== values.password2) found.password2 = 'errPasswordMismatch'
+    return found
+  }
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    const found = validate()
+    setErrors(found)
+    setFormError(null)
+    if (Object.keys(found).length > 0) return
+    setBusy(true)
+    try {
+      const passwordHash = await sha256Hex(values.password)
+      const login = values.login.trim()
+      await trpc.auth.register.mutate({
+        login,
+        passwordHash,
+        email: values.email.trim(),
+        firstName: values.firstName.trim(),
+        lastName: values.lastName.trim(),
+      })
+      session.signIn(await trpc.auth.login.mutate({ login, passwordHash }))
+    } catch (err) {
+      const { key, detail } = authErrorKey(err)
+      if (key === 'errLoginTaken') setErrors({ login: key })
+      else if (key === 'errEmailTaken') setErrors({ email: key })
+      else setFormError(t(key, { message: detail }))
+      setBusy(false)
+    }
+  }
+
+  const err = (name: FieldName) => {
+    const key = errors[name]
+    return key ? t(key) : null
+  }
+
+  return (
+    <form
+      className="auth-form"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="auth-title"
+      noValidate
+    >
+      <h1 id="auth-title">{t('signUp')}</h1>
+      <Field
+        label={t('login')}
+        name="login"
+        autoComplete="username"
+        required
+        value={values.login}
+        onChange={set('login')}
+        error={err('login')}
+      />
+      <Field
+        label={t('email')}
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        value={values.email}
+        onChange={set('email')}
+        error={err('email')}
+      />
+      <div className="field-row">
+        <Field
+          label={t('firstName')}
+          name="firstName"
+          autoComplete="given-name"
+          required
+          value={values.firstName}
+          onChange={set('firstName')}
+        />
+        <Field
+          label={t('lastName')}
+          name="lastName"
+          autoComplete="family-name"
+          required
+          value={values.lastName}
+          onChange={set('lastName')}
+        />
+      </div>
+      <Field
+        label={t('password')}
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={MIN_PASSWORD_LENGTH}
+        value={values.password}
+        onChange={set('password')}
+        error={err('password')}
+      />
+      <Field
+        label={t('passwordAgain')}
+        name="password2"
+        type="password"
+        autoComplete="new-password"
+        required
+        value={values.password2}
+        onChange={set('password2')}
+        error={err('password2')}
+      />
+      {formError ? (
+        <p className="form-error" role="alert">
+          {formError}
+        </p>
+      ) : null}
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? t('signingUp') : t('signUp')}
+      </button>
+      <p className="auth-switch">
+        {t('haveAccount')}{' '}
+        <button type="button" className="link" onClick={onSwitch}>
+          {t('signIn')}
+        </button>
+      </p>
+    </form>
+  )
+}

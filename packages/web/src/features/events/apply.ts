@@ -1,0 +1,49 @@
+import type { Chat, ChatEvent } from '@messenger/shared'
+import type { QueryClient } from '@tanstack/react-query'
+import { keys } from '../../lib/query-keys'
+import {
+  applyMessageToChats,
+  removeChat,
+  replaceMessage,
+  upsertChat,
+  upsertMessage,
+  type MessageContext,
+  type MessagePages,
+} from './merge'
+
+/** Merges one live event into the cached chat list, chat and history. */
+export const applyEvent = (qc: QueryClient, event: ChatEvent, ctx: MessageContext) => {
+  switch (event.type) {
+    case 'message.created':
+    case 'message.updated':
+    case 'message.deleted': {
+      const { message } = event
+      const kind = event.type === 'message.created' ? 'created' : 'updated'
+      qc.setQueryData<MessagePages>(
+        keys.messages(message.chatId),
+        (data) =>
+          data &&
+          (kind === 'created' ? upsertMessage(data, message) : replaceMessage(data, message)),
+      )
+      const chats = qc.getQueryData<Chat[]>(keys.chats)
+      if (chats) {
+        const next = applyMessageToChats(chats, message, kind, ctx)
+        if (next) qc.setQueryData(keys.chats, next)
+        else void qc.invalidateQueries({ queryKey: keys.chats })
+      }
+      return
+    }
+    case 'chat.updated': {
+      const { chat } = event
+      qc.setQueryData<Chat[]>(keys.chats, (chats) => chats && upsertChat(chats, chat))
+      qc.setQueryData<Chat>(keys.chat(chat.id), chat)
+      return
+    }
+    case 'chat.removed': {
+      qc.setQueryData<Chat[]>(keys.chats, (chats) => chats && removeChat(chats, event.chatId))
+      qc.removeQueries({ queryKey: keys.chat(event.chatId) })
+      qc.removeQueries({ queryKey: keys.messages(event.chatId) })
+      return
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import type { Chat, Message } from '@messenger/shared'
+
+/** One page of `messages.list`: newest first. */
+export interface MessagePage {
+  items: Message[]
+  nextCursor: string | null
+}
+
+/** The shape TanStack Query keeps for an infinite query. */
+export interface MessagePages {
+  pages: MessagePage[]
+  pageParams: (string | null)[]
+}
+
+const activity = (chat: Chat) => {
+  const last = chat.lastMessage ? Date.parse(chat.lastMessage.createdAt) : 0
+  return Math.max(Date.parse(chat.updatedAt), last)
+}
+
+/** Latest activity first, as `chats.list` orders them. */
+export const sortChats = (chats: Chat[]) =>
+  [...chats].sort((a, b) => activity(b) - activity(a) || b.id.localeCompare(a.id))
+
+export const upsertChat = (chats: Chat[], chat: Chat) =>
+  sortChats([...chats.filter((c) => c.id !== chat.id), chat])
+
+export const removeChat = (chats: Chat[], chatId: string) => chats.filter((c) => c.id !== chatId)
+
+const sameMessage = (a: Message, b: Message) => a.id === b.id || a.clientId === b.clientId
+
+export interface MessageContext {
+  myId: string
+  /** The chat on screen: its new messages are seen, so they do not count as unread. */
+  openChatId: string | null
+}
+
+/**
+ * Applies a created, edited or deleted message to the chat list: preview, order and unread count.
+ * Returns null when the chat is not in the list (the caller refetches it).
+ */
+export const applyMessageToChats = (
+  chats: Chat[],
+  message: Message,
+  kind: 'created' | 'updated',
+  ctx: MessageContext,
+): Chat[] | null => {
+  const chat = chats.find((c) => c.id === message.chatId)
+  if (!chat) return null
+  if (kind === 'updated') {
+    if (chat.lastMessage?.id !== message.id) return chats
+    return chats.map((c) => (c.id === chat.id ? { ...c, lastMessage: message } : c))
+  }
+  if (chat.lastMessage && sameMessage(chat.lastMessage, message)) return chats
+  const isNewer =
+    !chat.lastMessage || Date.parse(message.createdAt) >= Date.parse(chat.lastMessage.createdAt)
+  const counts = message.sender.id !== ctx.myId && ctx.openChatId !== chat.id
+  return upsertChat(chats, {
+    ...chat,
+    lastMessage: isNewer ? message : chat.lastMessage,
+    unreadCount: chat.unreadCount + (counts ? 1 : 0),
+    updatedAt: isNewer && message.createdAt > chat.updatedAt ? message.createdAt : chat.updatedAt,
+  })
+}
+
+/**
+ * Puts a message into the loaded history. A known one (same id, or same clientId when our own
+ * optimistic send races its event) is replaced in place; a new one goes where its time says.
+ */
+export const upsertMessage = (data: MessagePages, message: Message): MessagePages => {
+  let found = false
+  const pages = data.pages.map((page) => {
+    if (!page.items.some((m) => sameMessage(m, message))) return page
+    found = true
+    return { ...page, items: page.items.map((m) => (sameMessage(m, message) ? message : m)) }
+  })
+  if (found) return { ...data, pages }
+  const first = pages[0] ?? { items: [], nextCursor: null }
+  const items = [...first.items, message].sort(
+    (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id),
+  )
+  return {
+    pageParams: data.pageParams.length > 0 ? data.pageParams : [null],
+    pages: [{ ...first, items }, ...pages.slice(1)],
+  }
+}
+
+/** Edits and deletions only touch messages already loaded; older ones arrive fresh when paged. */
+export const replaceMessage = (data: MessagePages, message: Message): MessagePages => ({
+  ...data,
+  pages: data.pages.map((page) => ({
+    ...page,
+    items: page.items.map((m) => (m.id === message.id ? message : m)),
+  })),
+})
+
+/** All loaded messages, oldest first, for rendering. */
+export const flattenPages = (data: MessagePages | undefined): Message[] =>
+  data ? data.pages.flatMap((p) => p.items).reverse() : []

@@ -1,0 +1,249 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
+
+const en = {
+  appName: 'Messenger',
+  signIn: 'Sign in',
+  signUp: 'Create account',
+  signingIn: 'Signing in…',
+  signingUp: 'Creating account…',
+  loginOrEmail: 'Login or email',
+  login: 'Login',
+  email: 'Email',
+  firstName: 'First name',
+  lastName: 'Last name',
+  password: 'Password',
+  passwordAgain: 'Repeat password',
+  noAccount: 'No account yet?',
+  haveAccount: 'Already have an account?',
+  errWrongCredentials: 'Wrong login or password.',
+  errLoginTaken: 'This login is already taken.',
+  errEmailTaken: 'This email is already registered.',
+  errTooMany: 'Too many attempts. Wait a few minutes and try again.',
+  errPasswordShort: 'The password must be at least 8 characters.',
+  errPasswordMismatch: 'The passwords do not match.',
+  errLoginFormat: 'Login: 3–32 characters, letters a–z, digits, “_”, “.” or “-”.',
+  errNetwork: 'Cannot reach the server. Check your connection and try again.',
+  errGeneric: 'Something went wrong: {message}',
+  loading: 'Loading…',
+  chats: 'Chats',
+  newChat: 'New chat',
+  newGroup: 'New group',
+  searchMessages: 'Search messages',
+  settings: 'Settings',
+  logout: 'Log out',
+  noChats: 'No chats yet. Start one with “New chat”.',
+  noMessages: 'No messages yet. Say hello!',
+  selectChat: 'Select a chat or start a new one.',
+  back: 'Back',
+  close: 'Close',
+  cancel: 'Cancel',
+  save: 'Save',
+  you: 'You',
+  unread: '{count} unread',
+  image: 'Image',
+  deletedMessage: 'Message deleted',
+  edited: 'edited',
+  sending: 'Sending…',
+  failed: 'Not sent',
+  retry: 'Retry',
+  edit: 'Edit',
+  delete: 'Delete',
+  confirmDelete: 'Delete this message?',
+  messagePlaceholder: 'Write a message…',
+  messageInput: 'Message',
+  send: 'Send',
+  attach: 'Attach images',
+  removeAttachment: 'Remove image',
+  uploading: 'Uploading {name}',
+  uploadFailed: 'Could not upload {name}: {message}',
+  dropHere: 'Drop images here',
+  openImage: 'Open image',
+  imageViewer: 'Image viewer',
+  loadingOlder: 'Loading older messages…',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  reconnecting: 'Connection lost. Reconnecting…',
+  findPeople: 'Find people',
+  findPeoplePlaceholder: 'Name, login or email',
+  nobodyFound: 'Nobody found.',
+  groupTitle: 'Group title',
+  members: 'Members',
+  addMembers: 'Add members',
+  create: 'Create',
+  groupSettings: 'Group settings',
+  chatInfo: 'Chat info',
+  rename: 'Rename',
+  removeMember: 'Remove {name}',
+  leaveGroup: 'Leave group',
+  confirmLeave: 'Leave this group?',
+  owner: 'owner',
+  add: 'Add',
+  membersCount: '{count} members',
+  searchPlaceholder: 'Search in all chats',
+  searchInput: 'Search query',
+  nothingFound: 'Nothing found.',
+  sessions: 'Sessions',
+  thisDevice: 'this device',
+  lastUsed: 'last used {time}',
+  endSession: 'End session',
+  unknownDevice: 'Unknown device',
+  language: 'Language',
+  profile: 'Profile',
+  saved: 'Saved.',
+  editing: 'Editing message',
+  cancelEdit: 'Cancel editing',
+  chatList: 'Chat list',
+  messages: 'Messages',
+  you_: 'you',
+  selected: 'selected',
+} as const
+
+export type MessageKey = keyof typeof en
+
+const ru: Record<MessageKey, string> = {
+  appName: 'Мессенджер',
+  signIn: 'Войти',
+  signUp: 'Зарегистрироваться',
+  signingIn: 'Входим…',
+  signingUp: 'Создаём аккаунт…',
+  loginOrEmail: 'Логин или email',
+  login: 'Логин',
+  email: 'Email',
+  firstName: 'Имя',
+  lastName: 'Фамилия',
+  password: 'Пароль',
+  passwordAgain: 'Пароль ещё раз',
+  noAccount: 'Ещё нет аккаунта?',
+  haveAccount: 'Уже есть аккаунт?',
+  errWrongCredentials: 'Неверный логин или пароль.',
+  errLoginTaken: 'Этот логин уже занят.',
+  errEmailTaken: 'Этот email уже зарегистрирован.',
+  errTooMany: 'Слишком много попыток. Подождите несколько минут и попробуйте снова.',
+  errPasswordShort: 'Пароль должен быть не короче 8 символов.',
+  errPasswordMismatch: 'Пароли не совпадают.',
+  errLoginFormat: 'Логин: 3–32 символа, латинские буквы, цифры, «_», «.» или «-».',
+  errNetwork: 'Нет связи с сервером. Проверьте подключение и попробуйте снова.',
+  errGeneric: 'Что-то пошло не так: {message}',
+  loading: 'Загрузка…',
+  chats: 'Чаты',
+  newChat: 'Новый чат',
+  newGroup: 'Новая группа',
+  searchMessages: 'Поиск сообщений',
+  settings: 'Настройки',
+  logout: 'Выйти',
+  noChats: 'Чатов пока нет. Начните с кнопки «Новый чат».',
+  noMessages: 'Сообщений пока нет. Поздоровайтесь!',
+  selectChat: 'Выберите чат или начните новый.',
+  back: 'Назад',
+  close: 'Закрыть',
+  cancel: 'Отмена',
+  save: 'Сохранить',
+  you: 'Вы',
+  unread: 'Непрочитанных: {count}',
+  image: 'Изображение',
+  deletedMessage: 'Сообщение удалено',
+  edited: 'изменено',
+  sending: 'Отправка…',
+  failed: 'Не отправлено',
+  retry: 'Повторить',
+  edit: 'Изменить',
+  delete: 'Удалить',
+  confirmDelete: 'Удалить это сообщение?',
+  messagePlaceholder: 'Напишите сообщение…',
+  messageInput: 'Сообщение',
+  send: 'Отправить',
+  attach: 'Прикрепить изображения',
+  removeAttachment: 'Убрать изображение',
+  uploading: 'Загрузка {name}',
+  uploadFailed: 'Не удалось загрузить {name}: {message}',
+  dropHere: 'Перетащите изображения сюда',
+  openImage: 'Открыть изображение',
+  imageViewer: 'Просмотр изображения',
+  loadingOlder: 'Загружаем более ранние сообщения…',
+  today: 'Сегодня',
+  yesterday: 'Вчера',
+  reconnecting: 'Связь потеряна. Переподключаемся…',
+  findPeople: 'Найти людей',
+  findPeoplePlaceholder: 'Имя, логин или email',
+  nobodyFound: 'Никого не нашли.',
+  groupTitle: 'Название группы',
+  members: 'Участники',
+  addMembers: 'Добавить участников',
+  create: 'Создать',
+  groupSettings: 'Настройки группы',
+  chatInfo: 'О чате',
+  rename: 'Переименовать',
+  removeMember: 'Удалить {name}',
+  leaveGroup: 'Покинуть группу',
+  confirmLeave: 'Покинуть эту группу?',
+  owner: 'владелец',
+  add: 'Добавить',
+  membersCount: 'Участников: {count}',
+  searchPlaceholder: 'Поиск по всем чатам',
+  searchInput: 'Поисковый запрос',
+  nothingFound: 'Ничего не найдено.',
+  sessions: 'Сеансы',
+  thisDevice: 'это устройство',
+  lastUsed: 'активность {time}',
+  endSession: 'Завершить сеанс',
+  unknownDevice: 'Неизвестное устройство',
+  language: 'Язык',
+  profile: 'Профиль',
+  saved: 'Сохранено.',
+  editing: 'Редактирование',
+  cancelEdit: 'Отменить редактирование',
+  chatList: 'Список чатов',
+  messages: 'Сообщения',
+  you_: 'вы',
+  selected: 'выбран',
+}
+
+export type Lang = 'en' | 'ru'
+export const LANGS: { code: Lang; name: string }[] = [
+  { code: 'en', name: 'English' },
+  { code: 'ru', name: 'Русский' },
+]
+const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ru }
+const LANG_KEY = 'messenger.lang'
+
+/** The stored choice, else the browser's language, else English. */
+export const initialLang = (): Lang => {
+  const stored = localStorage.getItem(LANG_KEY)
+  if (stored === 'en' || stored === 'ru') return stored
+  return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en'
+}
+
+export const translate = (
+  lang: Lang,
+  key: MessageKey,
+  vars: Record<string, string | number> = {},
+) => dictionaries[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ''))
+
+interface I18n {
+  lang: Lang
+  setLang: (lang: Lang) => void
+  t: (key: MessageKey, vars?: Record<string, string | number>) => string
+}
+
+const I18nContext = createContext<I18n | null>(null)
+
+export const I18nProvider = ({ children }: { children: ReactNode }) => {
+  const [lang, setLangState] = useState<Lang>(initialLang)
+  const setLang = useCallback((next: Lang) => {
+    localStorage.setItem(LANG_KEY, next)
+    document.documentElement.lang = next
+    setLangState(next)
+  }, [])
+  const value = useMemo<I18n>(
+    () => ({ lang, setLang, t: (key, vars) => translate(lang, key, vars) }),
+    [lang, setLang],
+  )
+  document.documentElement.lang = lang
+  return <I18nContext value={value}>{children}</I18nContext>
+}
+
+export const useI18n = () => {
+  const ctx = useContext(I18nContext)
+  if (!ctx) throw new Error('useI18n outside I18nProvider')
+  return ctx
+}

@@ -1,0 +1,9 @@
+/** Query keys in one place, so live events update exactly what the screens read. */
+export const keys = {
+  chats: ['chats'] as const,
+  chat: (chatId: string) => ['chat', chatId] as const,
+  messages: (chatId: string) => ['messages', chatId] as const,
+  sessions: ['sessions'] as const,
+  search: (query: string) => ['search', query] as const,
+  users: (query: string) => ['users', query] as const,
+}
