@@ -1,7 +1,12 @@
 import { createDb, type Db } from '@messenger/db'
 import { createPasswordHasher, type PasswordHasher } from './auth/password'
 import type { Config } from './env'
+import { createLocalBus, type EventBus } from './events/bus'
+import { createRedisBus } from './events/redis-bus'
 import { createLogger, type Logger } from './logger'
+import { createElasticsearchStore } from './messages/elasticsearch-store'
+import { createMysqlStore } from './messages/mysql-store'
+import type { MessageStore } from './messages/store'
 
 /** Everything a request may use, built once at start and passed down; nothing imports singletons. */
 export interface Deps {
@@ -9,15 +14,34 @@ export interface Deps {
   db: Db
   log: Logger
   hashPassword: PasswordHasher
+  messages: MessageStore
+  bus: EventBus
 }
 
-export const createDeps = (config: Config, overrides: Partial<Deps> = {}): Deps => ({
-  config,
-  db: overrides.db ?? createDb(config.databaseUrl),
-  log: overrides.log ?? createLogger(config.logLevel),
-  hashPassword: overrides.hashPassword ?? createPasswordHasher(config.passwordPepper),
-})
+export const createDeps = async (config: Config, overrides: Partial<Deps> = {}): Promise<Deps> => {
+  const db = overrides.db ?? createDb(config.databaseUrl)
+  const log = overrides.log ?? createLogger(config.logLevel)
+  const messages =
+    overrides.messages ??
+    (config.elasticsearchUrl !== undefined
+      ? createElasticsearchStore(db, config.elasticsearchUrl, config.elasticsearchIndex)
+      : createMysqlStore(db))
+  await messages.init()
+  const bus =
+    overrides.bus ??
+    (config.redisUrl !== undefined ? await createRedisBus(config.redisUrl, log) : createLocalBus())
+  return {
+    config,
+    db,
+    log,
+    hashPassword: overrides.hashPassword ?? createPasswordHasher(config.passwordPepper),
+    messages,
+    bus,
+  }
+}
 
 export const closeDeps = async (deps: Deps) => {
+  await deps.bus.close()
+  await deps.messages.close()
   await deps.db.destroy()
 }

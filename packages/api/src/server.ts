@@ -8,7 +8,7 @@ const config = loadConfig()
 await createDatabaseIfMissing(config.databaseUrl)
 const db = createDb(config.databaseUrl)
 await migrateToLatest(db)
-const deps = createDeps(config, { db })
+const deps = await createDeps(config, { db })
 const app = createApp(deps)
 
 const server = serve({ fetch: app.fetch, port: config.port }, (info) => {

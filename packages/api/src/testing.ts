@@ -6,7 +6,7 @@ import { createTestDb } from '@messenger/db/testing'
 import type { AuthResult } from '@messenger/shared'
 import { createApp } from './app'
 import { createContextInner, type AuthUser } from './context'
-import { closeDeps, createDeps, type Deps } from './deps'
+import { createDeps, type Deps } from './deps'
 import { loadConfig } from './env'
 import { appRouter } from './root'
 import { createCallerFactory } from './trpc'
@@ -32,7 +32,7 @@ export const createTestApp = async (env: Record<string, string> = {}) => {
     TRUST_PROXY: 'true',
     ...env,
   })
-  const deps: Deps = createDeps(config, { db: testDb.db })
+  const deps: Deps = await createDeps(config, { db: testDb.db })
   const app = createApp(deps)
   let counter = 0
 
@@ -71,10 +71,8 @@ export const createTestApp = async (env: Record<string, string> = {}) => {
     callerFor,
     signUp,
     close: async () => {
-      await closeDeps({
-        ...deps,
-        db: { destroy: () => Promise.resolve() } as unknown as Deps['db'],
-      })
+      await deps.bus.close()
+      await deps.messages.close()
       await testDb.drop()
       rmSync(dataDir, { recursive: true, force: true })
     },

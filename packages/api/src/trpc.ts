@@ -16,6 +16,11 @@ const fieldErrors = (error: ZodError) => {
 
 const t = initTRPC.context<Context>().create({
   isDev: false,
+  // Pings keep idle streams open through proxies; clients reconnect when pings stop.
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+  },
   errorFormatter({ shape, error, ctx }) {
     const zod = error.cause instanceof ZodError ? error.cause : null
     if (error.code === 'INTERNAL_SERVER_ERROR') {

@@ -9,6 +9,8 @@ export const chat = z.object({
   id,
   isDirect: z.boolean(),
   title: z.string(),
+  /** The group's owner; null for a personal chat. An addition to API.md's Chat, for the client. */
+  ownerId: id.nullable(),
   members: z.array(publicUser),
   lastMessage: message.nullable(),
   unreadCount: z.number().int(),

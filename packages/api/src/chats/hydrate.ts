@@ -1,0 +1,74 @@
+import { listMembers, type ChatRow } from '@messenger/db'
+import { fullName, type Chat, type PublicUser } from '@messenger/shared'
+import type { Deps } from '../deps'
+import { toPublicUser } from '../mappers'
+import { hydrateMessages } from '../messages/hydrate'
+
+/** Unread counts stop here: the badge shows "999+" and a huge backlog costs no more to count. */
+export const UNREAD_CAP = 1000
+
+type ChatRecord = Pick<
+  ChatRow,
+  'id' | 'title' | 'owner_id' | 'member_count' | 'last_message_id' | 'created_at' | 'updated_at'
+>
+
+/**
+ * Chats as `viewerId` sees them: a two-member chat is personal and titled with the other member's
+ * name; unread counts are the viewer's.
+ */
+export const hydrateChats = async (
+  deps: Deps,
+  viewerId: string,
+  rows: readonly ChatRecord[],
+): Promise<Chat[]> => {
+  if (rows.length === 0) return []
+  const [members, lastMessages] = await Promise.all([
+    listMembers(
+      deps.db,
+      rows.map((r) => r.id),
+    ),
+    deps.messages
+      .getMany(rows.flatMap((r) => (r.last_message_id ? [r.last_message_id] : [])))
+      .then((m) => hydrateMessages(deps, m)),
+  ])
+  const membersOf = new Map<string, PublicUser[]>()
+  const lastRead = new Map<string, string | null>()
+  for (const m of members) {
+    const list = membersOf.get(m.chat_id) ?? []
+    list.push(toPublicUser(m))
+    membersOf.set(m.chat_id, list)
+    if (m.id === viewerId) lastRead.set(m.chat_id, m.last_read_message_id)
+  }
+  const lastById = new Map(lastMessages.map((m) => [m.id, m]))
+  const unread = await Promise.all(
+    rows.map((r) =>
+      r.last_message_id === null
+        ? 0
+        : deps.messages.countUnread(r.id, lastRead.get(r.id) ?? null, viewerId, UNREAD_CAP),
+    ),
+  )
+  return rows.map((r, i) => {
+    const list = membersOf.get(r.id) ?? []
+    const isDirect = list.length === 2
+    const other = list.find((u) => u.id !== viewerId)
+    const title =
+      isDirect && other
+        ? fullName(other)
+        : (r.title ??
+          list
+            .filter((u) => u.id !== viewerId)
+            .map(fullName)
+            .join(', '))
+    return {
+      id: r.id,
+      isDirect,
+      title: title || 'Chat',
+      ownerId: r.owner_id,
+      members: list,
+      lastMessage: (r.last_message_id && lastById.get(r.last_message_id)) || null,
+      unreadCount: unread[i] ?? 0,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+    }
+  })
+}

@@ -1,0 +1,128 @@
+import { TRPCError } from '@trpc/server'
+import { updateChat } from '@messenger/db'
+import type { Message, SendMessageInput } from '@messenger/shared'
+import { assertChatMember } from '../chats/service'
+import type { AuthUser, Context } from '../context'
+import { publishEvents, recordEvent } from '../events/service'
+import { newId } from '../ids'
+import { assertOwnImages } from '../images/service'
+import { hydrateMessages } from './hydrate'
+import type { StoredMessage } from './store'
+
+type Ctx = Context & { user: AuthUser }
+
+const one = async (ctx: Context, m: StoredMessage) => (await hydrateMessages(ctx, [m]))[0]!
+
+/**
+ * Stores the message and its event in one transaction, then publishes. Sending again with the same
+ * clientId answers the first message and stores nothing.
+ */
+export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Message> => {
+  const { members } = await assertChatMember(ctx, input.chatId, ctx.user.id)
+  const imageIds = [...new Set(input.imageIds ?? [])]
+  await assertOwnImages(ctx, ctx.user.id, imageIds)
+  const now = new Date()
+  const draft: StoredMessage = {
+    id: newId(),
+    chatId: input.chatId,
+    senderId: ctx.user.id,
+    clientId: input.clientId,
+    text: input.text ?? null,
+    imageIds,
+    createdAt: now,
+    editedAt: null,
+    deleted: false,
+  }
+  const { message, events } = await ctx.db.transaction().execute(async (trx) => {
+    const r = await ctx.messages.create(trx, draft)
+    if (!r.created) return { message: r.message, events: [] }
+    await updateChat(trx, draft.chatId, { updatedAt: now, lastMessageId: draft.id })
+    const event = await recordEvent(trx, {
+      chatId: draft.chatId,
+      type: 'message.created',
+      audience: members,
+      messageId: draft.id,
+    })
+    return { message: r.message, events: [event] }
+  })
+  if (message.chatId !== input.chatId) {
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: 'clientId: already used for a message in another chat',
+    })
+  }
+  await publishEvents(ctx, events)
+  return one(ctx, message)
+}
+
+export const listMessages = async (
+  ctx: Ctx,
+  input: { chatId: string; before?: string | undefined; limit: number },
+) => {
+  await assertChatMember(ctx, input.chatId, ctx.user.id)
+  const rows = await ctx.messages.list(input.chatId, input.before, input.limit + 1)
+  const page = rows.slice(0, input.limit)
+  return {
+    items: await hydrateMessages(ctx, page),
+    nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+  }
+}
+
+/** The caller's own message: NOT_FOUND if they cannot see it, FORBIDDEN if it is someone else's. */
+const ownMessage = async (ctx: Ctx, messageId: string) => {
+  const [m] = await ctx.messages.getMany([messageId])
+  if (!m) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such message' })
+  const { members } = await assertChatMember(ctx, m.chatId, ctx.user.id).catch(() => {
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'No such message' })
+  })
+  if (m.senderId !== ctx.user.id) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the sender can change a message' })
+  }
+  if (m.deleted) throw new TRPCError({ code: 'NOT_FOUND', message: 'This message was deleted' })
+  return { message: m, members }
+}
+
+const change = async (ctx: Ctx, messageId: string, patch: (m: StoredMessage) => StoredMessage) => {
+  const { message, members } = await ownMessage(ctx, messageId)
+  const next = patch(message)
+  const events = await ctx.db.transaction().execute(async (trx) => {
+    await ctx.messages.update(trx, next)
+    return [
+      await recordEvent(trx, {
+        chatId: next.chatId,
+        type: next.deleted ? 'message.deleted' : 'message.updated',
+        audience: members,
+        messageId: next.id,
+      }),
+    ]
+  })
+  await publishEvents(ctx, events)
+  return next
+}
+
+export const editMessage = async (ctx: Ctx, messageId: string, text: string) =>
+  one(ctx, await change(ctx, messageId, (m) => ({ ...m, text, editedAt: new Date() })))
+
+/** Leaves a tombstone: the message keeps its place in history without text or images. */
+export const deleteMessage = async (ctx: Ctx, messageId: string) => {
+  await change(ctx, messageId, (m) => ({ ...m, text: null, imageIds: [], deleted: true }))
+  return { ok: true as const }
+}
+
+export const searchMessages = async (
+  ctx: Ctx,
+  input: { query: string; chatId?: string | undefined; limit: number },
+) => {
+  if (input.chatId !== undefined) await assertChatMember(ctx, input.chatId, ctx.user.id)
+  const hits = await ctx.messages.search({
+    userId: ctx.user.id,
+    query: input.query,
+    limit: input.limit,
+    ...(input.chatId !== undefined && { chatId: input.chatId }),
+  })
+  const messages = await hydrateMessages(
+    ctx,
+    hits.map((h) => h.message),
+  )
+  return { items: messages.map((message, i) => ({ message, highlight: hits[i]!.highlight })) }
+}

@@ -1,0 +1,54 @@
+import {
+  addMembersInput,
+  chat,
+  chatIdInput,
+  chatPage,
+  createDirectInput,
+  createGroupInput,
+  listChatsInput,
+  markReadInput,
+  ok,
+  removeMemberInput,
+  renameChatInput,
+} from '@messenger/shared'
+import * as chats from '../chats/service'
+import { authedProcedure, router } from '../trpc'
+
+export const chatsRouter = router({
+  createDirect: authedProcedure
+    .input(createDirectInput)
+    .output(chat)
+    .mutation(({ ctx, input }) => chats.createDirect(ctx, input.userId)),
+  createGroup: authedProcedure
+    .input(createGroupInput)
+    .output(chat)
+    .mutation(({ ctx, input }) => chats.createGroup(ctx, input.title, input.memberIds)),
+  list: authedProcedure
+    .input(listChatsInput)
+    .output(chatPage)
+    .query(({ ctx, input }) => chats.listChats(ctx, input)),
+  get: authedProcedure
+    .input(chatIdInput)
+    .output(chat)
+    .query(({ ctx, input }) => chats.getChat(ctx, input.chatId)),
+  addMembers: authedProcedure
+    .input(addMembersInput)
+    .output(chat)
+    .mutation(({ ctx, input }) => chats.addMembers(ctx, input.chatId, input.userIds)),
+  removeMember: authedProcedure
+    .input(removeMemberInput)
+    .output(chat)
+    .mutation(({ ctx, input }) => chats.removeMember(ctx, input.chatId, input.userId)),
+  rename: authedProcedure
+    .input(renameChatInput)
+    .output(chat)
+    .mutation(({ ctx, input }) => chats.rename(ctx, input.chatId, input.title)),
+  leave: authedProcedure
+    .input(chatIdInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => chats.leave(ctx, input.chatId)),
+  markRead: authedProcedure
+    .input(markReadInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => chats.markRead(ctx, input.chatId, input.messageId)),
+})

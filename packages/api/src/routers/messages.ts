@@ -1,0 +1,42 @@
+import {
+  deleteMessageInput,
+  editMessageInput,
+  eventsInput,
+  listMessagesInput,
+  message,
+  messagePage,
+  ok,
+  searchHit,
+  searchMessagesInput,
+  sendMessageInput,
+} from '@messenger/shared'
+import { z } from 'zod'
+import { streamEvents } from '../events/stream'
+import * as messages from '../messages/service'
+import { authedProcedure, router } from '../trpc'
+
+export const messagesRouter = router({
+  send: authedProcedure
+    .input(sendMessageInput)
+    .output(message)
+    .mutation(({ ctx, input }) => messages.sendMessage(ctx, input)),
+  list: authedProcedure
+    .input(listMessagesInput)
+    .output(messagePage)
+    .query(({ ctx, input }) => messages.listMessages(ctx, input)),
+  edit: authedProcedure
+    .input(editMessageInput)
+    .output(message)
+    .mutation(({ ctx, input }) => messages.editMessage(ctx, input.messageId, input.text)),
+  delete: authedProcedure
+    .input(deleteMessageInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => messages.deleteMessage(ctx, input.messageId)),
+  search: authedProcedure
+    .input(searchMessagesInput)
+    .output(z.object({ items: z.array(searchHit) }))
+    .query(({ ctx, input }) => messages.searchMessages(ctx, input)),
+  events: authedProcedure
+    .input(eventsInput)
+    .subscription(({ ctx, input, signal }) => streamEvents(ctx, input.lastEventId, signal)),
+})
