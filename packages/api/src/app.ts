@@ -17,10 +17,13 @@ export type AppEnv = {
 
 const clientIp = (c: HonoContext<AppEnv>, trustProxy: boolean) => {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    // The last entry is the one our proxy appended; earlier ones are whatever the client sent.
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim()
     if (forwarded) return forwarded
   }
-  return c.env?.incoming?.socket?.remoteAddress ?? 'unknown'
+  // app.request() in tests passes no bindings at all.
+  const env = c.env as AppEnv['Bindings'] | undefined
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown'
 }
 
 export const requestMeta = (c: HonoContext<AppEnv>, deps: Deps): RequestMeta => ({

@@ -37,15 +37,21 @@ export const register = async (ctx: Context, input: RegisterInput): Promise<{ us
   return { user: toUser((await findUserById(ctx.db, id))!) }
 }
 
-const issueTokens = async (ctx: Context, userId: string, sessionId: string, refresh: string) => {
+/** The pair for a session; `refresh.expiresAt` is the expiry stored with it, so the client sees the same. */
+const issueTokens = async (
+  ctx: Context,
+  userId: string,
+  sessionId: string,
+  refresh: { token: string; expiresAt: Date },
+) => {
   const access = await signAccessToken(ctx.config.jwtSecret, { userId, sessionId })
   const user = await findUserById(ctx.db, userId)
   if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
   return {
     accessToken: access.token,
     accessTokenExpiresAt: access.expiresAt.toISOString(),
-    refreshToken: refresh,
-    refreshTokenExpiresAt: refreshExpiry().toISOString(),
+    refreshToken: refresh.token,
+    refreshTokenExpiresAt: refresh.expiresAt.toISOString(),
     user: toUser(user),
   }
 }
@@ -67,22 +73,24 @@ export const login = async (
   await clearAccountFailures(ctx, input.login)
   const sessionId = newId()
   const refresh = newRefreshToken()
+  const expiresAt = refreshExpiry()
   await createSession(ctx.db, {
     id: sessionId,
     userId: found.userId,
     userAgent: ctx.userAgent?.slice(0, 512) ?? null,
     ip: ctx.clientIp.slice(0, 64),
     tokenHash: refresh.hash,
-    expiresAt: refreshExpiry(),
+    expiresAt,
   })
-  return issueTokens(ctx, found.userId, sessionId, refresh.token)
+  return issueTokens(ctx, found.userId, sessionId, { token: refresh.token, expiresAt })
 }
 
 export const refresh = async (ctx: Context, refreshToken: string): Promise<AuthResult> => {
   const next = newRefreshToken()
+  const expiresAt = refreshExpiry()
   const result = await rotateRefreshToken(ctx.db, hashRefreshToken(refreshToken), {
     tokenHash: next.hash,
-    expiresAt: refreshExpiry(),
+    expiresAt,
   })
   if (result.status === 'reused') {
     ctx.log.warn({ sessionId: result.sessionId }, 'refresh token reused: session ended')
@@ -94,7 +102,7 @@ export const refresh = async (ctx: Context, refreshToken: string): Promise<AuthR
   if (result.status === 'invalid') {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Session expired. Sign in again.' })
   }
-  return issueTokens(ctx, result.userId, result.sessionId, next.token)
+  return issueTokens(ctx, result.userId, result.sessionId, { token: next.token, expiresAt })
 }
 
 export const logout = async (ctx: Context & { user: AuthUser }) => {
