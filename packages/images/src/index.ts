@@ -1,0 +1,6 @@
+export * from './errors'
+export * from './formats'
+export * from './limiter'
+export * from './pipeline'
+export * from './presets'
+export * from './storage'
