@@ -1,4 +1,4 @@
-import { createDb, type Db } from '@messenger/db'
+import { createDb, parseDatabaseUrl, type Db } from '@messenger/db'
 import { createPasswordHasher, type PasswordHasher } from './auth/password'
 import type { Config } from './env'
 import { createLocalBus, type EventBus } from './events/bus'
@@ -29,7 +29,9 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
   await messages.init()
   const bus =
     overrides.bus ??
-    (config.redisUrl !== undefined ? await createRedisBus(config.redisUrl, log) : createLocalBus())
+    (config.redisUrl !== undefined
+      ? await createRedisBus(config.redisUrl, parseDatabaseUrl(config.databaseUrl).database, log)
+      : createLocalBus())
   return {
     config,
     db,

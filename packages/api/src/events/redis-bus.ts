@@ -2,13 +2,17 @@ import { Redis } from 'ioredis'
 import type { Logger } from '../logger'
 import { createLocalBus, type BusEvent, type EventBus } from './bus'
 
-const CHANNEL = 'messenger:events'
-
 /**
  * Fan-out across instances: every event goes through one Redis channel and each instance delivers
  * it to its own subscribers. Durable replay does not depend on Redis: it reads the event log.
+ * The channel is named per database, so deployments sharing a Redis do not hear each other.
  */
-export const createRedisBus = async (url: string, log: Logger): Promise<EventBus> => {
+export const createRedisBus = async (
+  url: string,
+  database: string,
+  log: Logger,
+): Promise<EventBus> => {
+  const CHANNEL = `messenger:events:${database}`
   const local = createLocalBus()
   const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 })
   const sub = new Redis(url, { lazyConnect: true })

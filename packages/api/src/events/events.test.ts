@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../app'
+import { createDeps } from '../deps'
+import { createTestApp, type TestApp } from '../testing'
+import { collectEvents, listen } from '../testing-sse'
+
+let t: TestApp
+let server: Awaited<ReturnType<typeof listen>>
+beforeAll(async () => {
+  t = await createTestApp()
+  server = await listen(t.app)
+})
+afterAll(async () => {
+  await server.close()
+  await t.close()
+})
+
+const setup = async () => {
+  const ann = await t.signUp()
+  const bob = await t.signUp()
+  const chat = await ann.caller.chats.createDirect({ userId: bob.user.id })
+  return { ann, bob, chat }
+}
+const say = (who: Awaited<ReturnType<TestApp['signUp']>>, chatId: string, text: string) =>
+  who.caller.messages.send({ chatId, clientId: randomUUID(), text })
+
+describe('messages.events', () => {
+  it('delivers a message live to the other member, authenticated by header', async () => {
+    const { ann, bob, chat } = await setup()
+    const stream = collectEvents(server.url, bob.accessToken)
+    await stream.ready
+    const m = await say(ann, chat.id, 'hello live')
+    const [e] = await stream.next(1)
+    expect(e?.event).toEqual({ type: 'message.created', message: m })
+    expect(e?.id).toMatch(/^\d+$/)
+    stream.close()
+  })
+
+  it('authenticates an EventSource by connectionParams, and refuses a stream without a token', async () => {
+    const { ann, bob, chat } = await setup()
+    const stream = collectEvents(server.url, bob.accessToken, { auth: 'params' })
+    await stream.ready
+    await say(ann, chat.id, 'via params')
+    expect((await stream.next(1))[0]?.event.type).toBe('message.created')
+    stream.close()
+    // tRPC answers a stream that fails before its first event with an SSE error event.
+    const res = await fetch(`${server.url}/trpc/messages.events?input=${encodeURIComponent('{}')}`)
+    const body = await res.text()
+    expect(body).toContain('event: serialized-error')
+    expect(body).toContain('"code":"UNAUTHORIZED"')
+  })
+
+  it('streams edits, deletes and chat changes, and nothing from chats the user is not in', async () => {
+    const { ann, bob, chat } = await setup()
+    const eve = await t.signUp()
+    const stream = collectEvents(server.url, bob.accessToken)
+    await stream.ready
+    await say(eve, (await eve.caller.chats.createDirect({ userId: ann.user.id })).id, 'not for bob')
+    const m = await say(ann, chat.id, 'v1')
+    await ann.caller.messages.edit({ messageId: m.id, text: 'v2' })
+    await ann.caller.messages.delete({ messageId: m.id })
+    const group = await ann.caller.chats.createGroup({
+      title: 'G',
+      memberIds: [bob.user.id, eve.user.id],
+    })
+    await ann.caller.chats.removeMember({ chatId: group.id, userId: bob.user.id })
+    const events = (await stream.next(5)).map((r) => r.event)
+    expect(events.map((e) => e.type)).toEqual([
+      'message.created',
+      'message.updated',
+      'message.deleted',
+      'chat.updated',
+      'chat.removed',
+    ])
+    expect(events[1]).toMatchObject({ message: { id: m.id, text: 'v2' } })
+    expect(events[3]).toMatchObject({ chat: { id: group.id, title: 'G' } })
+    expect(events[4]).toEqual({ type: 'chat.removed', chatId: group.id })
+    stream.close()
+  })
+
+  it('replays every missed event in order after lastEventId, then goes on live', async () => {
+    const { ann, bob, chat } = await setup()
+    const first = collectEvents(server.url, bob.accessToken)
+    await first.ready
+    await say(ann, chat.id, 'seen')
+    const [seen] = await first.next(1)
+    first.close()
+    const missed = []
+    for (let i = 0; i < 5; i++) missed.push(await say(ann, chat.id, `missed ${i}`))
+    const again = collectEvents(server.url, bob.accessToken, { lastEventId: seen!.id })
+    const replayed = await again.next(5)
+    expect(replayed.map((r) => r.event.type === 'message.created' && r.event.message.text)).toEqual(
+      missed.map((m) => m.text),
+    )
+    const ids = replayed.map((r) => Number(r.id))
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids)
+    await say(ann, chat.id, 'live again')
+    expect((await again.next(6))[5]?.event).toMatchObject({ message: { text: 'live again' } })
+    again.close()
+  })
+
+  it('replays after a server restart from the durable log', async () => {
+    const { ann, bob, chat } = await setup()
+    const s = collectEvents(server.url, bob.accessToken)
+    await s.ready
+    await say(ann, chat.id, 'before restart')
+    const [last] = await s.next(1)
+    s.close()
+    await say(ann, chat.id, 'while down')
+    // A new app instance on the same database stands for the restarted server.
+    const deps = await createDeps(t.config, { db: t.db })
+    const restarted = await listen(createApp(deps))
+    const r = collectEvents(restarted.url, bob.accessToken, { lastEventId: last!.id })
+    expect((await r.next(1))[0]?.event).toMatchObject({ message: { text: 'while down' } })
+    r.close()
+    await restarted.close()
+    await deps.bus.close()
+  })
+})

@@ -1,0 +1,92 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client'
+import type { ChatEvent } from '@messenger/shared'
+import { EventSource } from 'eventsource'
+import type { createApp } from './app'
+import type { AppRouter } from './root'
+
+/** Serves the app on a free loopback port, as a real server would. */
+export const listen = async (app: ReturnType<typeof createApp>) => {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // Open SSE streams would keep close() waiting.
+        if ('closeAllConnections' in server) server.closeAllConnections()
+      }),
+  }
+}
+
+/** A tRPC client over real HTTP; `auth: 'params'` sends the token as EventSource connectionParams. */
+export const client = (url: string, token: string, auth: 'header' | 'params' = 'header') =>
+  createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: `${url}/trpc`,
+          EventSource,
+          ...(auth === 'params'
+            ? { connectionParams: { token } }
+            : {
+                eventSourceOptions: {
+                  fetch: (input, init) =>
+                    fetch(input, {
+                      ...init,
+                      headers: { ...init?.headers, authorization: `Bearer ${token}` },
+                    }),
+                },
+              }),
+        }),
+        false: httpLink({ url: `${url}/trpc`, headers: { authorization: `Bearer ${token}` } }),
+      }),
+    ],
+  })
+
+export interface Received {
+  id: string
+  event: ChatEvent
+  at: number
+}
+
+/** Subscribes to messages.events and collects what arrives; `next(n)` waits for n events. */
+export const collectEvents = (
+  url: string,
+  token: string,
+  opts: { lastEventId?: string; auth?: 'header' | 'params' } = {},
+) => {
+  const received: Received[] = []
+  const waiters: { n: number; resolve: () => void }[] = []
+  let started: () => void = () => undefined
+  const ready = new Promise<void>((r) => (started = r))
+  const sub = client(url, token, opts.auth).messages.events.subscribe(
+    opts.lastEventId === undefined ? {} : { lastEventId: opts.lastEventId },
+    {
+      onStarted: () => started(),
+      onData: (d) => {
+        received.push({ id: d.id, event: d.data, at: performance.now() })
+        for (const w of waiters.filter((w) => received.length >= w.n)) w.resolve()
+      },
+    },
+  )
+  const next = (n: number, ms = 5000) =>
+    new Promise<Received[]>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`expected ${n} events, got ${received.length}`)),
+        ms,
+      )
+      const done = () => {
+        clearTimeout(timer)
+        resolve(received.slice(0, n))
+      }
+      if (received.length >= n) done()
+      else waiters.push({ n, resolve: done })
+    })
+  return { received, next, ready, close: () => sub.unsubscribe() }
+}
