@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as m20261124153000 from './2026_11_24_153000_create_users_and_sessions'
 import * as m20261124153100 from './2026_11_24_153100_create_chats_and_messages'
 import * as m20261124161000 from './2026_11_24_161000_create_search_index'
+import * as m20261124162000 from './2026_11_24_162000_create_images'
 
 /** Every migration by name, in order; add new files here. Landed migrations are frozen. */
 export const migrations: Record<string, Migration> = {
   '2026_11_24_153000_create_users_and_sessions': m20261124153000,
   '2026_11_24_153100_create_chats_and_messages': m20261124153100,
   '2026_11_24_161000_create_search_index': m20261124161000,
+  '2026_11_24_162000_create_images': m20261124162000,
 }

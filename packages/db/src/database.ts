@@ -98,6 +98,23 @@ export interface SearchPostingsTable {
   message_id: Buffer
 }
 
+export interface ImagesTable {
+  id: string
+  owner_id: string
+  input_format: string
+  /** Of the upload, after EXIF orientation. */
+  width: number
+  height: number
+  full_width: number
+  full_height: number
+  /** JSON `[{ size, width, height }]`, ascending by size. */
+  thumbnails: string
+  /** A data URL of at most 1 KB. */
+  placeholder: string | null
+  stored_bytes: number
+  created_at: Timestamp
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -110,6 +127,7 @@ export interface Database {
   search_terms: SearchTermsTable
   search_term_variants: SearchTermVariantsTable
   search_postings: SearchPostingsTable
+  images: ImagesTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -118,3 +136,5 @@ export type ChatRow = Selectable<ChatsTable>
 export type MessageRow = Selectable<MessagesTable>
 export type NewMessageRow = Insertable<MessagesTable>
 export type ChatEventRow = Selectable<ChatEventsTable>
+export type ImageRow = Selectable<ImagesTable>
+export type NewImageRow = Insertable<ImagesTable>
