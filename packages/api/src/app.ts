@@ -40,9 +40,10 @@ export const createApp = (deps: Deps) => {
   app.use(async (c, next) => {
     const requestId = randomUUID()
     c.set('requestId', requestId)
-    c.header('X-Request-Id', requestId)
     const started = performance.now()
     await next()
+    // After next(): a Response returned by a handler (tRPC's) drops headers set before it.
+    c.header('X-Request-Id', requestId)
     deps.log.info({
       requestId,
       method: c.req.method,
@@ -69,10 +70,10 @@ export const createApp = (deps: Deps) => {
       endpoint: '/trpc',
       req: c.req.raw,
       createContext: (opts) => createContext(deps, requestMeta(c, deps), opts),
-      onError: ({ error, path, ctx }) => {
+      onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           deps.log.error(
-            { err: error.cause ?? error, path, requestId: ctx?.requestId },
+            { err: error.cause ?? error, path, requestId: c.get('requestId') },
             'unexpected error',
           )
         }

@@ -49,6 +49,16 @@ export const authenticate = async (deps: Deps, token: string | null): Promise<Au
   return { id: claims.userId, sessionId: claims.sessionId }
 }
 
+/** A failure before the context exists (the database down); carries the id the 500 must name. */
+export class ContextError extends Error {
+  constructor(
+    readonly requestId: string,
+    cause: unknown,
+  ) {
+    super(`could not authenticate the request: ${String(cause)}`, { cause })
+  }
+}
+
 /**
  * Browsers' EventSource cannot send headers, so subscriptions may carry the token in tRPC
  * connectionParams instead.
@@ -60,6 +70,11 @@ export const createContext = async (
 ): Promise<Context> => {
   const token =
     bearer(opts.req.headers.get('authorization')) ?? opts.info.connectionParams?.token ?? null
-  const user = await authenticate(deps, token)
+  let user: AuthUser | null
+  try {
+    user = await authenticate(deps, token)
+  } catch (e) {
+    throw new ContextError(meta.requestId, e)
+  }
   return createContextInner(deps, user, { ...meta, resHeaders: opts.resHeaders })
 }

@@ -47,25 +47,50 @@ export interface Config {
 
 const SECRET_NAMES = ['JWT_SECRET', 'PASSWORD_PEPPER'] as const
 
+type Secrets = Record<(typeof SECRET_NAMES)[number], string>
+const secretsSchema = z.object({
+  JWT_SECRET: z.string().min(32),
+  PASSWORD_PEPPER: z.string().min(32),
+})
+
+const parseSecrets = (file: string, text: string): Secrets => {
+  try {
+    return secretsSchema.parse(JSON.parse(text))
+  } catch {
+    // Never overwrite it: a new pepper would make every stored password unusable.
+    throw new Error(
+      `${file} is not valid JSON with JWT_SECRET and PASSWORD_PEPPER; repair it (deleting it makes every stored password unusable)`,
+    )
+  }
+}
+
+const isErrno = (e: unknown, code: string) =>
+  e instanceof Error && 'code' in e && (e as NodeJS.ErrnoException).code === code
+
 /**
  * Local secrets are generated once into DATA_DIR so `pnpm start` needs no setup; production must
  * bring its own, since losing the pepper makes every stored password unusable.
  */
-const localSecrets = (dataDir: string): Record<(typeof SECRET_NAMES)[number], string> => {
+const localSecrets = (dataDir: string): Secrets => {
   const file = join(dataDir, 'secrets.json')
   try {
-    return z
-      .object({ JWT_SECRET: z.string().min(32), PASSWORD_PEPPER: z.string().min(32) })
-      .parse(JSON.parse(readFileSync(file, 'utf8')))
-  } catch {
-    const secrets = {
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      PASSWORD_PEPPER: randomBytes(32).toString('base64url'),
-    }
-    mkdirSync(dataDir, { recursive: true })
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' })
-    return secrets
+    return parseSecrets(file, readFileSync(file, 'utf8'))
+  } catch (e) {
+    if (!isErrno(e, 'ENOENT')) throw e
   }
+  const secrets = {
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    PASSWORD_PEPPER: randomBytes(32).toString('base64url'),
+  }
+  mkdirSync(dataDir, { recursive: true })
+  try {
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' })
+  } catch (e) {
+    // Another process started at the same moment and wrote first: use its secrets.
+    if (isErrno(e, 'EEXIST')) return parseSecrets(file, readFileSync(file, 'utf8'))
+    throw e
+  }
+  return secrets
 }
 
 /** Reads and validates the environment once; throws a message naming each bad or missing variable. */

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server'
 import { ZodError } from 'zod'
-import type { Context } from './context'
+import { ContextError, type Context } from './context'
 
 /** "field: problem; other: problem" from zod issues, so a 400 names what is wrong. */
 const describeZodError = (error: ZodError) =>
@@ -24,9 +24,11 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     const zod = error.cause instanceof ZodError ? error.cause : null
     if (error.code === 'INTERNAL_SERVER_ERROR') {
+      const requestId =
+        ctx?.requestId ?? (error.cause instanceof ContextError ? error.cause.requestId : 'unknown')
       return {
         ...shape,
-        message: `Internal server error (request ${ctx?.requestId ?? 'unknown'})`,
+        message: `Internal server error (request ${requestId})`,
         data: { ...shape.data, stack: undefined },
       }
     }
