@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client'
 import type { ChatEvent } from '@messenger/shared'
-import { EventSource } from 'eventsource'
+import { EventSource, type FetchLike } from 'eventsource'
 import type { createApp } from './app'
 import type { AppRouter } from './root'
 
@@ -36,11 +36,11 @@ export const client = (url: string, token: string, auth: 'header' | 'params' = '
             ? { connectionParams: { token } }
             : {
                 eventSourceOptions: {
-                  fetch: (input, init) =>
+                  fetch: ((input, init) =>
                     fetch(input, {
                       ...init,
-                      headers: { ...init?.headers, authorization: `Bearer ${token}` },
-                    }),
+                      headers: { ...init.headers, authorization: `Bearer ${token}` },
+                    })) satisfies FetchLike,
                 },
               }),
         }),

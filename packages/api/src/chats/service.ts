@@ -4,6 +4,7 @@ import {
   deleteChat,
   directKey,
   findChat,
+  findChatWithMembers,
   findPublicUsers,
   findTwoMemberChat,
   insertChat,
@@ -27,9 +28,9 @@ type Ctx = Context & { user: AuthUser }
 
 /** The chat and its member ids when the caller is a member: NOT_FOUND or FORBIDDEN otherwise. */
 export const assertChatMember = async (ctx: Context, chatId: string, userId: string) => {
-  const chat = await findChat(ctx.db, chatId)
-  if (!chat) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such chat' })
-  const members = await memberIds(ctx.db, chatId)
+  const found = await findChatWithMembers(ctx.db, chatId)
+  if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such chat' })
+  const { chat, members } = found
   if (!members.includes(userId)) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this chat' })
   }

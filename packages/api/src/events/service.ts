@@ -45,14 +45,25 @@ export const recordEvent = async (
   }
 }
 
-/** Publishes committed events; a bus failure is logged, since replay from the log still has them. */
-export const publishEvents = async (deps: Deps, events: readonly PendingEvent[]) => {
-  const messageIds = events.flatMap((e) => (e.messageId ? [e.messageId] : []))
-  const messages = new Map(
-    (await hydrateMessages(deps, await deps.messages.getMany(messageIds))).map((m) => [m.id, m]),
+/**
+ * Publishes committed events; a bus failure is logged, since replay from the log still has them.
+ * Callers that hold the message already pass it, so fan-out costs no extra reads.
+ */
+export const publishEvents = async (
+  deps: Deps,
+  events: readonly PendingEvent[],
+  known: readonly Message[] = [],
+) => {
+  const have = new Map(known.map((m) => [m.id, m]))
+  const missing = events.flatMap((e) =>
+    e.messageId && !have.has(e.messageId) ? [e.messageId] : [],
   )
+  if (missing.length > 0) {
+    for (const m of await hydrateMessages(deps, await deps.messages.getMany(missing)))
+      have.set(m.id, m)
+  }
   for (const e of events) {
-    const message = e.messageId ? messages.get(e.messageId) : undefined
+    const message = e.messageId ? have.get(e.messageId) : undefined
     const busEvent: BusEvent = {
       id: e.id,
       chatId: e.chatId,

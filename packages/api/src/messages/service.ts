@@ -51,8 +51,9 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
       message: 'clientId: already used for a message in another chat',
     })
   }
-  await publishEvents(ctx, events)
-  return one(ctx, message)
+  const answer = await one(ctx, message)
+  await publishEvents(ctx, events, [answer])
+  return answer
 }
 
 export const listMessages = async (
@@ -96,12 +97,13 @@ const change = async (ctx: Ctx, messageId: string, patch: (m: StoredMessage) => 
       }),
     ]
   })
-  await publishEvents(ctx, events)
-  return next
+  const answer = await one(ctx, next)
+  await publishEvents(ctx, events, [answer])
+  return answer
 }
 
-export const editMessage = async (ctx: Ctx, messageId: string, text: string) =>
-  one(ctx, await change(ctx, messageId, (m) => ({ ...m, text, editedAt: new Date() })))
+export const editMessage = (ctx: Ctx, messageId: string, text: string) =>
+  change(ctx, messageId, (m) => ({ ...m, text, editedAt: new Date() }))
 
 /** Leaves a tombstone: the message keeps its place in history without text or images. */
 export const deleteMessage = async (ctx: Ctx, messageId: string) => {

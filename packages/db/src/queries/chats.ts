@@ -21,6 +21,20 @@ const chatColumns = [
 export const findChat = (db: Executor, chatId: string) =>
   db.selectFrom('chats').select(chatColumns).where('id', '=', chatId).executeTakeFirst()
 
+/** The chat and its member ids in one round trip; null for an unknown chat. */
+export const findChatWithMembers = async (db: Executor, chatId: string) => {
+  const rows = await db
+    .selectFrom('chats')
+    .leftJoin('chat_members', 'chat_members.chat_id', 'chats.id')
+    .select([...chatColumns, 'chat_members.user_id'])
+    .where('chats.id', '=', chatId)
+    .execute()
+  const first = rows[0]
+  if (!first) return null
+  const { user_id: _, ...chat } = first
+  return { chat, members: rows.flatMap((r) => (r.user_id === null ? [] : [r.user_id])) }
+}
+
 /** The chat row, locked for update until the transaction ends. */
 export const lockChat = (trx: Transaction<Database>, chatId: string) =>
   trx

@@ -1,0 +1,121 @@
+/**
+ * messages.send over HTTP with 50 concurrent clients, against a bare Hono route that does one
+ * mysql2 INSERT of the same row, on the same database in the same run.
+ */
+import { randomUUID } from 'node:crypto'
+import { serve } from '@hono/node-server'
+import { createTestDb } from '@messenger/db/testing'
+import { Hono } from 'hono'
+import { createPool } from 'mysql2/promise'
+import type { AddressInfo } from 'node:net'
+import { fmt, median, quantile, table } from './lib'
+import { seedUsers, startServer } from './server'
+
+const CLIENTS = 50
+const DURATION_MS = 8000
+
+/** Runs CLIENTS loops for DURATION_MS; returns per-request latencies and requests per second. */
+const load = async (call: (client: number) => Promise<void>) => {
+  const latencies: number[] = []
+  const end = performance.now() + DURATION_MS
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      while (performance.now() < end) {
+        const t0 = performance.now()
+        await call(c)
+        latencies.push(performance.now() - t0)
+      }
+    }),
+  )
+  return { latencies, rps: (latencies.length * 1000) / DURATION_MS }
+}
+
+const postJson = async (url: string, body: unknown, token?: string) => {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token && { authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify(body),
+  })
+  if (res.status !== 200 && res.status !== 201)
+    throw new Error(`${url}: ${res.status} ${await res.text()}`)
+  await res.arrayBuffer()
+}
+
+export async function run() {
+  const db = await createTestDb()
+  const server = await startServer(db)
+  try {
+    const users = await seedUsers(server.deps, CLIENTS * 2, 'send')
+    // Each client talks in its own personal chat, as people mostly do.
+    const chats: string[] = []
+    for (let c = 0; c < CLIENTS; c++) {
+      const res = await fetch(`${server.url}/trpc/chats.createDirect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${users[c]!.token}` },
+        body: JSON.stringify({ userId: users[c + CLIENTS]!.id }),
+      })
+      const body = (await res.json()) as { result?: { data: { id: string } } }
+      if (!body.result) throw new Error(`createDirect: ${JSON.stringify(body)}`)
+      chats.push(body.result.data.id)
+    }
+
+    const pool = createPool({ uri: db.url, connectionLimit: 10 })
+    const bare = new Hono().post('/send', async (c) => {
+      const b = await c.req.json<{ chatId: string; senderId: string; text: string }>()
+      await pool.execute(
+        'INSERT INTO messages (id, chat_id, sender_id, client_id, text) VALUES (?, ?, ?, ?, ?)',
+        [randomUUID(), b.chatId, b.senderId, randomUUID(), b.text],
+      )
+      return c.json({ ok: true })
+    })
+    const bareServer = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    })
+    const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/send`
+    const text = 'Benchmark message with a few ordinary words in it'
+
+    // Warm both paths, then measure the baseline first and the API second, in the same run.
+    await postJson(bareUrl, { chatId: chats[0], senderId: users[0]!.id, text })
+    await postJson(
+      `${server.url}/trpc/messages.send`,
+      { chatId: chats[0], clientId: randomUUID(), text },
+      users[0]!.token,
+    )
+    const baseline = await load((c) =>
+      postJson(bareUrl, { chatId: chats[c], senderId: users[c]!.id, text }),
+    )
+    const api = await load((c) =>
+      postJson(
+        `${server.url}/trpc/messages.send`,
+        { chatId: chats[c], clientId: randomUUID(), text },
+        users[c]!.token,
+      ),
+    )
+    bareServer.close()
+    await pool.end()
+
+    const row = (name: string, r: typeof api) => [
+      name,
+      fmt(r.rps, 0),
+      fmt(median(r.latencies)),
+      fmt(quantile(r.latencies, 0.99)),
+    ]
+    const ratio = api.rps / baseline.rps
+    return [
+      `${CLIENTS} concurrent HTTP clients for ${DURATION_MS / 1000} s each, load generator in the same process.`,
+      '',
+      table(
+        ['path', 'req/s', 'p50 ms', 'p99 ms'],
+        [row('bare Hono + one INSERT (baseline)', baseline), row('messages.send', api)],
+      ),
+      '',
+      `**messages.send throughput = ${fmt(ratio * 100, 0)}% of the baseline** (target ≥ 50%).`,
+    ].join('\n')
+  } finally {
+    await server.close()
+    await db.drop()
+  }
+}
