@@ -5,6 +5,7 @@ import { Hono, type Context as HonoContext } from 'hono'
 import { createContext, type RequestMeta } from './context'
 import type { Deps } from './deps'
 import { appRouter } from './root'
+import { mountWebClient } from './static'
 
 export interface AppVariables {
   requestId: string
@@ -80,6 +81,9 @@ export const createApp = (deps: Deps) => {
       },
     }),
   )
+
+  // Last, so the web app's SPA fallback never shadows an API route.
+  mountWebClient(app)
 
   return app
 }
