@@ -13,27 +13,29 @@ export interface IndexedMessage {
 
 /**
  * Ids of the given terms, adding the missing ones to the vocabulary with their deletion variants.
- * Safe inside concurrent transactions: the re-read is a locking read, so it sees a term another
- * transaction committed after ours began; terms go in sorted so two inserters cannot deadlock.
+ * Safe in concurrent transactions: the first read is a plain one (a locking read of absent keys
+ * would take gap locks that deadlock two inserters); new terms go in sorted, so inserters queue
+ * instead of deadlocking; the re-read locks, so it sees a term another transaction committed after
+ * ours began (it then holds record locks only, as the rows exist).
  */
 export const ensureTerms = async (db: Executor, wanted: readonly string[]) => {
   const ids = new Map<string, number>()
   if (wanted.length === 0) return ids
-  const read = async (list: readonly string[]) => {
+  const read = async (list: readonly string[], lock: boolean) => {
     const { rows } = await sql<{ id: number; term: string }>`
-      SELECT id, term FROM search_terms WHERE term IN (${sql.join(list)}) LOCK IN SHARE MODE`.execute(
-      db,
-    )
+      SELECT id, term FROM search_terms WHERE term IN (${sql.join(list)})${
+        lock ? sql` LOCK IN SHARE MODE` : sql``
+      }`.execute(db)
     for (const r of rows) ids.set(r.term, r.id)
   }
-  await read(wanted)
+  await read(wanted, false)
   const missing = wanted.filter((t) => !ids.has(t)).sort()
   if (missing.length === 0) return ids
 
   await sql`INSERT IGNORE INTO search_terms (term) VALUES ${sql.join(
     missing.map((t) => sql`(${t})`),
   )}`.execute(db)
-  await read(missing)
+  await read(missing, true)
   const variants = missing.flatMap((t) => {
     const id = ids.get(t)
     return id === undefined ? [] : deletionVariants(t).map((v) => sql`(${v}, ${id})`)

@@ -71,6 +71,8 @@ beforeAll(async () => {
         title: null,
         owner_id: null,
         direct_key: null,
+        member_count: 2,
+        last_message_id: null,
       })),
     )
     .execute()
@@ -190,17 +192,27 @@ describe('searchMessageIds', () => {
     expect(await ids('текст')).toEqual([])
   })
 
-  it('indexes the same new words from concurrent transactions without losing any', async () => {
-    const sent = await Promise.all(
-      Array.from({ length: 6 }, () => send(withBob, 'одновременно появившиеся слова zyxwv')),
+  it('indexes overlapping new words from concurrent transactions without deadlock or loss', async () => {
+    // Regression: a locking read of absent terms took gap locks that deadlocked two senders.
+    const pool = ['одновременно', 'появились', 'слова', 'zyxwv', 'qwerty', 'ёжик', 'юла', 'яхта']
+    const texts = Array.from({ length: 12 }, (_, i) =>
+      pool.filter((_, j) => (i + j) % 3 !== 0).join(i % 2 === 0 ? ' ' : ' , '),
     )
-    expect((await ids('одновременно zyxwv')).sort()).toEqual([...sent].sort())
+    const sent = await Promise.all(texts.map((text) => send(withBob, text)))
+    for (const word of pool) {
+      const expected = sent.filter((_, i) => texts[i]!.includes(word)).sort()
+      expect((await ids(word, { limit: 50 })).sort(), word).toEqual(expected)
+    }
     const terms = await t.db
       .selectFrom('search_terms')
       .select('term')
-      .where('term', 'in', ['одновременно', 'zyxwv'])
+      .where(
+        'term',
+        'in',
+        pool.map((w) => w.replace('ё', 'е')),
+      )
       .execute()
-    expect(terms).toHaveLength(2)
+    expect(terms).toHaveLength(pool.length)
   })
 
   it('ignores punctuation-only queries and image-only messages', async () => {
