@@ -12,7 +12,7 @@ import type { AuthResult, RegisterInput, Session, User } from '@messenger/shared
 import type { AuthUser, Context } from '../context'
 import { newId } from '../ids'
 import { toUser } from '../mappers'
-import { assertNotThrottled, clearAccountFailures, recordFailure } from './throttle'
+import { assertNotThrottled, clearAccountFailures, recordFailure, throttleScopes } from './throttle'
 import {
   hashRefreshToken,
   newRefreshToken,
@@ -62,15 +62,16 @@ export const login = async (
   ctx: Context,
   input: { login: string; passwordHash: string },
 ): Promise<AuthResult> => {
-  await assertNotThrottled(ctx, input.login)
+  const scopes = await throttleScopes(ctx, input.login)
+  await assertNotThrottled(ctx, scopes)
   // The slow hash runs for unknown logins too, so timing does not tell which logins exist.
   const secret = await ctx.hashPassword(input.passwordHash)
   const found = await checkLogin(ctx.db, input.login, secret)
   if (!found?.matches) {
-    await recordFailure(ctx, input.login)
+    await recordFailure(ctx, scopes)
     throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
   }
-  await clearAccountFailures(ctx, input.login)
+  await clearAccountFailures(ctx, scopes)
   const sessionId = newId()
   const refresh = newRefreshToken()
   const expiresAt = refreshExpiry()

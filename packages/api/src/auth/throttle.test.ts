@@ -38,12 +38,22 @@ describe('login throttling', () => {
     expect((await attempt(b.login, b.password, freshIp())).status).toBe(200)
   })
 
-  it('counts the login without regard to case', async () => {
+  it('counts one account however it is named: login or email, any case', async () => {
     const a = await t.signUp({ login: `Mixed_${Date.now()}` })
-    for (let i = 0; i < 10; i++) {
-      await fail(i % 2 === 0 ? a.login.toUpperCase() : a.login.toLowerCase(), freshIp())
-    }
+    const email = `${a.login}@example.com`
+    const names = [a.login.toUpperCase(), a.login.toLowerCase(), email, email.toUpperCase()]
+    for (let i = 0; i < 10; i++) await fail(names[i % names.length]!, freshIp())
+    expect((await attempt(email, a.password, freshIp())).status).toBe(429)
     expect((await attempt(a.login, a.password, freshIp())).status).toBe(429)
+  })
+
+  it('counts names that match no user by name, without regard to case', async () => {
+    const ghost = `Ghost_${Date.now()}`
+    for (let i = 0; i < 10; i++) {
+      await fail(i % 2 === 0 ? ghost.toUpperCase() : ghost.toLowerCase(), freshIp())
+    }
+    const res = await attempt(ghost, 'anything', freshIp())
+    expect(res.status).toBe(429)
   })
 
   it('9 failures do not throttle, and a success forgets the account’s failures', async () => {
@@ -71,7 +81,7 @@ describe('login throttling', () => {
   it('failures leave the window after 15 minutes, and Retry-After follows the oldest one', async () => {
     const a = await t.signUp()
     for (let i = 0; i < 10; i++) await fail(a.login, freshIp())
-    const scope = `login:${a.login.toLowerCase()}`
+    const scope = `user:${a.user.id}`
     // Age the failures: the oldest 14 minutes ago, so the block lifts in about a minute.
     await t.db
       .updateTable('login_failures')

@@ -1,23 +1,43 @@
 import { TRPCError } from '@trpc/server'
-import { clearLoginFailures, countLoginFailures, recordLoginFailure } from '@messenger/db'
+import {
+  clearLoginFailures,
+  countLoginFailures,
+  findUserIdByLoginOrEmail,
+  recordLoginFailure,
+} from '@messenger/db'
 import type { Context } from '../context'
 
 export const MAX_FAILURES = 10
 export const WINDOW_MS = 15 * 60 * 1000
 
-const scopesFor = (ctx: Context, login: string) => ({
-  account: `login:${login.toLowerCase()}`,
-  address: `ip:${ctx.clientIp}`,
-})
+export interface ThrottleScopes {
+  account: string
+  address: string
+}
+
+/**
+ * One account counts as one however it is named (login or email, any case), so switching between
+ * them does not double the guesses; names that match no user count by name.
+ */
+export const throttleScopes = async (ctx: Context, login: string): Promise<ThrottleScopes> => {
+  const userId = await findUserIdByLoginOrEmail(ctx.db, login)
+  return {
+    account: userId === undefined ? `login:${login.toLowerCase()}` : `user:${userId}`,
+    address: `ip:${ctx.clientIp}`,
+  }
+}
 
 /**
  * Too many failed logins for this account or from this address in the window: TOO_MANY_REQUESTS,
  * with Retry-After saying when the oldest failure leaves the window.
  */
-export const assertNotThrottled = async (ctx: Context, login: string) => {
-  const { account, address } = scopesFor(ctx, login)
+export const assertNotThrottled = async (ctx: Context, scopes: ThrottleScopes) => {
   const now = Date.now()
-  const counts = await countLoginFailures(ctx.db, [account, address], new Date(now - WINDOW_MS))
+  const counts = await countLoginFailures(
+    ctx.db,
+    [scopes.account, scopes.address],
+    new Date(now - WINDOW_MS),
+  )
   const over = counts.filter((c) => c.failures >= MAX_FAILURES)
   if (over.length === 0) return
   const retryAt = Math.max(...over.map((c) => c.oldest.getTime() + WINDOW_MS))
@@ -29,10 +49,8 @@ export const assertNotThrottled = async (ctx: Context, login: string) => {
   })
 }
 
-export const recordFailure = (ctx: Context, login: string) => {
-  const { account, address } = scopesFor(ctx, login)
-  return recordLoginFailure(ctx.db, [account, address])
-}
+export const recordFailure = (ctx: Context, scopes: ThrottleScopes) =>
+  recordLoginFailure(ctx.db, [scopes.account, scopes.address])
 
-export const clearAccountFailures = (ctx: Context, login: string) =>
-  clearLoginFailures(ctx.db, scopesFor(ctx, login).account)
+export const clearAccountFailures = (ctx: Context, scopes: ThrottleScopes) =>
+  clearLoginFailures(ctx.db, scopes.account)

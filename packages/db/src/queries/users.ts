@@ -45,6 +45,17 @@ export const checkLogin = async (
   return row ? { userId: row.user_id, matches: Number(row.matches) === 1 } : null
 }
 
+/** The id of the user with this login or email (either, in any case); for per-account limits. */
+export const findUserIdByLoginOrEmail = async (db: Db, login: string) =>
+  (
+    await db
+      .selectFrom('users')
+      .select('id')
+      .where((eb) => eb.or([eb('login', '=', login), eb('email', '=', login)]))
+      .limit(1)
+      .executeTakeFirst()
+  )?.id
+
 const userColumns = ['id', 'login', 'email', 'first_name', 'last_name', 'created_at'] as const
 export type UserRecord = Pick<UserRow, (typeof userColumns)[number]>
 export type PublicUserRecord = Pick<UserRow, 'id' | 'login' | 'first_name' | 'last_name'>
