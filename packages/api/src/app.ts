@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import { Hono, type Context as HonoContext } from 'hono'
 import { createContext, type RequestMeta } from './context'
 import type { Deps } from './deps'
+import { imageRoutes } from './images/routes'
 import { appRouter } from './root'
 import { mountWebClient } from './static'
 
@@ -65,6 +66,8 @@ export const createApp = (deps: Deps) => {
   })
 
   // fetchRequestHandler directly (as @hono/trpc-server does) keeps the context typed.
+  app.route('/api/images', imageRoutes(deps))
+
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       router: appRouter,

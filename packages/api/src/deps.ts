@@ -1,4 +1,11 @@
+import { join } from 'node:path'
 import { createDb, parseDatabaseUrl, type Db } from '@messenger/db'
+import {
+  createFsImageStorage,
+  createLimiter,
+  type ImageStorage,
+  type Limiter,
+} from '@messenger/images'
 import { createPasswordHasher, type PasswordHasher } from './auth/password'
 import type { Config } from './env'
 import { createLocalBus, type EventBus } from './events/bus'
@@ -16,6 +23,10 @@ export interface Deps {
   hashPassword: PasswordHasher
   messages: MessageStore
   bus: EventBus
+  /** Image files under DATA_DIR/images. */
+  images: ImageStorage
+  /** Image decoding: at most one per core at a time, the rest wait. */
+  imageQueue: Limiter
 }
 
 export const createDeps = async (config: Config, overrides: Partial<Deps> = {}): Promise<Deps> => {
@@ -39,6 +50,8 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
     hashPassword: overrides.hashPassword ?? createPasswordHasher(config.passwordPepper),
     messages,
     bus,
+    images: overrides.images ?? createFsImageStorage(join(config.dataDir, 'images')),
+    imageQueue: overrides.imageQueue ?? createLimiter(),
   }
 }
 

@@ -188,3 +188,6 @@ export const sampleColour = async (image: Buffer, fx: number, fy: number): Promi
 
 export const closeTo = (a: Rgb, b: Rgb, tolerance = 40) =>
   a.every((v, i) => Math.abs(v - b[i]!) <= tolerance)
+
+/** Decoded header of an output, for packages that do not depend on sharp themselves. */
+export const inspectImage = (image: Buffer) => sharp(image).metadata()

@@ -1,0 +1,93 @@
+import { Readable } from 'node:stream'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
+import busboy from 'busboy'
+
+export class UploadError extends Error {
+  override readonly name = 'UploadError'
+  constructor(
+    readonly kind: 'bad_request' | 'too_large',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Reads the one file of a multipart body (field `file`), stopping as soon as it passes `maxBytes`:
+ * at most that much is ever buffered, whatever the client sends or declares.
+ */
+export const readUploadedFile = (req: Request, maxBytes: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const contentType = req.headers.get('content-type') ?? ''
+    if (!/^multipart\/form-data\s*;/i.test(contentType)) {
+      reject(
+        new UploadError('bad_request', 'Expected a multipart/form-data body with one field `file`'),
+      )
+      return
+    }
+    if (req.body === null) {
+      reject(new UploadError('bad_request', 'The request has no body: send the image in `file`'))
+      return
+    }
+    let parser: busboy.Busboy
+    try {
+      parser = busboy({
+        headers: { 'content-type': contentType },
+        limits: { files: 1, fileSize: maxBytes, fields: 10, fieldSize: 1024, parts: 11 },
+      })
+    } catch (e) {
+      reject(new UploadError('bad_request', `Malformed multipart body: ${(e as Error).message}`))
+      return
+    }
+    const body = Readable.fromWeb(req.body as NodeReadableStream<Uint8Array>)
+    const chunks: Buffer[] = []
+    let found = false
+    let settled = false
+    const fail = (err: Error) => {
+      if (settled) return
+      settled = true
+      chunks.length = 0
+      body.unpipe(parser)
+      body.destroy()
+      reject(err)
+    }
+    parser.on('file', (name, stream) => {
+      if (name !== 'file' || found) {
+        stream.resume()
+        fail(
+          new UploadError(
+            'bad_request',
+            found
+              ? 'Send one file per upload'
+              : `Unexpected file field "${name}": send the image in the field \`file\``,
+          ),
+        )
+        return
+      }
+      found = true
+      stream.on('data', (d: Buffer) => {
+        if (!settled) chunks.push(d)
+      })
+      stream.on('limit', () =>
+        fail(new UploadError('too_large', `Expected a file of at most ${maxBytes} bytes`)),
+      )
+    })
+    parser.on('filesLimit', () => fail(new UploadError('bad_request', 'Send one file per upload')))
+    parser.on('partsLimit', () => fail(new UploadError('bad_request', 'Too many parts')))
+    parser.on('error', (e: Error) =>
+      fail(new UploadError('bad_request', `Malformed multipart body: ${e.message}`)),
+    )
+    parser.on('close', () => {
+      if (settled) return
+      if (!found) {
+        fail(new UploadError('bad_request', 'Expected a field `file` with the image'))
+        return
+      }
+      settled = true
+      resolve(Buffer.concat(chunks))
+    })
+    body.on('error', (e) =>
+      fail(new UploadError('bad_request', `Upload interrupted: ${e.message}`)),
+    )
+    body.pipe(parser)
+  })
