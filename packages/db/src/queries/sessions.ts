@@ -69,7 +69,7 @@ export const rotateRefreshToken = (
       .where('token_hash', '=', oldHash)
       .where('used_at', 'is', null)
       .executeTakeFirst()
-    if (spent.numChangedRows === 0n && spent.numUpdatedRows === 0n) {
+    if (spent.numUpdatedRows === 0n) {
       // Lost the race to a concurrent refresh: that is a second use of the same token.
       await trx
         .updateTable('sessions')
