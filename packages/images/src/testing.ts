@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import sharp, { type Sharp } from 'sharp'
+import { fitFullHd } from './pipeline'
+import { FULL_WEBP } from './presets'
 
 export type Rgb = readonly [number, number, number]
 export const RED: Rgb = [220, 30, 30]
@@ -191,3 +193,18 @@ export const closeTo = (a: Rgb, b: Rgb, tolerance = 40) =>
 
 /** Decoded header of an output, for packages that do not depend on sharp themselves. */
 export const inspectImage = (image: Buffer) => sharp(image).metadata()
+
+/**
+ * The benchmark's baseline: the full version alone, decoded and encoded exactly as the pipeline
+ * does it, without thumbnails or placeholder.
+ */
+export const fullVersionOnly = async (input: Buffer) => {
+  const meta = await sharp(input).metadata()
+  const swapped = (meta.orientation ?? 1) >= 5
+  const target = fitFullHd(swapped ? meta.height : meta.width, swapped ? meta.width : meta.height)
+  return sharp(input, { failOn: 'error', pages: 1, autoOrient: true })
+    .resize(target.width, target.height, { fit: 'fill' })
+    .toColourspace('srgb')
+    .webp(FULL_WEBP)
+    .toBuffer()
+}
