@@ -31,21 +31,23 @@ export const findMessageByClientId = (db: Executor, senderId: string, clientId: 
     .where('client_id', '=', clientId)
     .executeTakeFirst()
 
-/** Newest first, keyset-paged on the time-ordered id: the cost is the same on any page. */
-export const listChatMessages = (
+/**
+ * Newest first, keyset-paged on the time-ordered id: the cost is the same on any page. The index
+ * hint and the two-column ORDER BY keep MariaDB on a range scan of (chat_id, id); left alone it
+ * picks a ref scan on chat_id and walks down from the newest row to the cursor.
+ */
+export const listChatMessages = async (
   db: Executor,
   chatId: string,
   before: string | undefined,
   limit: number,
-) =>
-  db
-    .selectFrom('messages')
-    .selectAll()
-    .where('chat_id', '=', chatId)
-    .$if(before !== undefined, (q) => q.where('id', '<', before!))
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute()
+) => {
+  const r = await sql<MessageRow>`
+    SELECT * FROM messages FORCE INDEX (messages_chat)
+     WHERE chat_id = ${chatId} ${before === undefined ? sql`` : sql`AND id < ${before}`}
+     ORDER BY chat_id DESC, id DESC LIMIT ${limit}`.execute(db)
+  return r.rows
+}
 
 export const updateMessage = (
   db: Executor,
@@ -63,7 +65,10 @@ export const updateMessage = (
     .where('id', '=', id)
     .execute()
 
-/** Messages after `afterId` from others, counted up to `cap` so a huge backlog costs no more. */
+/**
+ * Messages after `afterId` from others, counted up to `cap` so a huge backlog costs no more; a range
+ * scan of (chat_id, id) from the read mark, for the same reason as in listChatMessages.
+ */
 export const countUnread = async (
   db: Executor,
   chatId: string,
@@ -73,10 +78,10 @@ export const countUnread = async (
 ) => {
   const r = await sql<{ n: number | string }>`
     SELECT COUNT(*) AS n FROM (
-      SELECT 1 FROM messages
-       WHERE chat_id = ${chatId} AND deleted = 0 AND sender_id <> ${userId}
-         ${afterId === null ? sql`` : sql`AND id > ${afterId}`}
-       LIMIT ${cap}) AS unread`.execute(db)
+      SELECT 1 FROM messages FORCE INDEX (messages_chat)
+       WHERE chat_id = ${chatId} ${afterId === null ? sql`` : sql`AND id > ${afterId}`}
+         AND deleted = 0 AND sender_id <> ${userId}
+       ORDER BY chat_id, id LIMIT ${cap}) AS unread`.execute(db)
   return Number(r.rows[0]?.n ?? 0)
 }
 

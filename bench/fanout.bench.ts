@@ -1,0 +1,71 @@
+/**
+ * One message to a group of 1,000 members who all hold a live stream: time from the send call to
+ * each member's receipt. Once on one instance, once on two instances joined through Redis.
+ */
+import { randomUUID } from 'node:crypto'
+import { collectEvents } from '@messenger/api/testing-sse'
+import { createTestDb } from '@messenger/db/testing'
+import { fmt, quantile, table } from './lib'
+import { seedUsers, startServer, type BenchServer } from './server'
+
+const MEMBERS = 1000
+const MESSAGES = 30
+
+const measure = async (
+  send: BenchServer,
+  listeners: BenchServer[],
+  users: { id: string; token: string }[],
+) => {
+  const owner = users[0]!
+  const res = await fetch(`${send.url}/trpc/chats.createGroup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
+    body: JSON.stringify({ title: 'Everyone', memberIds: users.slice(1).map((u) => u.id) }),
+  })
+  const chatId = ((await res.json()) as { result: { data: { id: string } } }).result.data.id
+  const streams = users.map((u, i) => collectEvents(listeners[i % listeners.length]!.url, u.token))
+  await Promise.all(streams.map((s) => s.ready))
+  const latencies: number[] = []
+  for (let m = 0; m < MESSAGES; m++) {
+    const t0 = performance.now()
+    await fetch(`${send.url}/trpc/messages.send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
+      body: JSON.stringify({ chatId, clientId: randomUUID(), text: `fan-out ${m}` }),
+    })
+    await Promise.all(streams.map((s) => s.next(m + 1, 10_000)))
+    for (const s of streams) latencies.push(s.received[m]!.at - t0)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  for (const s of streams) s.close()
+  return latencies
+}
+
+export async function run() {
+  const rows: string[][] = []
+  for (const redis of [false, true]) {
+    const db = await createTestDb()
+    const env: Record<string, string> = redis ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}
+    const a = await startServer(db, env)
+    const servers = redis ? [a, await startServer(db, env, a.deps.config.jwtSecret)] : [a]
+    try {
+      const users = await seedUsers(a.deps, MEMBERS, 'fan')
+      const l = await measure(a, servers, users)
+      rows.push([
+        redis ? 'two instances via Redis' : 'one instance',
+        String(l.length),
+        fmt(quantile(l, 0.5)),
+        fmt(quantile(l, 0.99)),
+        redis ? '≤ 200' : '≤ 100',
+      ])
+    } finally {
+      for (const s of servers) await s.close()
+      await db.drop()
+    }
+  }
+  return [
+    `${MESSAGES} messages to a group of ${MEMBERS} members, each holding an SSE stream (clients in the same process); latency from the send call to each receipt.`,
+    '',
+    table(['setup', 'receipts', 'p50 ms', 'p99 ms', 'target p99 ms'], rows),
+  ].join('\n')
+}
