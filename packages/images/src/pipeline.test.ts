@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { ImageError, type ImageErrorKind } from './errors'
 import { sniffFormat } from './formats'
 import { fitFullHd, processImage, type ProcessedImage } from './pipeline'
@@ -21,6 +21,9 @@ import {
   textNamedJpg,
   truncatedJpeg,
 } from './testing'
+
+// Real sharp work on a shared 2-core machine: allow more than vitest's default 5 s.
+vi.setConfig({ testTimeout: 30_000 })
 
 const hasGpsIfd = (exif: Buffer) =>
   exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]))

@@ -13,6 +13,13 @@ export class UploadError extends Error {
 }
 
 /**
+ * After refusing an upload the rest of the body is read and dropped up to this many bytes, so the
+ * client (a browser mid-upload) gets to read the 413 instead of a reset connection; past it, the
+ * connection is cut.
+ */
+export const drainLimit = (maxBytes: number) => Math.max(16 * 1024 * 1024, 2 * maxBytes)
+
+/**
  * Reads the one file of a multipart body (field `file`), stopping as soon as it passes `maxBytes`:
  * at most that much is ever buffered, whatever the client sends or declares.
  */
@@ -48,7 +55,14 @@ export const readUploadedFile = (req: Request, maxBytes: number): Promise<Buffer
       settled = true
       chunks.length = 0
       body.unpipe(parser)
-      body.destroy()
+      parser.removeAllListeners('file')
+      let drained = 0
+      const cap = drainLimit(maxBytes)
+      body.on('data', (d: Buffer) => {
+        drained += d.length
+        if (drained > cap) body.destroy()
+      })
+      body.resume()
       reject(err)
     }
     parser.on('file', (name, stream) => {
