@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { createApp, createDeps, loadConfig, type Deps } from '@messenger/api'
 import { signAccessToken } from '@messenger/api/tokens'
 import { listen } from '@messenger/api/testing-sse'
-import { createTestDb, type TestDb } from '@messenger/db/testing'
+import { type TestDb } from '@messenger/db/testing'
 
 export const benchConfig = (url: string, env: Record<string, string> = {}) =>
   loadConfig({
