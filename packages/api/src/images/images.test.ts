@@ -18,8 +18,13 @@ import { TRPCError } from '@trpc/server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { bearer, createTestApp, type TestApp } from '../testing'
 import { drainLimit } from './multipart'
-import { assertOwnImages, resolveImages } from './service'
-import { signImagePath } from './signing'
+import { assertOwnImages, resolveImages, uploadImage } from './service'
+import {
+  IMAGE_URL_BUCKET_SECONDS,
+  IMAGE_URL_TTL_SECONDS,
+  signImagePath,
+  urlExpiry,
+} from './signing'
 
 // Real sharp work on a shared 2-core machine: allow more than vitest's default 5 s.
 vi.setConfig({ testTimeout: 30_000 })
@@ -273,7 +278,7 @@ describe('GET /api/images/...', () => {
     const cc = res.headers.get('cache-control')!
     expect(cc).toMatch(/^private, max-age=\d+/)
     const maxAge = Number(/max-age=(\d+)/.exec(cc)![1])
-    expect(maxAge).toBeGreaterThanOrEqual(3600)
+    expect(maxAge).toBeGreaterThanOrEqual(3500)
     expect(maxAge).toBeLessThanOrEqual(3600 + 900)
     expect(res.headers.get('etag')).toBe(`"${image.id}.full"`)
     expect(Number(res.headers.get('content-length'))).toBe((await res.arrayBuffer()).byteLength)
@@ -295,9 +300,27 @@ describe('GET /api/images/...', () => {
     expect(other.status).toBe(200)
   })
 
-  it('hands out the same URL within a time bucket, so browsers can cache it', async () => {
+  it('hands out the same URL within a time bucket, so browsers can cache it', () => {
+    const bucket = IMAGE_URL_BUCKET_SECONDS * 1000
+    const start = Math.ceil(Date.now() / bucket) * bucket
+    const at = (ms: number) => new Date(start + ms)
+    expect(urlExpiry(at(1))).toBe(urlExpiry(at(bucket - 1)))
+    expect(urlExpiry(at(bucket + 1))).toBe(urlExpiry(at(1)) + IMAGE_URL_BUCKET_SECONDS)
+    for (const ms of [0, 1, bucket / 2, bucket - 1])
+      expect(urlExpiry(at(ms)) - (start + ms) / 1000).toBeGreaterThanOrEqual(IMAGE_URL_TTL_SECONDS)
+    const sign = (ms: number) =>
+      signImagePath(t.config.jwtSecret, image.id, 'full', urlExpiry(at(ms)))
+    expect(sign(1)).toBe(sign(bucket - 1))
+    expect(sign(1)).not.toBe(sign(bucket + 1))
+  })
+
+  it('signs fresh URLs on every answer: resolveImages matches the upload answer', async () => {
     const again = (await resolveImages(t.deps, [image.id])).get(image.id)!
-    expect(again.full.url).toBe(image.full.url)
+    expect(again.id).toBe(image.id)
+    expect(again.thumbnails.map((v) => [v.width, v.height])).toEqual(
+      image.thumbnails.map((v) => [v.width, v.height]),
+    )
+    expect((await t.app.request(again.full.url)).status).toBe(200)
   })
 
   it('refuses a forged signature with 403', async () => {
@@ -405,6 +428,28 @@ describe('images in messages', () => {
       (await t.app.request(`${path}?e=${Math.floor(Date.now() / 1000) + 600}&s=${'A'.repeat(22)}`))
         .status,
     ).toBe(403)
+  })
+
+  it('fills images in search results too', async () => {
+    const sent = await ann.caller.messages.send({
+      chatId,
+      clientId: randomUUID(),
+      text: 'sunset over the harbour',
+      imageIds: [annImage.id],
+    })
+    const found = await bob.caller.messages.search({ query: 'harbour', chatId })
+    const hit = found.items.find((h) => h.message.id === sent.id)
+    expect(hit?.message.images.map((i) => i.id)).toEqual([annImage.id])
+  })
+
+  it('leaves no files behind when the row cannot be written', async () => {
+    const before = storedFiles(t)
+    // No such user: the foreign key refuses the row after the files were written.
+    const e = await uploadImage(t.deps, randomUUID(), await orientedJpeg(1)).catch(
+      (err: unknown) => err,
+    )
+    expect(e).toBeInstanceOf(Error)
+    expect(storedFiles(t)).toBe(before)
   })
 
   it('resolves many ids in one call and leaves unknown ones out', async () => {

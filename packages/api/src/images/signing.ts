@@ -20,10 +20,11 @@ const mac = (secret: string, imageId: string, version: string, expires: number) 
     .digest()
     .subarray(0, SIG_BYTES)
 
-/** The expiry (unix seconds) of URLs handed out at `now`. */
+/** The expiry (unix seconds) of URLs handed out at `now`: the same for the whole bucket. */
 export const urlExpiry = (now: Date) => {
-  const min = Math.floor(now.getTime() / 1000) + IMAGE_URL_TTL_SECONDS
-  return Math.ceil(min / IMAGE_URL_BUCKET_SECONDS) * IMAGE_URL_BUCKET_SECONDS
+  const bucketStart =
+    Math.floor(now.getTime() / 1000 / IMAGE_URL_BUCKET_SECONDS) * IMAGE_URL_BUCKET_SECONDS
+  return bucketStart + IMAGE_URL_BUCKET_SECONDS + IMAGE_URL_TTL_SECONDS
 }
 
 /**
