@@ -1,4 +1,5 @@
 import { termOf, words } from '@messenger/shared'
+import { performance } from 'node:perf_hooks'
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../client'
 import type { Executor } from '../queries/chats'
@@ -26,7 +27,9 @@ export const MAX_EXPANSIONS = 50
 /** Query words beyond this many are ignored (the API caps a query at 200 characters anyway). */
 const MAX_QUERY_WORDS = 10
 /** Rows a search may examine when intersecting words, so a query's cost has a ceiling. */
-const MAX_ROWS_EXAMINED = 200_000
+const MAX_ROWS_EXAMINED = 5_000
+
+export type SearchStep = 'chats' | 'expand' | 'pages' | 'intersect' | 'probe'
 
 export interface ExpandedTerm {
   id: number
@@ -56,15 +59,47 @@ export const expandWords = async (db: Executor, queryWords: readonly string[]) =
 
 const unionAll = (parts: RawBuilder<unknown>[]) => sql.join(parts, sql` UNION ALL `)
 
+/** Postings of a word beyond this many are not counted: enough to tell rare words from common. */
+const COUNT_CAP = 5_000
+
+interface Hit {
+  message: Buffer
+  /** Closest edit distance per query word matched. */
+  best: Map<number, number>
+  terms: Set<string>
+}
+
+const scoreOf = (h: Hit) => {
+  let edits = 0
+  for (const d of h.best.values()) edits += d
+  return h.best.size * 100 - edits
+}
+
+/** Best first: more words, fewer edits, then newest (UUIDv7 bytes sort by time). */
+const byRank = (a: Hit, b: Hit) => scoreOf(b) - scoreOf(a) || Buffer.compare(b.message, a.message)
+
 /**
  * Ids of the messages matching a fuzzy query in the caller's chats, best first: more query words
  * matched, then fewer edits, then newest.
  *
- * Cost is bounded by the query, not the tables: each term's postings are read newest first and only
- * a page deep; when every word is common, the words are intersected newest first under a cap on
- * rows examined. A word's complete postings (when shorter than a page) make the ranking exact.
+ * Cost follows the query, not the tables: every read walks an index newest first and stops after
+ * a page. Each matching term gives its newest page (the one-word ranking); messages holding
+ * several query words come from walking the rarest word newest first and probing the others,
+ * under a cap on rows examined; the final page is probed for all the terms it holds.
  */
-export const searchMessageIds = async (db: Db, q: SearchQuery): Promise<SearchHitId[]> => {
+export const searchMessageIds = async (
+  db: Db,
+  q: SearchQuery,
+  /** Told how long each step took, for the benchmark's breakdown. */
+  trace?: (step: SearchStep, ms: number) => void,
+): Promise<SearchHitId[]> => {
+  let last = performance.now()
+  const done = (step: SearchStep) => {
+    if (trace === undefined) return
+    const now = performance.now()
+    trace(step, now - last)
+    last = now
+  }
   const queryWords = [...new Set([...words(q.query)].map((w) => termOf(w.word)))].slice(
     0,
     MAX_QUERY_WORDS,
@@ -78,86 +113,128 @@ export const searchMessageIds = async (db: Db, q: SearchQuery): Promise<SearchHi
     .$if(q.chatId !== undefined, (s) => s.where('chat_id', '=', q.chatId!))
     .execute()
   if (chatRows.length === 0) return []
+  done('chats')
   const chatIds = sql.join(chatRows.map((r) => uuidToBin(r.chat_id)))
+  // One chat: its (term, chat, message) primary key range is already in time order. Several: walk
+  // the term's (term, message) index newest first, skipping other chats' postings, rather than
+  // the optimizer's pick of reading the term's every posting in those chats and sorting them.
+  const postings = (alias: string) =>
+    sql`search_postings ${sql.raw(alias)} FORCE INDEX (${sql.raw(
+      chatRows.length === 1 ? 'PRIMARY' : 'search_postings_term_message',
+    )})`
   const inChats = (column: string) => sql`${sql.ref(column)} IN (${chatIds})`
 
   const expanded = (await expandWords(db, queryWords)).filter((ts) => ts.length > 0)
+  done('expand')
   if (expanded.length === 0) return []
   const allTerms = expanded.flat()
   const wordOf = new Map<number, { word: number; distance: number; term: string }>()
   expanded.forEach((ts, word) => {
     for (const t of ts) wordOf.set(t.id, { word, distance: t.distance, term: t.term })
   })
+  const hits = new Map<string, Hit>()
+  const see = (message: Buffer, termId: number) => {
+    const m = wordOf.get(termId)!
+    const key = message.toString('hex')
+    let hit = hits.get(key)
+    if (hit === undefined) {
+      hit = { message, best: new Map(), terms: new Set() }
+      hits.set(key, hit)
+    }
+    hit.terms.add(m.term)
+    hit.best.set(m.word, Math.min(hit.best.get(m.word) ?? Infinity, m.distance))
+    return key
+  }
 
-  // A page of each term's newest postings: enough for every one-word ranking tier.
-  const page = Math.max(q.limit * 2, 20)
+  // Each term's newest page: a message matching one word ranks by that word's closest term.
+  const page = q.limit
   const { rows: newest } = await sql<{ term_id: number; message_id: Buffer }>`${unionAll(
     allTerms.map(
-      (t) => sql`(SELECT term_id, message_id FROM search_postings
+      (t) => sql`(SELECT term_id, message_id FROM ${postings('p')}
         WHERE term_id = ${t.id} AND ${inChats('chat_id')} ORDER BY message_id DESC LIMIT ${page})`,
     ),
   )}`.execute(db)
-  const candidates = new Map<string, Buffer>()
   const fetched = new Map<number, number>()
   for (const r of newest) {
-    candidates.set(r.message_id.toString('hex'), r.message_id)
+    see(r.message_id, r.term_id)
     fetched.set(r.term_id, (fetched.get(r.term_id) ?? 0) + 1)
   }
+  done('pages')
 
-  // Messages matching several words may be older than every page. If some word's postings all fit
-  // in its pages, they are all candidates already; otherwise walk the word with the fewest full
-  // pages newest first and keep the messages that also hold a term of another word.
-  const full = expanded.map((ts) => ts.filter((t) => fetched.get(t.id) === page))
-  if (expanded.length > 1 && full.every((f) => f.length > 0)) {
-    const driver = full.reduce((best, f, i) => (f.length < full[best]!.length ? i : best), 0)
-    const others = expanded.filter((_, i) => i !== driver).flat()
-    const { rows: both } = await sql<{ message_id: Buffer }>`${unionAll(
-      full[driver]!.map(
-        (t) => sql`(SELECT a.message_id FROM search_postings a
+  // Messages holding several words rank first but may be older than every page: walk the rarest
+  // word's terms newest first, keeping messages that hold a term of another word. A term whose
+  // page was not full is counted already; full ones are counted up to COUNT_CAP.
+  const multi = new Set<string>()
+  if (expanded.length > 1) {
+    const full = allTerms.filter((t) => fetched.get(t.id) === page)
+    const counts = new Map(allTerms.map((t) => [t.id, fetched.get(t.id) ?? 0]))
+    if (full.length > 0) {
+      const { rows } = await sql<{ term_id: number | string; n: number | string }>`${unionAll(
+        full.map(
+          (t) => sql`(SELECT ${t.id} AS term_id, COUNT(*) AS n FROM (SELECT 1 FROM ${postings('p')}
+            WHERE term_id = ${t.id} AND ${inChats('chat_id')} LIMIT ${COUNT_CAP}) c)`,
+        ),
+      )}`.execute(db)
+      for (const r of rows) counts.set(Number(r.term_id), Number(r.n))
+    }
+    const weight = expanded.map((ts) => ts.reduce((n, t) => n + counts.get(t.id)!, 0))
+    const driver = weight.indexOf(Math.min(...weight))
+    const others = expanded
+      .filter((_, i) => i !== driver)
+      .flat()
+      .sort((x, y) => counts.get(y.id)! - counts.get(x.id)!)
+    // A few other terms: look each up in its own (term, message) subtree, small and cached. Many:
+    // one probe of the (message, term) index, though it lands on a random page of all postings.
+    const holdsAny = (terms: ExpandedTerm[]) =>
+      terms.length <= 3
+        ? sql.join(
+            terms.map(
+              (o) => sql`EXISTS (SELECT 1 FROM search_postings b
+                FORCE INDEX (search_postings_term_message)
+                WHERE b.term_id = ${o.id} AND b.message_id = a.message_id)`,
+            ),
+            sql` OR `,
+          )
+        : sql`EXISTS (SELECT 1 FROM search_postings b FORCE INDEX (search_postings_message)
+            WHERE b.message_id = a.message_id AND b.term_id IN (${sql.join(terms.map((o) => o.id))}))`
+    // Semi-join rewrites would materialize every posting of the other terms (all of a common
+    // word's); a dependent EXISTS costs one index lookup per row walked and stops at the page.
+    const { rows: both } = await sql<{ term_id: number; message_id: Buffer }>`SET STATEMENT
+      optimizer_switch = 'semijoin=off,materialization=off' FOR ${unionAll(
+        expanded[driver]!.filter((t) => counts.get(t.id)! > 0).map(
+          (t) => sql`(SELECT a.term_id, a.message_id FROM ${postings('a')}
           WHERE a.term_id = ${t.id} AND ${inChats('a.chat_id')}
-            AND EXISTS (SELECT 1 FROM search_postings b
-              WHERE b.message_id = a.message_id AND b.term_id IN (${sql.join(others.map((o) => o.id))}))
+            AND (${holdsAny(others)})
           ORDER BY a.message_id DESC LIMIT ${page})`,
-      ),
-    )} LIMIT ROWS EXAMINED ${MAX_ROWS_EXAMINED}`.execute(db)
-    for (const r of both) candidates.set(r.message_id.toString('hex'), r.message_id)
+        ),
+      )} LIMIT ROWS EXAMINED ${MAX_ROWS_EXAMINED}`.execute(db)
+    for (const r of both) multi.add(see(r.message_id, r.term_id))
+    done('intersect')
   }
-  if (candidates.size === 0) return []
 
-  // Which query terms each candidate holds, to rank by words matched and edits.
+  // The best of what was seen, probed for every query term it holds: its real rank and the terms
+  // to highlight. Candidates seen only in one word's page but holding others are among `multi`.
+  if (hits.size === 0) return []
+  const ranked = [...hits.values()].sort(byRank)
+  const top = [...new Set([...[...multi].map((k) => hits.get(k)!), ...ranked.slice(0, q.limit)])]
   const held = await db
     .selectFrom('search_postings')
     .select(['message_id', 'term_id'])
-    .where('message_id', 'in', [...candidates.values()])
+    .where(
+      'message_id',
+      'in',
+      top.map((h) => h.message),
+    )
     .where(
       'term_id',
       'in',
       allTerms.map((t) => t.id),
     )
     .execute()
-  const byMessage = new Map<string, { best: Map<number, number>; terms: Set<string> }>()
-  for (const r of held) {
-    const key = r.message_id.toString('hex')
-    const m = wordOf.get(r.term_id)!
-    let hit = byMessage.get(key)
-    if (hit === undefined) {
-      hit = { best: new Map(), terms: new Set() }
-      byMessage.set(key, hit)
-    }
-    hit.terms.add(m.term)
-    hit.best.set(m.word, Math.min(hit.best.get(m.word) ?? Infinity, m.distance))
-  }
-  return [...byMessage]
-    .map(([key, hit]) => {
-      let edits = 0
-      for (const d of hit.best.values()) edits += d
-      return { key, score: hit.best.size * 100 - edits, terms: [...hit.terms] }
-    })
-    .sort((a, b) => b.score - a.score || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0))
+  for (const r of held) see(r.message_id, r.term_id)
+  done('probe')
+  return top
+    .sort(byRank)
     .slice(0, q.limit)
-    .map((h) => ({
-      messageId: binToUuid(Buffer.from(h.key, 'hex')),
-      score: h.score,
-      terms: h.terms,
-    }))
+    .map((h) => ({ messageId: binToUuid(h.message), score: scoreOf(h), terms: [...h.terms] }))
 }
