@@ -58,12 +58,3 @@ export const sniffFormat = (b: Buffer): Sniffed => {
   if (head.startsWith('<') && /<svg[\s>]/i.test(head)) return { kind: 'unsupported', format: 'SVG' }
   return { kind: 'unknown' }
 }
-
-export const ACCEPTED_FORMATS: readonly InputFormat[] = [
-  'jpeg',
-  'png',
-  'webp',
-  'gif',
-  'avif',
-  'tiff',
-]
