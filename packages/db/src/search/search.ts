@@ -29,7 +29,7 @@ const MAX_QUERY_WORDS = 10
 /** Rows a search may examine when intersecting words, so a query's cost has a ceiling. */
 const MAX_ROWS_EXAMINED = 5_000
 
-export type SearchStep = 'chats' | 'expand' | 'pages' | 'intersect' | 'probe'
+export type SearchStep = 'chats' | 'expand' | 'pages' | 'counts' | 'intersect' | 'probe'
 
 export interface ExpandedTerm {
   id: number
@@ -177,6 +177,7 @@ export const searchMessageIds = async (
       )}`.execute(db)
       for (const r of rows) counts.set(Number(r.term_id), Number(r.n))
     }
+    done('counts')
     const weight = expanded.map((ts) => ts.reduce((n, t) => n + counts.get(t.id)!, 0))
     const driver = weight.indexOf(Math.min(...weight))
     const others = expanded
@@ -217,6 +218,8 @@ export const searchMessageIds = async (
   if (hits.size === 0) return []
   const ranked = [...hits.values()].sort(byRank)
   const top = [...new Set([...[...multi].map((k) => hits.get(k)!), ...ranked.slice(0, q.limit)])]
+  // All of each message's postings (a few dozen), filtered here: a term list in SQL as well would
+  // make the optimizer plan messages × terms ranges.
   const held = await db
     .selectFrom('search_postings')
     .select(['message_id', 'term_id'])
@@ -225,13 +228,8 @@ export const searchMessageIds = async (
       'in',
       top.map((h) => h.message),
     )
-    .where(
-      'term_id',
-      'in',
-      allTerms.map((t) => t.id),
-    )
     .execute()
-  for (const r of held) see(r.message_id, r.term_id)
+  for (const r of held) if (wordOf.has(r.term_id)) see(r.message_id, r.term_id)
   done('probe')
   return top
     .sort(byRank)
