@@ -33,7 +33,7 @@ export const uploadImage = (
       if (e.lengthComputable) onProgress(e.loaded / e.total)
     }
     xhr.onload = () => {
-      let body: unknown = null
+      let body: unknown
       try {
         body = JSON.parse(xhr.responseText)
       } catch {

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useState, type SyntheticEvent } from 'react'
 import { sha256Hex } from '../../lib/hash'
 import { useI18n } from '../../lib/i18n'
 import { session, trpc } from '../../lib/trpc'
@@ -12,7 +12,7 @@ export const LoginForm = ({ onSwitch }: { onSwitch: () => void }) => {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
 
-  const submit = async (e: FormEvent) => {
+  const submit = async (e: SyntheticEvent) => {
     e.preventDefault()
     setBusy(true)
     setError(null)

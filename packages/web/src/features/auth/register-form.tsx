@@ -1,5 +1,5 @@
 import { loginName, MIN_PASSWORD_LENGTH } from '@messenger/shared'
-import { useState, type FormEvent } from 'react'
+import { useState, type SyntheticEvent } from 'react'
 import { sha256Hex } from '../../lib/hash'
 import { useI18n, type MessageKey } from '../../lib/i18n'
 import { session, trpc } from '../../lib/trpc'
@@ -33,7 +33,7 @@ export const RegisterForm = ({ onSwitch }: { onSwitch: () => void }) => {
     return found
   }
 
-  const submit = async (e: FormEvent) => {
+  const submit = async (e: SyntheticEvent) => {
     e.preventDefault()
     const found = validate()
     setErrors(found)

@@ -9,7 +9,7 @@ export interface MessagePage {
 /** The shape TanStack Query keeps for an infinite query. */
 export interface MessagePages {
   pages: MessagePage[]
-  pageParams: (string | null)[]
+  pageParams: unknown[]
 }
 
 const activity = (chat: Chat) => {
@@ -67,20 +67,23 @@ export const applyMessageToChats = (
  * optimistic send races its event) is replaced in place; a new one goes where its time says.
  */
 export const upsertMessage = (data: MessagePages, message: Message): MessagePages => {
-  let found = false
-  const pages = data.pages.map((page) => {
-    if (!page.items.some((m) => sameMessage(m, message))) return page
-    found = true
-    return { ...page, items: page.items.map((m) => (sameMessage(m, message) ? message : m)) }
-  })
-  if (found) return { ...data, pages }
-  const first = pages[0] ?? { items: [], nextCursor: null }
+  const known = data.pages.some((page) => page.items.some((m) => sameMessage(m, message)))
+  if (known) {
+    return {
+      ...data,
+      pages: data.pages.map((page) => ({
+        ...page,
+        items: page.items.map((m) => (sameMessage(m, message) ? message : m)),
+      })),
+    }
+  }
+  const first = data.pages[0] ?? { items: [], nextCursor: null }
   const items = [...first.items, message].sort(
     (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id),
   )
   return {
     pageParams: data.pageParams.length > 0 ? data.pageParams : [null],
-    pages: [{ ...first, items }, ...pages.slice(1)],
+    pages: [{ ...first, items }, ...data.pages.slice(1)],
   }
 }
 

@@ -1,0 +1,123 @@
+import type { Chat, User } from '@messenger/shared'
+import { fullName } from '@messenger/shared'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { useId, useState, type SyntheticEvent } from 'react'
+import { useI18n } from '../../lib/i18n'
+import { keys } from '../../lib/query-keys'
+import { navigate } from '../../lib/router'
+import { errorMessage, trpc } from '../../lib/trpc'
+import { removeChat, upsertChat } from '../events/merge'
+import { Avatar } from '../layout/avatar'
+import { Modal } from '../layout/modal'
+import { UserPicker } from './user-picker'
+
+export const GroupSettingsDialog = ({
+  me,
+  chat,
+  onClose,
+}: {
+  me: User
+  chat: Chat
+  onClose: () => void
+}) => {
+  const { t } = useI18n()
+  const qc = useQueryClient()
+  const titleId = useId()
+  const [title, setTitle] = useState(chat.title)
+  const isOwner = chat.ownerId === me.id
+
+  const updated = (next: Chat) => {
+    qc.setQueryData<Chat[]>(keys.chats, (chats) => chats && upsertChat(chats, next))
+    qc.setQueryData(keys.chat(next.id), next)
+  }
+  const rename = useMutation({
+    mutationFn: () => trpc.chats.rename.mutate({ chatId: chat.id, title: title.trim() }),
+    onSuccess: updated,
+  })
+  const add = useMutation({
+    mutationFn: (userId: string) =>
+      trpc.chats.addMembers.mutate({ chatId: chat.id, userIds: [userId] }),
+    onSuccess: updated,
+  })
+  const removeMember = useMutation({
+    mutationFn: (userId: string) => trpc.chats.removeMember.mutate({ chatId: chat.id, userId }),
+    onSuccess: updated,
+  })
+  const leave = useMutation({
+    mutationFn: () => trpc.chats.leave.mutate({ chatId: chat.id }),
+    onSuccess: () => {
+      qc.setQueryData<Chat[]>(keys.chats, (chats) => chats && removeChat(chats, chat.id))
+      onClose()
+      navigate('/')
+    },
+  })
+  const error = rename.error ?? add.error ?? removeMember.error ?? leave.error
+
+  const submitRename = (e: SyntheticEvent) => {
+    e.preventDefault()
+    if (title.trim() && title.trim() !== chat.title) rename.mutate()
+  }
+
+  return (
+    <Modal title={t('groupSettings')} onClose={onClose}>
+      <form onSubmit={submitRename} className="stack">
+        <label htmlFor={titleId}>{t('groupTitle')}</label>
+        <div className="row">
+          <input
+            id={titleId}
+            value={title}
+            maxLength={100}
+            required
+            onChange={(e) => setTitle(e.target.value)}
+          />
+          <button type="submit" disabled={rename.isPending}>
+            {t('rename')}
+          </button>
+        </div>
+      </form>
+      <h3>{t('membersCount', { count: chat.members.length })}</h3>
+      <ul className="people">
+        {chat.members.map((m) => (
+          <li key={m.id} className="person">
+            <Avatar id={m.id} name={fullName(m)} size={32} />
+            <span className="grow">
+              {fullName(m)} <span className="muted">@{m.login}</span>
+              {m.id === chat.ownerId ? <span className="tag">{t('owner')}</span> : null}
+              {m.id === me.id ? <span className="tag">{t('you_')}</span> : null}
+            </span>
+            {isOwner && m.id !== me.id ? (
+              <button
+                type="button"
+                className="small"
+                aria-label={t('removeMember', { name: fullName(m) })}
+                onClick={() => removeMember.mutate(m.id)}
+              >
+                ×
+              </button>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {isOwner ? (
+        <>
+          <h3>{t('addMembers')}</h3>
+          <UserPicker exclude={chat.members.map((m) => m.id)} onPick={(u) => add.mutate(u.id)} />
+        </>
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {t('errGeneric', { message: errorMessage(error) })}
+        </p>
+      ) : null}
+      <button
+        type="button"
+        className="danger"
+        onClick={() => {
+          if (window.confirm(t('confirmLeave'))) leave.mutate()
+        }}
+      >
+        {t('leaveGroup')}
+      </button>
+    </Modal>
+  )
+}

@@ -1,0 +1,51 @@
+import { useEffect, useRef, type ReactNode } from 'react'
+import { useI18n } from '../../lib/i18n'
+import { CloseIcon } from './icons'
+
+/**
+ * A native modal <dialog>: the browser traps focus, Esc closes it, and the page behind is inert.
+ */
+export const Modal = ({
+  title,
+  onClose,
+  children,
+  className,
+}: {
+  title: string
+  onClose: () => void
+  children: ReactNode
+  className?: string
+}) => {
+  const { t } = useI18n()
+  const ref = useRef<HTMLDialogElement>(null)
+  const onCloseRef = useRef(onClose)
+  onCloseRef.current = onClose
+
+  useEffect(() => {
+    const dialog = ref.current
+    if (!dialog) return
+    // Unmounting removes the element, which closes it; closing here would fire a late 'close'
+    // event in StrictMode's remount and dismiss the dialog that was just opened.
+    if (!dialog.open) dialog.showModal()
+    const close = () => onCloseRef.current()
+    dialog.addEventListener('close', close)
+    return () => dialog.removeEventListener('close', close)
+  }, [])
+
+  return (
+    <dialog ref={ref} className={`modal ${className ?? ''}`} aria-label={title}>
+      <header className="bar">
+        <h2>{title}</h2>
+        <button
+          type="button"
+          className="icon"
+          aria-label={t('close')}
+          onClick={() => ref.current?.close()}
+        >
+          <CloseIcon />
+        </button>
+      </header>
+      <div className="modal-body">{children}</div>
+    </dialog>
+  )
+}

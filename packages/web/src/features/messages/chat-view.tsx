@@ -1,0 +1,218 @@
+import type { Chat, Image, Message, User } from '@messenger/shared'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useRef, useState, useSyncExternalStore, type DragEvent } from 'react'
+import { useI18n } from '../../lib/i18n'
+import { keys } from '../../lib/query-keys'
+import { navigate } from '../../lib/router'
+import { errorCode, errorMessage, trpc } from '../../lib/trpc'
+import { GroupSettingsDialog } from '../chats/group-settings-dialog'
+import { useChat } from '../chats/use-chats'
+import { applyEvent } from '../events/apply'
+import { flattenPages } from '../events/merge'
+import { openChat } from '../events/use-live-events'
+import { Avatar } from '../layout/avatar'
+import { BackIcon, InfoIcon } from '../layout/icons'
+import { Composer } from './composer'
+import { Lightbox } from './lightbox'
+import { MessageList } from './message-list'
+import { visiblePending } from './outbox'
+import { useOutbox } from './outbox-context'
+import { useAttachments } from './use-attachments'
+import { useMessages } from './use-messages'
+
+/** Marks the newest message read once it is on screen and the tab is visible. */
+const useMarkRead = (
+  chat: Chat | undefined,
+  messages: Message[],
+  myId: string,
+  atBottom: boolean,
+) => {
+  const qc = useQueryClient()
+  const marked = useRef<string | null>(null)
+  const [visible, setVisible] = useState(() => document.visibilityState === 'visible')
+  useEffect(() => {
+    const on = () => setVisible(document.visibilityState === 'visible')
+    document.addEventListener('visibilitychange', on)
+    return () => document.removeEventListener('visibilitychange', on)
+  }, [])
+  const newest = messages.at(-1)
+  useEffect(() => {
+    if (!chat || !newest || !atBottom || !visible) return
+    if (marked.current === newest.id) return
+    if (chat.unreadCount === 0 && newest.sender.id === myId) return
+    marked.current = newest.id
+    qc.setQueryData<Chat[]>(keys.chats, (chats) =>
+      chats?.map((c) => (c.id === chat.id ? { ...c, unreadCount: 0 } : c)),
+    )
+    trpc.chats.markRead.mutate({ chatId: chat.id, messageId: newest.id }).catch(() => {
+      marked.current = null
+    })
+  }, [chat, newest, atBottom, visible, myId, qc])
+}
+
+export const ChatView = ({
+  me,
+  chatId,
+  focusId,
+}: {
+  me: User
+  chatId: string
+  focusId: string | null
+}) => {
+  const { t } = useI18n()
+  const qc = useQueryClient()
+  const { chat, error } = useChat(chatId)
+  const history = useMessages(chatId)
+  const outbox = useOutbox()
+  const allPending = useSyncExternalStore(outbox.subscribe, outbox.getSnapshot)
+  const attachments = useAttachments()
+  const [lightbox, setLightbox] = useState<Image | null>(null)
+  const [editing, setEditing] = useState<Message | null>(null)
+  const [settings, setSettings] = useState(false)
+  const [dragging, setDragging] = useState(false)
+  const [atBottom, setAtBottom] = useState(true)
+  const [actionError, setActionError] = useState<string | null>(null)
+
+  const messages = flattenPages(history.data)
+  const pending = visiblePending(allPending, chatId, messages)
+  useMarkRead(chat, messages, me.id, atBottom)
+
+  useEffect(() => {
+    openChat.id = chatId
+    return () => {
+      openChat.id = null
+    }
+  }, [chatId])
+
+  const applyMessage = (message: Message) =>
+    applyEvent(qc, { type: 'message.updated', message }, { myId: me.id, openChatId: chatId })
+
+  const edit = useMutation({
+    mutationFn: ({ message, text }: { message: Message; text: string }) =>
+      trpc.messages.edit.mutate({ messageId: message.id, text }),
+    onSuccess: (message) => {
+      applyMessage(message)
+      setEditing(null)
+    },
+    onError: (err) => setActionError(t('errGeneric', { message: errorMessage(err) })),
+  })
+  const remove = useMutation({
+    mutationFn: (message: Message) => trpc.messages.delete.mutate({ messageId: message.id }),
+    onSuccess: (_, message) => applyMessage({ ...message, text: null, images: [], deleted: true }),
+    onError: (err) => setActionError(t('errGeneric', { message: errorMessage(err) })),
+  })
+
+  const send = (text: string) => {
+    const images = attachments.take()
+    setActionError(null)
+    void outbox.send(me, chatId, { ...(text ? { text } : {}), images })
+  }
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault()
+    setDragging(false)
+    if (e.dataTransfer.files.length > 0) attachments.add(e.dataTransfer.files)
+  }
+
+  if (error) {
+    const code = errorCode(error)
+    return (
+      <p className="empty form-error" role="alert">
+        {code === 'FORBIDDEN' || code === 'NOT_FOUND' ? t('selectChat') : t('errNetwork')}
+      </p>
+    )
+  }
+
+  return (
+    <section
+      className="chat-view"
+      aria-label={chat?.title ?? t('loading')}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) {
+          e.preventDefault()
+          setDragging(true)
+        }
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false)
+      }}
+      onDrop={onDrop}
+    >
+      <header className="bar">
+        <button
+          type="button"
+          className="icon back"
+          aria-label={t('back')}
+          onClick={() => navigate('/')}
+        >
+          <BackIcon />
+        </button>
+        {chat ? <Avatar id={chat.id} name={chat.title} size={36} /> : null}
+        <div className="chat-head">
+          <h2>{chat?.title ?? t('loading')}</h2>
+          {chat && !chat.isDirect ? (
+            <span className="muted">{t('membersCount', { count: chat.members.length })}</span>
+          ) : null}
+        </div>
+        {/* A group with an owner keeps its settings even while it has two members (API.md then
+            shows it like a personal chat). */}
+        {chat && chat.ownerId !== null ? (
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('groupSettings')}
+            title={t('groupSettings')}
+            onClick={() => setSettings(true)}
+          >
+            <InfoIcon />
+          </button>
+        ) : null}
+      </header>
+      {history.isPending ? (
+        <p className="muted center grow">{t('loading')}</p>
+      ) : (
+        <MessageList
+          myId={me.id}
+          isGroup={chat ? !chat.isDirect : false}
+          messages={messages}
+          pending={pending}
+          hasOlder={history.hasNextPage}
+          loadingOlder={history.isFetchingNextPage}
+          loadOlder={() => void history.fetchNextPage()}
+          focusId={focusId}
+          onOpenImage={setLightbox}
+          onRetry={(clientId) => void outbox.retry(clientId)}
+          onDiscard={(clientId) => outbox.discard(clientId)}
+          onEdit={setEditing}
+          onDelete={(m) => {
+            if (window.confirm(t('confirmDelete'))) remove.mutate(m)
+          }}
+          onAtBottom={setAtBottom}
+          empty={<p className="muted center">{t('noMessages')}</p>}
+        />
+      )}
+      {actionError ? (
+        <p className="form-error pad" role="alert">
+          {actionError}
+        </p>
+      ) : null}
+      <Composer
+        key={chatId}
+        attachments={attachments}
+        editing={editing}
+        onCancelEdit={() => setEditing(null)}
+        onSend={send}
+        onSaveEdit={(message, text) => edit.mutate({ message, text })}
+      />
+      {dragging ? (
+        <div className="drop-overlay" aria-hidden="true">
+          {t('dropHere')}
+        </div>
+      ) : null}
+      {lightbox ? <Lightbox image={lightbox} onClose={() => setLightbox(null)} /> : null}
+      {settings && chat ? (
+        <GroupSettingsDialog me={me} chat={chat} onClose={() => setSettings(false)} />
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,166 @@
+import type { Message } from '@messenger/shared'
+import { MAX_TEXT_LENGTH } from '@messenger/shared'
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { useI18n } from '../../lib/i18n'
+import { ClipIcon, CloseIcon, SendIcon } from '../layout/icons'
+import type { useAttachments } from './use-attachments'
+
+export interface ComposerProps {
+  attachments: ReturnType<typeof useAttachments>
+  editing: Message | null
+  onCancelEdit: () => void
+  onSend: (text: string) => void
+  onSaveEdit: (message: Message, text: string) => void
+}
+
+/** Enter sends, Shift+Enter starts a new line; images come by button, paste or drop. */
+export const Composer = ({
+  attachments,
+  editing,
+  onCancelEdit,
+  onSend,
+  onSaveEdit,
+}: ComposerProps) => {
+  const { t } = useI18n()
+  const fileRef = useRef<HTMLInputElement>(null)
+  const [text, setText] = useState('')
+  const [draft, setDraft] = useState('')
+  const ref = useRef<HTMLTextAreaElement>(null)
+
+  useEffect(() => {
+    if (editing) {
+      setDraft(text)
+      setText(editing.text ?? '')
+    } else {
+      setText(draft)
+    }
+    ref.current?.focus()
+    // Only when edit mode starts or ends, not on every keystroke.
+  }, [editing])
+
+  const trimmed = text.trim()
+  const canSend = editing
+    ? trimmed.length > 0
+    : !attachments.uploading && (trimmed.length > 0 || attachments.ready > 0)
+
+  const submit = () => {
+    if (!canSend) return
+    if (editing) {
+      if (trimmed !== editing.text) onSaveEdit(editing, trimmed)
+      else onCancelEdit()
+      return
+    }
+    onSend(trimmed)
+    setText('')
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault()
+      submit()
+    } else if (e.key === 'Escape' && editing) {
+      onCancelEdit()
+    }
+  }
+
+  return (
+    <div className="composer">
+      {editing ? (
+        <div className="editing-bar">
+          <span>{t('editing')}</span>
+          <button
+            type="button"
+            className="icon small"
+            aria-label={t('cancelEdit')}
+            onClick={onCancelEdit}
+          >
+            <CloseIcon />
+          </button>
+        </div>
+      ) : null}
+      {attachments.items.length > 0 ? (
+        <ul className="tray">
+          {attachments.items.map((a) => (
+            <li key={a.key} className={a.error ? 'error' : ''}>
+              <img src={a.previewUrl} alt={a.name} />
+              {a.image ? null : a.error ? (
+                <span className="tray-error" role="alert">
+                  {t('uploadFailed', { name: a.name, message: a.error })}
+                </span>
+              ) : (
+                <progress
+                  max={1}
+                  value={a.progress}
+                  aria-label={t('uploading', { name: a.name })}
+                />
+              )}
+              <button
+                type="button"
+                className="icon small tray-remove"
+                aria-label={`${t('removeAttachment')}: ${a.name}`}
+                onClick={() => attachments.remove(a.key)}
+              >
+                <CloseIcon />
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="composer-row">
+        {editing ? null : (
+          <>
+            <button
+              type="button"
+              className="icon attach"
+              aria-label={t('attach')}
+              title={t('attach')}
+              onClick={() => fileRef.current?.click()}
+            >
+              <ClipIcon />
+            </button>
+            <input
+              ref={fileRef}
+              type="file"
+              tabIndex={-1}
+              aria-hidden="true"
+              data-testid="file-input"
+              accept="image/*"
+              multiple
+              className="visually-hidden"
+              onChange={(e) => {
+                if (e.target.files) attachments.add(e.target.files)
+                e.target.value = ''
+              }}
+            />
+          </>
+        )}
+        <textarea
+          ref={ref}
+          rows={1}
+          aria-label={t('messageInput')}
+          placeholder={t('messagePlaceholder')}
+          value={text}
+          maxLength={MAX_TEXT_LENGTH}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            const files = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'))
+            if (files.length > 0 && !editing) {
+              e.preventDefault()
+              attachments.add(files)
+            }
+          }}
+        />
+        <button
+          type="button"
+          className="icon send"
+          aria-label={editing ? t('save') : t('send')}
+          disabled={!canSend}
+          onClick={submit}
+        >
+          <SendIcon />
+        </button>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,168 @@
+import type { User } from '@messenger/shared'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useState, type SyntheticEvent } from 'react'
+import { formatDateTime } from '../../lib/format'
+import { useI18n } from '../../lib/i18n'
+import { keys } from '../../lib/query-keys'
+import { navigate } from '../../lib/router'
+import { errorMessage, session, trpc } from '../../lib/trpc'
+import { Field } from '../auth/field'
+import { BackIcon } from '../layout/icons'
+import { LanguageSelect } from './language-select'
+
+/** "Chrome on Linux" from a user agent; the raw string is the fallback. */
+const describeDevice = (ua: string | null) => {
+  if (!ua) return null
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : null
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS/.test(ua)
+          ? 'macOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : null
+  return browser && os ? `${browser}, ${os}` : ua.slice(0, 60)
+}
+
+export const logout = async () => {
+  try {
+    await trpc.auth.logout.mutate()
+  } finally {
+    // Even if the server is unreachable, this device forgets the session.
+    session.logoutLocally()
+    navigate('/', { replace: true })
+  }
+}
+
+const Profile = ({ me }: { me: User }) => {
+  const { t } = useI18n()
+  const [firstName, setFirstName] = useState(me.firstName)
+  const [lastName, setLastName] = useState(me.lastName)
+  const save = useMutation({
+    mutationFn: () => trpc.users.updateProfile.mutate({ firstName, lastName }),
+    onSuccess: (user) => session.setUser(user),
+  })
+  const submit = (e: SyntheticEvent) => {
+    e.preventDefault()
+    save.mutate()
+  }
+  return (
+    <section aria-labelledby="profile-h">
+      <h3 id="profile-h">{t('profile')}</h3>
+      <p className="muted">
+        @{me.login} · {me.email}
+      </p>
+      <form onSubmit={submit} className="stack">
+        <div className="field-row">
+          <Field
+            label={t('firstName')}
+            value={firstName}
+            required
+            onChange={(e) => setFirstName(e.target.value)}
+          />
+          <Field
+            label={t('lastName')}
+            value={lastName}
+            required
+            onChange={(e) => setLastName(e.target.value)}
+          />
+        </div>
+        <div className="row">
+          <button type="submit" disabled={save.isPending}>
+            {t('save')}
+          </button>
+          <span role="status" className="muted">
+            {save.isSuccess ? t('saved') : ''}
+            {save.isError ? t('errGeneric', { message: errorMessage(save.error) }) : ''}
+          </span>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+const Sessions = () => {
+  const { t, lang } = useI18n()
+  const qc = useQueryClient()
+  const sessions = useQuery({
+    queryKey: keys.sessions,
+    queryFn: () => trpc.auth.sessions.query(),
+  })
+  const revoke = useMutation({
+    mutationFn: (sessionId: string) => trpc.auth.revokeSession.mutate({ sessionId }),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.sessions }),
+  })
+  return (
+    <section aria-labelledby="sessions-h">
+      <h3 id="sessions-h">{t('sessions')}</h3>
+      {sessions.isPending ? <p className="muted">{t('loading')}</p> : null}
+      <ul className="sessions">
+        {sessions.data?.items.map((s) => (
+          <li key={s.id}>
+            <span>
+              <strong>{describeDevice(s.userAgent) ?? t('unknownDevice')}</strong>
+              {s.current ? <span className="tag">{t('thisDevice')}</span> : null}
+              <br />
+              <span className="muted">
+                {t('lastUsed', { time: formatDateTime(s.lastUsedAt, lang) })}
+              </span>
+            </span>
+            {s.current ? null : (
+              <button
+                type="button"
+                onClick={() => revoke.mutate(s.id)}
+                disabled={revoke.isPending}
+                aria-label={`${t('endSession')}: ${describeDevice(s.userAgent) ?? t('unknownDevice')}, ${formatDateTime(s.lastUsedAt, lang)}`}
+              >
+                {t('endSession')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+export const SettingsPage = ({ me }: { me: User }) => {
+  const { t } = useI18n()
+  return (
+    <section className="page" aria-labelledby="settings-h">
+      <header className="bar">
+        <button
+          type="button"
+          className="icon back"
+          aria-label={t('back')}
+          onClick={() => navigate('/')}
+        >
+          <BackIcon />
+        </button>
+        <h2 id="settings-h">{t('settings')}</h2>
+      </header>
+      <div className="page-body">
+        <Profile me={me} />
+        <section>
+          <LanguageSelect />
+        </section>
+        <Sessions />
+        <section>
+          <button type="button" className="danger" onClick={() => void logout()}>
+            {t('logout')}
+          </button>
+        </section>
+      </div>
+    </section>
+  )
+}

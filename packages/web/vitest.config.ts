@@ -1,0 +1,10 @@
+import { defineProject } from 'vitest/config'
+
+// Component and unit tests run in jsdom; e2e/*.test.ts switch to node with a docblock.
+export default defineProject({
+  test: {
+    name: 'web',
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts'],
+  },
+})
