@@ -153,6 +153,9 @@ describe('searchMessageIds', () => {
     expect(await ids('привет', { userId: bob, chatId: withoutAlice })).toEqual([m.secret])
     expect(await ids('елка', { chatId: withBob })).toEqual([])
     expect(await ids('привет', { userId: uid(99) })).toEqual([])
+    // "без" is indexed, but only in a chat alice is not in.
+    expect(await ids('привет без')).toEqual([m.hello])
+    expect(await ids('без')).toEqual([])
   })
 
   it('returns the indexed terms matched, for highlighting', async () => {

@@ -180,6 +180,7 @@ export const searchMessageIds = async (
     done('counts')
     const weight = expanded.map((ts) => ts.reduce((n, t) => n + counts.get(t.id)!, 0))
     const driver = weight.indexOf(Math.min(...weight))
+    const walked = expanded[driver]!.filter((t) => counts.get(t.id)! > 0)
     const others = expanded
       .filter((_, i) => i !== driver)
       .flat()
@@ -200,9 +201,12 @@ export const searchMessageIds = async (
             WHERE b.message_id = a.message_id AND b.term_id IN (${sql.join(terms.map((o) => o.id))}))`
     // Semi-join rewrites would materialize every posting of the other terms (all of a common
     // word's); a dependent EXISTS costs one index lookup per row walked and stops at the page.
-    const { rows: both } = await sql<{ term_id: number; message_id: Buffer }>`SET STATEMENT
+    const { rows: both } =
+      walked.length === 0
+        ? { rows: [] } // the rarest word is in none of the caller's chats: no message holds both
+        : await sql<{ term_id: number; message_id: Buffer }>`SET STATEMENT
       optimizer_switch = 'semijoin=off,materialization=off' FOR ${unionAll(
-        expanded[driver]!.filter((t) => counts.get(t.id)! > 0).map(
+        walked.map(
           (t) => sql`(SELECT a.term_id, a.message_id FROM ${postings('a')}
           WHERE a.term_id = ${t.id} AND ${inChats('a.chat_id')}
             AND (${holdsAny(others)})
