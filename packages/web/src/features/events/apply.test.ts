@@ -1,0 +1,65 @@
+import type { Chat } from '@messenger/shared'
+import { QueryClient } from '@tanstack/react-query'
+import { describe, expect, it } from 'vitest'
+import { keys } from '../../lib/query-keys'
+import { chat, message, user } from '../../test/factories'
+import { applyEvent } from './apply'
+import { flattenPages, type MessagePages } from './merge'
+
+const ann = user('Ann')
+const bob = user('Bob')
+
+const setup = () => {
+  const qc = new QueryClient()
+  const c = chat('Bob', [ann, bob])
+  qc.setQueryData<Chat[]>(keys.chats, [c])
+  qc.setQueryData<MessagePages>(keys.messages(c.id), {
+    pages: [{ items: [], nextCursor: null }],
+    pageParams: [null],
+  })
+  return { qc, c, ctx: { myId: ann.id, openChatId: null } }
+}
+
+describe('applyEvent', () => {
+  it('a created message lands in the history and the chat list', () => {
+    const { qc, c, ctx } = setup()
+    const m = message(c.id, bob, 'hi', '2026-01-02T00:00:00.000Z')
+    applyEvent(qc, { type: 'message.created', message: m }, ctx)
+    expect(flattenPages(qc.getQueryData(keys.messages(c.id))).map((x) => x.text)).toEqual(['hi'])
+    expect(qc.getQueryData<Chat[]>(keys.chats)?.[0]).toMatchObject({
+      unreadCount: 1,
+      lastMessage: { text: 'hi' },
+    })
+  })
+
+  it('a deletion blanks the message in place', () => {
+    const { qc, c, ctx } = setup()
+    const m = message(c.id, bob, 'oops', '2026-01-02T00:00:00.000Z')
+    applyEvent(qc, { type: 'message.created', message: m }, ctx)
+    applyEvent(qc, { type: 'message.deleted', message: { ...m, text: null, deleted: true } }, ctx)
+    expect(flattenPages(qc.getQueryData(keys.messages(c.id)))[0]).toMatchObject({
+      deleted: true,
+      text: null,
+    })
+  })
+
+  it('chat.updated replaces the chat; chat.removed drops it and its history', () => {
+    const { qc, c, ctx } = setup()
+    applyEvent(qc, { type: 'chat.updated', chat: { ...c, title: 'Renamed', unreadCount: 3 } }, ctx)
+    expect(qc.getQueryData<Chat[]>(keys.chats)?.[0]).toMatchObject({
+      title: 'Renamed',
+      unreadCount: 3,
+    })
+    applyEvent(qc, { type: 'chat.removed', chatId: c.id }, ctx)
+    expect(qc.getQueryData<Chat[]>(keys.chats)).toEqual([])
+    expect(qc.getQueryData(keys.messages(c.id))).toBeUndefined()
+  })
+
+  it('a message in a chat not in the list marks the list stale, so it is refetched', () => {
+    const { qc, ctx } = setup()
+    const unknown = chat('New', [ann, bob])
+    const m = message(unknown.id, bob, 'x', '2026-01-02T00:00:00.000Z')
+    applyEvent(qc, { type: 'message.created', message: m }, ctx)
+    expect(qc.getQueryState(keys.chats)?.isInvalidated).toBe(true)
+  })
+})
