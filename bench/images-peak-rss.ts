@@ -1,6 +1,7 @@
 /**
- * Child process of images.bench.ts: processes one image file once in a fresh process, so its peak
- * RSS is that of one upload and not of the benchmark around it. Prints JSON.
+ * Child process of images.bench.ts: processes an image file `count` times at once (default 1) in a
+ * fresh process, so its peak RSS is that of those uploads and not of the benchmark around it.
+ * Prints JSON.
  */
 import { readFileSync } from 'node:fs'
 import { processImage } from '@messenger/images'
@@ -16,15 +17,16 @@ const peakRssMb = () => {
 }
 
 const file = process.argv[2]
-if (file === undefined) throw new Error('usage: images-peak-rss.ts <image file>')
+if (file === undefined) throw new Error('usage: images-peak-rss.ts <image file> [count]')
+const count = Number(process.argv[3] ?? 1)
 const input = readFileSync(file)
 const before = peakRssMb()
-const out = await processImage(input)
+const [out] = await Promise.all(Array.from({ length: count }, () => processImage(input)))
 const after = peakRssMb()
 console.log(
   JSON.stringify({
     peakRssMb: after,
     beforeRssMb: before,
-    full: [out.full.width, out.full.height],
+    full: [out!.full.width, out!.full.height],
   }),
 )

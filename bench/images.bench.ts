@@ -40,13 +40,16 @@ export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'images-bench-'))
   const file = join(dir, 'photo-8k.jpg')
   writeFileSync(file, photo)
-  const child = JSON.parse(
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'images-peak-rss.ts'), file],
-      { encoding: 'utf8' },
-    ),
-  ) as { peakRssMb: number; beforeRssMb: number }
+  const peak = (count: number) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, 'images-peak-rss.ts'), file, String(count)],
+        { encoding: 'utf8' },
+      ),
+    ) as { peakRssMb: number; beforeRssMb: number }
+  const child = peak(1)
+  const child2 = peak(2)
   rmSync(dir, { recursive: true, force: true })
 
   const limiter = createLimiter(availableParallelism())
@@ -88,6 +91,11 @@ export async function run(): Promise<string> {
           'peak RSS, one 8K photo in a fresh process',
           `${fmt(child.peakRssMb, 0)} MB (${fmt(child.beforeRssMb, 0)} MB before processing)`,
           '≤ 400 MB',
+        ],
+        [
+          'peak RSS, two 8K photos at once (the limiter allows one per core)',
+          `${fmt(child2.peakRssMb, 0)} MB`,
+          '',
         ],
         ['images/s, one upload at a time', fmt(one), ''],
         [
