@@ -43,7 +43,7 @@ export const hydrateChats = async (
   const unread = await Promise.all(
     rows.map((r) =>
       r.last_message_id === null
-        ? 0
+        ? Promise.resolve(0)
         : deps.messages.countUnread(r.id, lastRead.get(r.id) ?? null, viewerId, UNREAD_CAP),
     ),
   )

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app'
+import { createContextInner } from '../context'
 import { createDeps } from '../deps'
 import { createTestApp, type TestApp } from '../testing'
 import { collectEvents, listen } from '../testing-sse'
+import { streamEvents } from './stream'
 
 let t: TestApp
 let server: Awaited<ReturnType<typeof listen>>
@@ -98,6 +100,15 @@ describe('messages.events', () => {
     await say(ann, chat.id, 'live again')
     expect((await again.next(6))[5]?.event).toMatchObject({ message: { text: 'live again' } })
     again.close()
+  })
+
+  it('ends a stream when its session ends', async () => {
+    const { bob } = await setup()
+    const ctx = { ...createContextInner(t.deps, bob.authUser), user: bob.authUser }
+    const stream = streamEvents(ctx, undefined, undefined, 50)
+    const next = stream.next()
+    await bob.caller.auth.logout()
+    await expect(next).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
   })
 
   it('replays after a server restart from the durable log', async () => {

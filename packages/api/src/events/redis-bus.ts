@@ -29,7 +29,7 @@ export const createRedisBus = async (
     publish: async (e) => {
       await pub.publish(CHANNEL, JSON.stringify(e))
     },
-    subscribe: local.subscribe,
+    subscribe: (userId, listener) => local.subscribe(userId, listener),
     close: async () => {
       sub.disconnect()
       await pub.quit()

@@ -1,7 +1,10 @@
-import { tracked } from '@trpc/server'
+import { tracked, TRPCError } from '@trpc/server'
+import { findActiveSession } from '@messenger/db'
 import type { AuthUser, Context } from '../context'
 import type { BusEvent } from './bus'
 import { eventForUser, replayEvents } from './service'
+
+const SESSION_RECHECK_MS = 60_000
 
 /**
  * The caller's live events. Subscribes to the bus first and then replays the log from
@@ -11,6 +14,7 @@ export async function* streamEvents(
   ctx: Context & { user: AuthUser },
   lastEventId: string | undefined,
   signal: AbortSignal | undefined,
+  recheckMs = SESSION_RECHECK_MS,
 ) {
   const queue: BusEvent[] = []
   let wake: (() => void) | null = null
@@ -34,8 +38,21 @@ export async function* streamEvents(
     }
     while (signal?.aborted !== true) {
       if (queue.length === 0) {
-        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), aborted])
+        let timer: NodeJS.Timeout | undefined
+        const recheck = new Promise<'recheck'>(
+          (resolve) => (timer = setTimeout(() => resolve('recheck'), recheckMs)),
+        )
+        const woke = await Promise.race([
+          new Promise<void>((resolve) => (wake = resolve)),
+          aborted,
+          recheck,
+        ])
+        clearTimeout(timer)
         wake = null
+        // A stream outlives its access token; it ends when its session does (logout, revoke, reuse).
+        if (woke === 'recheck' && !(await findActiveSession(ctx.db, ctx.user.sessionId))) {
+          throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended' })
+        }
       }
       for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
         if (replayed.has(e.id)) continue
