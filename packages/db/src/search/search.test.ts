@@ -158,6 +158,18 @@ describe('searchMessageIds', () => {
     expect(await ids('без')).toEqual([])
   })
 
+  it('finds a word whose newest postings are all in chats the caller is not in', async () => {
+    const mine = await send(withBob, 'зебра полосатая')
+    for (let i = 0; i < 4; i++) await send(withoutAlice, `зебра полосатая ${i}`, bob)
+    expect(await ids('зебра', { limit: 1 })).toEqual([mine])
+    // Newer one-word messages push `mine` out of both words' first pages.
+    const zebra = await send(withBob, 'зебра')
+    await send(withBob, 'полосатая')
+    expect(await ids('зебра', { limit: 1 })).toEqual([zebra])
+    expect(await ids('зебра полосатая', { limit: 1 })).toEqual([mine])
+    expect(await ids('зебра полосатая', { limit: 1, userId: bob })).not.toEqual([mine])
+  })
+
   it('returns the indexed terms matched, for highlighting', async () => {
     const [hit] = await search('превет дила')
     expect(hit?.messageId).toBe(m.hello)
