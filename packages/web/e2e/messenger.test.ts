@@ -254,6 +254,27 @@ describe('messenger in Chromium', () => {
     await shot(carol.page, 'desktop-group')
   }, 60_000)
 
+  it('shows that it is reconnecting while offline, then catches up on what it missed', async () => {
+    const alice = person('alice')
+    const carol = person('carol')
+    await alice.context.setOffline(true)
+    try {
+      await alice.page
+        .getByRole('status')
+        .getByText(alice.t('reconnecting'))
+        .waitFor({ timeout: 20_000 })
+      await shot(alice.page, 'desktop-reconnecting')
+      await sendText(carol, 'Sent while Alice was offline')
+      await messageLog(carol).getByText('Sent while Alice was offline').waitFor()
+    } finally {
+      await alice.context.setOffline(false)
+    }
+    await messageLog(alice).getByText('Sent while Alice was offline').waitFor({ timeout: 20_000 })
+    await expect
+      .poll(() => alice.page.getByText(alice.t('reconnecting')).count(), { timeout: 10_000 })
+      .toBe(0)
+  }, 60_000)
+
   it('finds a message by a word with a typo and opens it in its chat', async () => {
     const bob = person('bob')
     await bob.page.getByRole('button', { name: bob.t('back') }).click()

@@ -23,7 +23,9 @@ export const GroupSettingsDialog = ({
   const { t } = useI18n()
   const qc = useQueryClient()
   const titleId = useId()
-  const [title, setTitle] = useState(chat.title)
+  const [edited, setEdited] = useState<string | null>(null)
+  const title = edited ?? chat.title
+  const setTitle = setEdited
   const isOwner = chat.ownerId === me.id
 
   const updated = (next: Chat) => {
@@ -32,7 +34,10 @@ export const GroupSettingsDialog = ({
   }
   const rename = useMutation({
     mutationFn: () => trpc.chats.rename.mutate({ chatId: chat.id, title: title.trim() }),
-    onSuccess: updated,
+    onSuccess: (next) => {
+      updated(next)
+      setEdited(null)
+    },
   })
   const add = useMutation({
     mutationFn: (userId: string) =>
@@ -101,7 +106,11 @@ export const GroupSettingsDialog = ({
       {isOwner ? (
         <>
           <h3>{t('addMembers')}</h3>
-          <UserPicker exclude={chat.members.map((m) => m.id)} onPick={(u) => add.mutate(u.id)} />
+          <UserPicker
+            key={chat.members.length}
+            exclude={chat.members.map((m) => m.id)}
+            onPick={(u) => add.mutate(u.id)}
+          />
         </>
       ) : null}
       {error ? (

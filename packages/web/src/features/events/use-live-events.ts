@@ -58,12 +58,30 @@ export const useLiveEvents = (myId: string): LiveState => {
           // Not retried by the link (e.g. an expired token): start again with a fresh token.
           lost()
           sub?.unsubscribe()
+          sub = undefined
           retry = setTimeout(start, RETRY_MS)
         },
       })
     }
+    // A dropped network can leave the stream silently half-open: the browser's own signal ends it
+    // at once, and coming back online resumes from the last event id.
+    const offline = () => {
+      clearTimeout(retry)
+      sub?.unsubscribe()
+      sub = undefined
+      lost()
+    }
+    const online = () => {
+      if (sub) return
+      clearTimeout(retry)
+      start()
+    }
+    window.addEventListener('offline', offline)
+    window.addEventListener('online', online)
     start()
     return () => {
+      window.removeEventListener('offline', offline)
+      window.removeEventListener('online', online)
       clearTimeout(retry)
       sub?.unsubscribe()
     }

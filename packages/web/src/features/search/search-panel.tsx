@@ -87,7 +87,9 @@ export const SearchPanel = () => {
                     {formatDateTime(message.createdAt, lang)}
                   </time>
                 </span>
-                <span className="muted">{fullName(message.sender)}</span>
+                {fullName(message.sender) === chatTitle(message.chatId) ? null : (
+                  <span className="muted">{fullName(message.sender)}</span>
+                )}
                 <span className="result-text">
                   <Highlighted html={highlight} />
                 </span>
