@@ -3,9 +3,8 @@
  * each member's receipt. Once on one instance, once on two instances joined through Redis.
  */
 import { randomUUID } from 'node:crypto'
-import { Worker } from 'node:worker_threads'
 import { createTestDb } from '@messenger/db/testing'
-import { fmt, quantile, table } from './lib'
+import { fmt, quantile, table, tsWorker } from './lib'
 import { seedUsers, startServer, type BenchServer } from './server'
 
 const MEMBERS = 1000
@@ -26,11 +25,8 @@ const measure = async (
   })
   const chatId = ((await res.json()) as { result: { data: { id: string } } }).result.data.id
   // The subscribers live on a worker thread, so they do not share the server's event loop.
-  const worker = new Worker(new URL('./sse-clients.ts', import.meta.url), {
-    workerData: {
-      streams: users.map((u, i) => ({ url: listeners[i % listeners.length]!.url, token: u.token })),
-    },
-    execArgv: ['--import', 'tsx'],
+  const worker = await tsWorker(new URL('./sse-clients.ts', import.meta.url), {
+    streams: users.map((u, i) => ({ url: listeners[i % listeners.length]!.url, token: u.token })),
   })
   const reports: { message: number; at: number[] }[] = []
   let wake: () => void = () => undefined

@@ -43,3 +43,10 @@ export const table = (header: string[], rows: (string | number)[][]) =>
   [header, header.map(() => '---'), ...rows.map((r) => r.map(String))]
     .map((r) => `| ${r.join(' | ')} |`)
     .join('\n')
+
+/** A worker thread running a TypeScript file (workers do not inherit tsx's loader). */
+export const tsWorker = async (file: URL, workerData: unknown) => {
+  const { Worker } = await import('node:worker_threads')
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file.href)}) })`
+  return new Worker(boot, { eval: true, workerData })
+}
