@@ -115,3 +115,29 @@ export const launchChromium = (): Promise<Browser> => {
     ],
   })
 }
+
+/** A plain tRPC call over HTTP, as curl would make it (no transformer). */
+export const callApi = async <T>(
+  baseUrl: string,
+  procedure: string,
+  input: unknown,
+  token?: string,
+  kind: 'query' | 'mutation' = 'mutation',
+): Promise<T> => {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (token) headers.authorization = `Bearer ${token}`
+  const res =
+    kind === 'query'
+      ? await fetch(
+          `${baseUrl}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`,
+          { headers },
+        )
+      : await fetch(`${baseUrl}/trpc/${procedure}`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(input),
+        })
+  const body = (await res.json()) as { result?: { data: T }; error?: { message: string } }
+  if (!body.result) throw new Error(`${procedure}: ${body.error?.message ?? res.status}`)
+  return body.result.data
+}

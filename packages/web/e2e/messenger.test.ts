@@ -1,9 +1,10 @@
 // @vitest-environment node
+import { createHash, randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { translate, type Lang, type MessageKey } from '../src/lib/i18n'
-import { launchChromium, SCREENSHOTS, startServer, type RunningServer } from './harness'
+import { callApi, launchChromium, SCREENSHOTS, startServer, type RunningServer } from './harness'
 
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 360, height: 740 }
@@ -94,6 +95,27 @@ const sendText = async (p: Person, text: string) => {
   await box.press('Enter')
 }
 
+/** A PNG drawn by the browser's canvas: a real image without files in the repo. */
+const drawPng = (page: Page, label: string, width = 1200, height = 800) =>
+  page.evaluate(
+    ({ label, width, height }) => {
+      const canvas = document.createElement('canvas')
+      canvas.width = width
+      canvas.height = height
+      const g = canvas.getContext('2d')!
+      const grad = g.createLinearGradient(0, 0, width, height)
+      grad.addColorStop(0, '#2f6fde')
+      grad.addColorStop(1, '#f2b33d')
+      g.fillStyle = grad
+      g.fillRect(0, 0, width, height)
+      g.fillStyle = '#fff'
+      g.font = `bold ${Math.round(height / 6)}px sans-serif`
+      g.fillText(label, width * 0.35, height * 0.55)
+      return canvas.toDataURL('image/png').split(',')[1]!
+    },
+    { label, width, height },
+  )
+
 const messageLog = (p: Person) => p.page.getByRole('log', { name: p.t('messages') })
 
 describe('messenger in Chromium', () => {
@@ -168,22 +190,7 @@ describe('messenger in Chromium', () => {
   it('sends an image; the other side sees the thumbnail and opens the full version', async () => {
     const alice = person('alice')
     const bob = person('bob')
-    const dataUrl = await alice.page.evaluate(() => {
-      const canvas = document.createElement('canvas')
-      canvas.width = 1200
-      canvas.height = 800
-      const g = canvas.getContext('2d')!
-      const grad = g.createLinearGradient(0, 0, 1200, 800)
-      grad.addColorStop(0, '#2f6fde')
-      grad.addColorStop(1, '#f2b33d')
-      g.fillStyle = grad
-      g.fillRect(0, 0, 1200, 800)
-      g.fillStyle = '#fff'
-      g.font = 'bold 120px sans-serif'
-      g.fillText('e2e', 450, 440)
-      return canvas.toDataURL('image/png')
-    })
-    const buffer = Buffer.from(dataUrl.split(',')[1]!, 'base64')
+    const buffer = Buffer.from(await drawPng(alice.page, 'e2e'), 'base64')
     await alice.page.getByTestId('file-input').setInputFiles({
       name: 'sunset.png',
       mimeType: 'image/png',
@@ -286,6 +293,112 @@ describe('messenger in Chromium', () => {
     await shot(bob.page, 'phone-search')
     await hit.click()
     await messageLog(bob).getByText('Hello Bob, wonderful weather today').waitFor()
+  }, 60_000)
+
+  it('pages back through a long history without moving what is on screen', async () => {
+    const alice = person('alice')
+    const bob = person('bob')
+    // Bob writes 60 more messages through the API, as any client could.
+    const passwordHash = createHash('sha256').update('correct horse battery').digest('hex')
+    const auth = await callApi<{ accessToken: string }>(server!.url, 'auth.login', {
+      login: bob.login,
+      passwordHash,
+    })
+    const found = await callApi<{ items: { id: string }[] }>(
+      server!.url,
+      'users.search',
+      { query: alice.login },
+      auth.accessToken,
+      'query',
+    )
+    const direct = await callApi<{ id: string }>(
+      server!.url,
+      'chats.createDirect',
+      { userId: found.items[0]!.id },
+      auth.accessToken,
+    )
+    for (let i = 1; i <= 60; i++) {
+      await callApi(
+        server!.url,
+        'messages.send',
+        { chatId: direct.id, clientId: randomUUID(), text: `Seed message ${i}` },
+        auth.accessToken,
+      )
+    }
+    // A reload on the chat's address: the session and the route survive, and only the newest
+    // page of history is loaded.
+    await alice.page.goto(`/chats/${direct.id}`)
+    const log = messageLog(alice)
+    await log.getByText('Seed message 60', { exact: true }).waitFor()
+    await expect(log.getByText('Hello Bob, wonderful weather today').count()).resolves.toBe(0)
+    const anchor = log.getByText('Seed message 12', { exact: true })
+    const before = await log.evaluate((el) => {
+      el.scrollTop = 0
+      const target = [...el.querySelectorAll('p.text')].find(
+        (p) => p.textContent === 'Seed message 12',
+      )
+      return target!.getBoundingClientRect().top
+    })
+    await log.getByText('Hello Bob, wonderful weather today').waitFor()
+    const after = await anchor.evaluate((el) => el.getBoundingClientRect().top)
+    expect(Math.abs(after - before)).toBeLessThan(2)
+    await shot(alice.page, 'desktop-history')
+  }, 60_000)
+
+  it('edits and deletes own messages; images also come by drop and paste', async () => {
+    const alice = person('alice')
+    const bob = person('bob')
+    await sendText(alice, 'Thsi has a typo')
+    const mine = messageLog(alice).locator('.msg', { hasText: 'Thsi has a typo' })
+    await mine.getByRole('button', { name: alice.t('messageActions') }).click()
+    await mine.getByRole('button', { name: alice.t('edit'), exact: true }).click()
+    const box = alice.page.getByRole('textbox', { name: alice.t('messageInput') })
+    await expect(box.inputValue()).resolves.toBe('Thsi has a typo')
+    await box.fill('This is fixed')
+    await box.press('Enter')
+    const fixed = messageLog(bob).locator('.msg', { hasText: 'This is fixed' })
+    await fixed.getByText(bob.t('edited')).waitFor()
+
+    alice.page.once('dialog', (d) => void d.accept())
+    const edited = messageLog(alice).locator('.msg', { hasText: 'This is fixed' })
+    await edited.getByRole('button', { name: alice.t('messageActions') }).click()
+    await edited.getByRole('button', { name: alice.t('delete'), exact: true }).click()
+    await messageLog(bob).getByText(bob.t('deletedMessage')).waitFor()
+    await expect(messageLog(bob).getByText('This is fixed').count()).resolves.toBe(0)
+
+    // Bob drops one image on the chat and pastes another into the message box.
+    const dropped = await drawPng(bob.page, 'drop', 600, 400)
+    const pasted = await drawPng(bob.page, 'paste', 400, 600)
+    const transfer = (b64: string, name: string) =>
+      bob.page.evaluateHandle(
+        ({ b64, name }) => {
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+          const dt = new DataTransfer()
+          dt.items.add(new File([bytes], name, { type: 'image/png' }))
+          return dt
+        },
+        { b64, name },
+      )
+    await bob.page.dispatchEvent('section.chat-view', 'drop', {
+      dataTransfer: await transfer(dropped, 'drop.png'),
+    })
+    const pasteData = await transfer(pasted, 'paste.png')
+    await bob.page.getByRole('textbox', { name: bob.t('messageInput') }).evaluate((el, dt) => {
+      el.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }),
+      )
+    }, pasteData)
+    await bob.page.getByRole('img', { name: 'paste.png' }).waitFor()
+    const send = bob.page.getByRole('button', { name: bob.t('send') })
+    await expect.poll(() => send.isEnabled(), { timeout: 20_000 }).toBe(true)
+    await shot(bob.page, 'phone-attachments')
+    await send.click()
+    const last = messageLog(alice).locator('.msg').last()
+    await expect
+      .poll(() => last.getByRole('button', { name: alice.t('openImage') }).count(), {
+        timeout: 20_000,
+      })
+      .toBe(2)
   }, 60_000)
 
   it('keeps the session over a reload; logout ends it', async () => {

@@ -79,7 +79,7 @@ export const MessageBubble = ({
           <button
             type="button"
             className="icon small"
-            aria-label={`${t('edit')} / ${t('delete')}`}
+            aria-label={t('messageActions')}
             aria-expanded={menu}
             onClick={() => setMenu((m) => !m)}
           >

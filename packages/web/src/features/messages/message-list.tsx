@@ -116,7 +116,12 @@ export const MessageList = (props: MessageListProps) => {
       tabIndex={0}
       onScroll={onScroll}
     >
-      {props.loadingOlder ? <p className="muted center">{t('loadingOlder')}</p> : null}
+      {/* Always there while older pages exist, so showing the loader never shifts the history. */}
+      {props.hasOlder ? (
+        <p className="older muted center" aria-live="polite">
+          {props.loadingOlder ? t('loadingOlder') : ''}
+        </p>
+      ) : null}
       {all.length === 0 ? props.empty : null}
       <ol>
         {all.map((m, i) => {
