@@ -12,6 +12,12 @@ export interface SearchQuery {
   /** Only this chat (the caller must be a member); otherwise every chat of the caller. */
   chatId?: string
   limit: number
+  /**
+   * Rows the walk for messages holding several frequent words may examine (default 5,000): the
+   * ceiling on a query's cost. Past it, older such messages can be missed; the benchmark measures
+   * how often that changes the results.
+   */
+  maxRowsExamined?: number
 }
 
 export interface SearchHitId {
@@ -59,6 +65,8 @@ export const expandWords = async (db: Executor, queryWords: readonly string[]) =
 
 const unionAll = (parts: RawBuilder<unknown>[]) => sql.join(parts, sql` UNION ALL `)
 
+/** Messages from rare terms probed for the other words they hold, newest first. */
+const MAX_PROBED = 500
 /** Postings of a word beyond this many are not counted: enough to tell rare words from common. */
 const COUNT_CAP = 5_000
 
@@ -170,11 +178,12 @@ export const searchMessageIds = async (
         ).rows
   const raw = new Map<number, number>()
   const fetched = new Map<number, number>()
+  const seenBy: { key: string; term: number }[] = []
   const take = (rows: PostingRow[]) => {
     for (const r of rows) {
       raw.set(r.term_id, (raw.get(r.term_id) ?? 0) + 1)
       if (!isVisible(r.chat_id) || (fetched.get(r.term_id) ?? 0) >= page) continue
-      see(r.message_id, r.term_id)
+      seenBy.push({ key: see(r.message_id, r.term_id), term: r.term_id })
       fetched.set(r.term_id, (fetched.get(r.term_id) ?? 0) + 1)
     }
   }
@@ -187,27 +196,31 @@ export const searchMessageIds = async (
   take(await pageOf(short, true, page))
   done('pages')
 
-  // Messages holding several words rank first but may be older than every page: walk the rarest
-  // word's terms newest first, keeping messages that hold a term of another word. A term whose
-  // page was not full is counted already; full ones are counted up to COUNT_CAP.
+  // Messages holding several words rank first but may be older than every page. A term whose
+  // page is not full has all its messages in hand: probing those messages finds the other words
+  // they hold. Only messages whose terms are all frequent can be missing: walk the rarest word's
+  // frequent terms newest first, keeping messages that hold another word's frequent term.
+  const full = new Set(allTerms.filter((t) => fetched.get(t.id) === page).map((t) => t.id))
+  const complete = new Set(seenBy.filter((s) => !full.has(s.term)).map((s) => s.key))
   const multi = new Set<string>()
-  if (expanded.length > 1) {
-    const full = allTerms.filter((t) => fetched.get(t.id) === page)
-    const counts = new Map(allTerms.map((t) => [t.id, fetched.get(t.id) ?? 0]))
-    if (full.length > 0) {
-      const { rows } = await sql<{ term_id: number | string; n: number | string }>`${unionAll(
-        full.map(
-          (t) => sql`(SELECT ${t.id} AS term_id, COUNT(*) AS n FROM (SELECT 1 FROM ${postings('p')}
-            WHERE term_id = ${t.id} ${chatFilter('chat_id')} LIMIT ${COUNT_CAP}) c)`,
-        ),
-      )}`.execute(db)
-      for (const r of rows) counts.set(Number(r.term_id), Number(r.n))
-    }
+  const frequent = expanded.map((ts) => ts.filter((t) => full.has(t.id)))
+  if (frequent.filter((ts) => ts.length > 0).length > 1) {
+    // Counted up to COUNT_CAP (in every chat: an upper bound is enough to pick the rarest word).
+    const counts = new Map<number, number>()
+    const { rows } = await sql<{ term_id: number | string; n: number | string }>`${unionAll(
+      [...full].map(
+        (id) => sql`(SELECT ${id} AS term_id, COUNT(*) AS n FROM (SELECT 1 FROM ${postings('p')}
+          WHERE term_id = ${id} ${chatFilter('chat_id')} LIMIT ${COUNT_CAP}) c)`,
+      ),
+    )}`.execute(db)
+    for (const r of rows) counts.set(Number(r.term_id), Number(r.n))
     done('counts')
-    const weight = expanded.map((ts) => ts.reduce((n, t) => n + counts.get(t.id)!, 0))
+    const weight = frequent.map((ts) =>
+      ts.length === 0 ? Infinity : ts.reduce((n, t) => n + counts.get(t.id)!, 0),
+    )
     const driver = weight.indexOf(Math.min(...weight))
-    const walked = expanded[driver]!.filter((t) => counts.get(t.id)! > 0)
-    const others = expanded
+    const walked = frequent[driver]!
+    const others = frequent
       .filter((_, i) => i !== driver)
       .flat()
       .sort((x, y) => counts.get(y.id)! - counts.get(x.id)!)
@@ -240,9 +253,8 @@ export const searchMessageIds = async (
                     AND (${holdsAny(others)})
                   ORDER BY a.message_id DESC LIMIT ${filtered ? page : over})`,
                 ),
-              )} LIMIT ROWS EXAMINED ${MAX_ROWS_EXAMINED}`.execute(db)
+              )} LIMIT ROWS EXAMINED ${q.maxRowsExamined ?? MAX_ROWS_EXAMINED}`.execute(db)
           ).rows
-    // `walked` is empty when the rarest word is in none of the caller's chats: nothing holds both.
     const found = new Map<number, { raw: number; seen: number }>()
     const keep = (rows: PostingRow[]) => {
       for (const r of rows) {
@@ -268,11 +280,12 @@ export const searchMessageIds = async (
     done('intersect')
   }
 
-  // The best of what was seen, probed for every query term it holds: its real rank and the terms
-  // to highlight. Candidates seen only in one word's page but holding others are among `multi`.
+  // The best of what was seen, the multi-word finds and the rare terms' messages, probed for every
+  // query term they hold: their real rank and the terms to highlight.
   if (hits.size === 0) return []
   const ranked = [...hits.values()].sort(byRank)
-  const top = [...new Set([...[...multi].map((k) => hits.get(k)!), ...ranked.slice(0, q.limit)])]
+  const probed = [...multi, ...[...complete].sort().reverse().slice(0, MAX_PROBED)]
+  const top = [...new Set([...probed.map((k) => hits.get(k)!), ...ranked.slice(0, q.limit)])]
   // All of each message's postings (a few dozen), filtered here: a term list in SQL as well would
   // make the optimizer plan messages × terms ranges.
   const held = await db
