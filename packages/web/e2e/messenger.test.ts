@@ -405,8 +405,20 @@ describe('messenger in Chromium', () => {
     const alice = person('alice')
     await alice.page.reload()
     await alice.page.getByRole('heading', { name: alice.t('chats') }).waitFor()
+    // A second session (another device), which Alice ends from the settings page.
+    const other = await callApi<{ refreshToken: string }>(server!.url, 'auth.login', {
+      login: alice.login,
+      passwordHash: createHash('sha256').update('correct horse battery').digest('hex'),
+    })
     await alice.page.getByRole('button', { name: alice.t('settings'), exact: true }).click()
     await alice.page.getByText(alice.t('thisDevice')).waitFor()
+    const end = alice.page.getByRole('button', { name: new RegExp(`^${alice.t('endSession')}`) })
+    await expect.poll(() => end.count()).toBe(1)
+    await end.click()
+    await expect.poll(() => end.count()).toBe(0)
+    await expect(
+      callApi(server!.url, 'auth.refresh', { refreshToken: other.refreshToken }),
+    ).rejects.toThrow()
     await shot(alice.page, 'desktop-settings')
     await alice.page.getByRole('button', { name: alice.t('logout') }).click()
     await alice.page.getByRole('heading', { name: alice.t('signIn') }).waitFor()

@@ -22,8 +22,11 @@ export const RegisterForm = ({ onSwitch }: { onSwitch: () => void }) => {
   const [formError, setFormError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
-  const set = (name: FieldName) => (e: { target: { value: string } }) =>
+  const set = (name: FieldName) => (e: { target: { value: string } }) => {
     setValues((v) => ({ ...v, [name]: e.target.value }))
+    // An error is about what was typed before; editing the field answers it.
+    setErrors((errs) => ({ ...errs, [name]: undefined }))
+  }
 
   const validate = () => {
     const found: Partial<Record<FieldName, MessageKey>> = {}

@@ -34,7 +34,12 @@ export const Composer = ({
     } else {
       setText(draft)
     }
-    ref.current?.focus()
+    // On a phone, focusing on open would throw up the keyboard over the history.
+    if (
+      editing ||
+      (typeof window.matchMedia === 'function' && window.matchMedia('(pointer: fine)').matches)
+    )
+      ref.current?.focus()
     // Only when edit mode starts or ends, not on every keystroke.
   }, [editing])
 
