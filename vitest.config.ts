@@ -2,8 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // Each package's vitest.config.ts sets its own timeouts: projects do not inherit these.
     projects: ['packages/*'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
   },
 })

@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config'
 
 export default defineProject({
-  test: { name: 'api', environment: 'node' },
+  test: { name: 'api', environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 },
 })

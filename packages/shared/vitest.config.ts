@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config'
 
 export default defineProject({
-  test: { name: 'shared', environment: 'node' },
+  test: { name: 'shared', environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 },
 })

@@ -5,6 +5,8 @@ export default defineProject({
   test: {
     name: 'web',
     environment: 'jsdom',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
     include: ['src/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts'],
   },
 })
