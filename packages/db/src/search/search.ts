@@ -90,10 +90,13 @@ const byRank = (a: Hit, b: Hit) => scoreOf(b) - scoreOf(a) || Buffer.compare(b.m
  * Ids of the messages matching a fuzzy query in the caller's chats, best first: more query words
  * matched, then fewer edits, then newest.
  *
- * Cost follows the query, not the tables: every read walks an index newest first and stops after
- * a page. Each matching term gives its newest page (the one-word ranking); messages holding
- * several query words come from walking the rarest word newest first and probing the others,
- * under a cap on rows examined; the final page is probed for all the terms it holds.
+ * Cost follows the query, not the tables: every read walks an index newest first and stops early.
+ * 1. Each query word expands to the vocabulary terms within its edits (deletion-variant lookup).
+ * 2. Each term's newest page gives the one-word ranking; a term whose page is not full gives every
+ *    message it is in.
+ * 3. Messages holding several frequent words are found by walking the rarest word's frequent terms
+ *    newest first and probing the others, under a ceiling on rows examined (`maxRowsExamined`).
+ * 4. The candidates are probed for every query term they hold, then ranked.
  */
 export const searchMessageIds = async (
   db: Db,
