@@ -2,7 +2,7 @@ import { chatEvent } from '@messenger/shared'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { keys } from '../../lib/query-keys'
-import { trpc } from '../../lib/trpc'
+import { errorCode, session, trpc } from '../../lib/trpc'
 import { applyEvent } from './apply'
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting'
@@ -54,8 +54,10 @@ export const useLiveEvents = (myId: string): LiveState => {
           if (s.state === 'connecting' && s.error) lost()
           if (s.state === 'pending') connected()
         },
-        onError: () => {
-          // Not retried by the link (e.g. an expired token): start again with a fresh token.
+        onError: (error) => {
+          // Not retried by the link (e.g. a token the server refused): start again with a fresh
+          // token; a refused refresh signs out, which ends this hook.
+          if (errorCode(error) === 'UNAUTHORIZED') session.refreshNow().catch(() => undefined)
           lost()
           sub?.unsubscribe()
           sub = undefined

@@ -75,7 +75,13 @@ export const MessageBubble = ({
         </div>
       ) : null}
       {canAct ? (
-        <div className="msg-menu">
+        <div
+          className="msg-menu"
+          onBlur={(e) => {
+            // Closes when focus leaves the menu: a click elsewhere, or Tab past its last item.
+            if (!e.currentTarget.contains(e.relatedTarget)) setMenu(false)
+          }}
+        >
           <button
             type="button"
             className="icon small"
@@ -90,6 +96,7 @@ export const MessageBubble = ({
               {message.text !== null && onEdit ? (
                 <button
                   type="button"
+                  autoFocus
                   onClick={() => {
                     setMenu(false)
                     onEdit()
