@@ -420,8 +420,22 @@ describe('messenger in Chromium', () => {
       callApi(server!.url, 'auth.refresh', { refreshToken: other.refreshToken }),
     ).rejects.toThrow()
     await shot(alice.page, 'desktop-settings')
+    // Two tabs starting at the same moment both refresh with the one stored single-use token;
+    // the Web Lock makes the second use the token the first stored, so the session survives.
+    const tab2 = await alice.context.newPage()
+    await tab2.goto('/')
+    await tab2.getByRole('heading', { name: alice.t('chats') }).waitFor()
+    await Promise.all([alice.page.reload(), tab2.reload()])
+    await alice.page.getByText(alice.t('thisDevice')).waitFor()
+    await tab2.getByRole('heading', { name: alice.t('chats') }).waitFor()
+    await tab2.reload()
+    await tab2.getByRole('heading', { name: alice.t('chats') }).waitFor()
+
     await alice.page.getByRole('button', { name: alice.t('logout') }).click()
     await alice.page.getByRole('heading', { name: alice.t('signIn') }).waitFor()
+    // The other tab follows.
+    await tab2.getByRole('heading', { name: alice.t('signIn') }).waitFor()
+    await tab2.close()
     expect(await alice.page.evaluate(() => localStorage.getItem('messenger.refreshToken'))).toBe(
       null,
     )
