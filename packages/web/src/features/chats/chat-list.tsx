@@ -47,8 +47,11 @@ export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }
                   <span className="chat-item-bottom">
                     <span className="chat-preview">{preview(chat, me, t)}</span>
                     {chat.unreadCount > 0 ? (
-                      <span className="badge" aria-label={t('unread', { count: chat.unreadCount })}>
-                        {chat.unreadCount}
+                      <span className="badge">
+                        <span aria-hidden="true">{chat.unreadCount}</span>
+                        <span className="visually-hidden">
+                          {t('unread', { count: chat.unreadCount })}
+                        </span>
                       </span>
                     ) : null}
                   </span>
