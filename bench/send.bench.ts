@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { fmt, median, quantile, table, tsWorker } from './lib'
 import { seedUsers, startServer } from './server'
 
-const CLIENTS = 50
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50)
 const DURATION_MS = 8000
 
 /** Runs the clients on a worker thread; returns per-request latencies and requests per second. */
@@ -48,7 +48,7 @@ export async function run() {
       chats.push(body.result.data.id)
     }
 
-    const pool = createPool({ uri: db.url, connectionLimit: 10 })
+    const pool = createPool({ uri: db.url, connectionLimit: 30 })
     const bare = new Hono().post('/send', async (c) => {
       const b = await c.req.json<{ chatId: string; senderId: string; text: string }>()
       await pool.execute(

@@ -1,4 +1,5 @@
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch'
+import type { PublicUser } from '@messenger/shared'
 import { findActiveSession } from '@messenger/db'
 import { verifyAccessToken } from './auth/tokens'
 import type { Deps } from './deps'
@@ -6,6 +7,8 @@ import type { Deps } from './deps'
 export interface AuthUser {
   id: string
   sessionId: string
+  /** The caller's public fields, read with the session, so their own messages need no lookup. */
+  profile?: PublicUser
 }
 
 export interface RequestMeta {
@@ -46,7 +49,16 @@ export const authenticate = async (deps: Deps, token: string | null): Promise<Au
   if (!claims) return null
   const session = await findActiveSession(deps.db, claims.sessionId)
   if (session?.user_id !== claims.userId) return null
-  return { id: claims.userId, sessionId: claims.sessionId }
+  return {
+    id: claims.userId,
+    sessionId: claims.sessionId,
+    profile: {
+      id: session.user_id,
+      login: session.login,
+      firstName: session.first_name,
+      lastName: session.last_name,
+    },
+  }
 }
 
 /** A failure before the context exists (the database down); carries the id the 500 must name. */

@@ -32,7 +32,7 @@ export const createDb = (url: string, options: { connectionLimit?: number } = {}
     database,
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
-    connectionLimit: options.connectionLimit ?? 10,
+    connectionLimit: options.connectionLimit ?? 30,
     supportBigNumbers: true,
   })
   // Sessions run in UTC so DATETIME values round-trip as UTC.

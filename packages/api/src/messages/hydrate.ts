@@ -1,5 +1,5 @@
 import { findPublicUsers } from '@messenger/db'
-import type { Message } from '@messenger/shared'
+import type { Message, PublicUser } from '@messenger/shared'
 import type { Deps } from '../deps'
 import { resolveImages } from '../images/service'
 import { toPublicUser } from '../mappers'
@@ -9,16 +9,18 @@ import type { StoredMessage } from './store'
 export const hydrateMessages = async (
   deps: Deps,
   stored: readonly StoredMessage[],
+  knownUsers: readonly PublicUser[] = [],
 ): Promise<Message[]> => {
   if (stored.length === 0) return []
+  const byId = new Map(knownUsers.map((u) => [u.id, u]))
   const [users, images] = await Promise.all([
     findPublicUsers(
       deps.db,
-      stored.map((m) => m.senderId),
+      stored.flatMap((m) => (byId.has(m.senderId) ? [] : [m.senderId])),
     ),
     resolveImages(deps, [...new Set(stored.flatMap((m) => m.imageIds))]),
   ])
-  const byId = new Map(users.map((u) => [u.id, toPublicUser(u)]))
+  for (const u of users) byId.set(u.id, toPublicUser(u))
   return stored.map((m) => ({
     id: m.id,
     chatId: m.chatId,

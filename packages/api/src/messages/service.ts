@@ -11,7 +11,8 @@ import type { StoredMessage } from './store'
 
 type Ctx = Context & { user: AuthUser }
 
-const one = async (ctx: Context, m: StoredMessage) => (await hydrateMessages(ctx, [m]))[0]!
+const one = async (ctx: Ctx, m: StoredMessage) =>
+  (await hydrateMessages(ctx, [m], ctx.user.profile ? [ctx.user.profile] : []))[0]!
 
 /**
  * Stores the message and its event in one transaction, then publishes. Sending again with the same

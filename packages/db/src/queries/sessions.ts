@@ -98,9 +98,16 @@ export const rotateRefreshToken = (
 export const findActiveSession = (db: Db, sessionId: string) =>
   db
     .selectFrom('sessions')
-    .select(['id', 'user_id'])
-    .where('id', '=', sessionId)
-    .where('revoked_at', 'is', null)
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id',
+      'sessions.user_id',
+      'users.login',
+      'users.first_name',
+      'users.last_name',
+    ])
+    .where('sessions.id', '=', sessionId)
+    .where('sessions.revoked_at', 'is', null)
     .executeTakeFirst()
 
 export const listSessions = (db: Db, userId: string) =>
