@@ -285,6 +285,20 @@ describe('messenger in Chromium', () => {
   it('finds a message by a word with a typo and opens it in its chat', async () => {
     const bob = person('bob')
     await bob.page.getByRole('button', { name: bob.t('back') }).click()
+    // On a phone the dialogs fit the screen too; Escape closes them.
+    await bob.page.getByRole('button', { name: bob.t('newChat') }).click()
+    await bob.page.getByRole('dialog').getByLabel(bob.t('findPeople')).fill('Tester')
+    await bob.page
+      .getByRole('dialog')
+      .getByRole('button', { name: /Carol Tester/ })
+      .waitFor()
+    await shot(bob.page, 'phone-new-chat')
+    await bob.page.keyboard.press('Escape')
+    await expect.poll(() => bob.page.getByRole('dialog').count()).toBe(0)
+    await bob.page.getByRole('button', { name: bob.t('settings'), exact: true }).click()
+    await bob.page.getByText(bob.t('thisDevice')).waitFor()
+    await shot(bob.page, 'phone-settings')
+    await bob.page.getByRole('button', { name: bob.t('back') }).click()
     await bob.page.getByRole('button', { name: bob.t('searchMessages') }).click()
     await bob.page.getByRole('searchbox', { name: bob.t('searchInput') }).fill('wonderfl')
     const hit = bob.page.getByRole('link', { name: /wonderful/ })

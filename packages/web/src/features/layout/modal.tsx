@@ -33,7 +33,18 @@ export const Modal = ({
   }, [])
 
   return (
-    <dialog ref={ref} className={`modal ${className ?? ''}`} aria-label={title}>
+    <dialog
+      ref={ref}
+      className={`modal ${className ?? ''}`}
+      aria-label={title}
+      onKeyDown={(e) => {
+        // A search field would swallow the first Escape (to clear itself); in a dialog it closes.
+        if (e.key === 'Escape') {
+          e.preventDefault()
+          ref.current?.close()
+        }
+      }}
+    >
       <header className="bar">
         <h2>{title}</h2>
         <button
