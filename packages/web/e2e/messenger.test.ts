@@ -233,7 +233,7 @@ describe('messenger in Chromium', () => {
 
     await alice.page.getByRole('button', { name: alice.t('newChat') }).click()
     const dialog = alice.page.getByRole('dialog')
-    await dialog.getByRole('tab', { name: alice.t('newGroup') }).click()
+    await dialog.getByRole('tab', { name: alice.t('tabGroup') }).click()
     await dialog.getByLabel(alice.t('groupTitle')).fill('Project Team')
     await dialog.getByLabel(alice.t('findPeople')).fill(bob.login)
     await dialog.getByRole('button', { name: new RegExp(bob.login) }).click()

@@ -53,7 +53,7 @@ export const NewChatDialog = ({ me, onClose }: { me: User; onClose: () => void }
           aria-selected={mode === 'direct'}
           onClick={() => setMode('direct')}
         >
-          {t('newChat')}
+          {t('tabPersonal')}
         </button>
         <button
           type="button"
@@ -61,7 +61,7 @@ export const NewChatDialog = ({ me, onClose }: { me: User; onClose: () => void }
           aria-selected={mode === 'group'}
           onClick={() => setMode('group')}
         >
-          {t('newGroup')}
+          {t('tabGroup')}
         </button>
       </div>
       {mode === 'direct' ? (
