@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Hono } from 'hono'
+import { afterAll, describe, expect, it } from 'vitest'
+import { mountWebClient } from './static'
+
+const dist = mkdtempSync(join(tmpdir(), 'web-dist-'))
+mkdirSync(join(dist, 'assets'))
+writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>')
+writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)')
+const outside = join(tmpdir(), 'outside-web-dist.txt')
+writeFileSync(outside, 'secret')
+
+const app = new Hono()
+app.get('/trpc/ping', (c) => c.json({ ok: true }))
+mountWebClient(app, dist)
+
+afterAll(() => {
+  rmSync(dist, { recursive: true, force: true })
+  rmSync(outside, { force: true })
+})
+
+describe('mountWebClient', () => {
+  it('serves index.html at / and for client routes, revalidated every time', async () => {
+    for (const path of ['/', '/chats/0198', '/settings']) {
+      const res = await app.request(path)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toContain('text/html')
+      expect(res.headers.get('cache-control')).toBe('no-cache')
+      expect(await res.text()).toContain('id="root"')
+    }
+  })
+
+  it('serves hashed assets with a long cache and the right type', async () => {
+    const res = await app.request('/assets/index-abc123.js')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/javascript')
+    expect(res.headers.get('cache-control')).toContain('immutable')
+  })
+
+  it('a missing asset is a 404, not the app', async () => {
+    expect((await app.request('/assets/index-old.js')).status).toBe(404)
+    expect((await app.request('/favicon.png')).status).toBe(404)
+  })
+
+  it('never shadows API routes, and an unknown API path is a 404', async () => {
+    expect(await (await app.request('/trpc/ping')).json()).toEqual({ ok: true })
+    expect((await app.request('/trpc/nope')).status).toBe(404)
+    expect((await app.request('/api/images/nope')).status).toBe(404)
+  })
+
+  it('does not serve files outside the folder', async () => {
+    for (const path of [
+      '/../outside-web-dist.txt',
+      '/%2e%2e/outside-web-dist.txt',
+      '/..%2foutside-web-dist.txt',
+    ]) {
+      const res = await app.request(path)
+      expect(await res.text()).not.toBe('secret')
+    }
+  })
+
+  it('says how to build the client when it is not built', async () => {
+    const bare = new Hono()
+    mountWebClient(bare, join(dist, 'missing'))
+    const res = await bare.request('/')
+    expect(res.status).toBe(503)
+    expect(await res.text()).toContain('pnpm --filter @messenger/web build')
+  })
+})
