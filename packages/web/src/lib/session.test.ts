@@ -219,4 +219,20 @@ describe('Session', () => {
     expect(s.status).toBe('signedOut')
     await expect(s.getAccessToken()).resolves.toBeNull()
   })
+  it('joins a session another tab signed in to', async () => {
+    const storage = memoryStorage()
+    const server = singleUseServer(Date.now)
+    const s = new Session({
+      refresh: server.refresh,
+      storage,
+      locks: memoryLocks(),
+      setTimer: noTimers,
+    })
+    await s.start()
+    expect(s.status).toBe('signedOut')
+    storage.setItem(REFRESH_TOKEN_KEY, 'rt-0')
+    s.onStorageChange(REFRESH_TOKEN_KEY, 'rt-0')
+    await expect(s.getAccessToken()).resolves.toBe('at-1')
+    expect(s.status).toBe('signedIn')
+  })
 })

@@ -94,10 +94,16 @@ export class Session {
     this.emit()
   }
 
-  /** Another tab logged out: its storage event removes the refresh token. */
+  /**
+   * Another tab logged out (its storage event removes the refresh token) or signed in (this tab
+   * joins that session).
+   */
   onStorageChange(key: string | null, newValue: string | null) {
-    if ((key === REFRESH_TOKEN_KEY || key === null) && newValue === null) {
+    if (key !== REFRESH_TOKEN_KEY && key !== null) return
+    if (newValue === null) {
       if (this.status === 'signedIn') this.setSignedOut()
+    } else if (this.status === 'signedOut') {
+      this.refreshNow().catch(() => undefined)
     }
   }
 
@@ -111,6 +117,7 @@ export class Session {
     if (this.access && this.access.expiresAt - this.now() > REFRESH_MARGIN_MS) {
       return this.access.token
     }
+    if (this.inflight) return this.inflight
     if (this.status === 'signedOut') return null
     return this.refreshNow()
   }
