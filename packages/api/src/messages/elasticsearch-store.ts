@@ -1,5 +1,5 @@
 import { errors, Client, type estypes } from '@elastic/elasticsearch'
-import { chatIdsOfUser, type Db } from '@messenger/db'
+import { chatIdsOfUser, recordMessageCreated, type Db } from '@messenger/db'
 import { highlight } from '@messenger/shared'
 import type { MessageStore, StoredMessage } from './store'
 
@@ -114,16 +114,21 @@ export const createElasticsearchStore = (db: Db, url: string, index: string): Me
       }
     },
 
-    async create(_trx, m) {
+    async create(m) {
       try {
         await es.create({ index, id: docId(m), document: toDoc(m), refresh: 'wait_for' })
-        return { message: m, created: true }
       } catch (e) {
         if (!(e instanceof errors.ResponseError && e.statusCode === 409)) throw e
         const existing = await findByClientId(m.senderId, m.clientId)
         if (!existing) throw e
-        return { message: existing, created: false }
+        return { message: existing, eventId: null }
       }
+      const eventId = await recordMessageCreated(db, {
+        chatId: m.chatId,
+        messageId: m.id,
+        at: m.createdAt,
+      })
+      return { message: m, eventId }
     },
 
     getMany: (ids) =>

@@ -3,17 +3,17 @@ import {
   deleteChatMessages,
   findMessageByClientId,
   findMessagesByIds,
-  indexMessageText,
-  insertMessage,
+  ensureTerms,
   listChatMessages,
   reindexMessageText,
   searchMessageIds,
+  sendMessageRow,
   updateMessage,
   type Db,
   type Executor,
   type MessageRow,
 } from '@messenger/db'
-import { highlight } from '@messenger/shared'
+import { highlight, terms } from '@messenger/shared'
 import type { MessageStore, StoredMessage } from './store'
 
 const toStored = (r: MessageRow): StoredMessage => ({
@@ -45,14 +45,15 @@ export const createMysqlStore = (db: Db): MessageStore => ({
   kind: 'mysql',
   init: () => Promise.resolve(),
 
-  async create(trx, m) {
-    if (await insertMessage(trx, toRow(m))) {
-      await indexMessageText(trx, { messageId: m.id, chatId: m.chatId, text: m.text })
-      return { message: m, created: true }
-    }
-    const existing = await findMessageByClientId(trx, m.senderId, m.clientId)
+  async create(m) {
+    // New words join the vocabulary first, in a transaction of their own: harmless if the send
+    // then fails, since a word without postings finds nothing.
+    const termIds = await ensureTerms(db, m.text === null ? [] : terms(m.text))
+    const eventId = await sendMessageRow(db, toRow(m), [...termIds.values()])
+    if (eventId !== null) return { message: m, eventId }
+    const existing = await findMessageByClientId(db, m.senderId, m.clientId)
     if (!existing) throw new Error('duplicate clientId without a message')
-    return { message: toStored(existing), created: false }
+    return { message: toStored(existing), eventId: null }
   },
 
   async getMany(ids) {

@@ -1,9 +1,8 @@
 import { TRPCError } from '@trpc/server'
-import { updateChat } from '@messenger/db'
 import type { Message, SendMessageInput } from '@messenger/shared'
 import { assertChatMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
-import { publishEvents, recordEvent } from '../events/service'
+import { publishEvents, recordEvent, type PendingEvent } from '../events/service'
 import { newId } from '../ids'
 import { assertOwnImages } from '../images/service'
 import { hydrateMessages } from './hydrate'
@@ -34,18 +33,19 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
     editedAt: null,
     deleted: false,
   }
-  const { message, events } = await ctx.db.transaction().execute(async (trx) => {
-    const r = await ctx.messages.create(trx, draft)
-    if (!r.created) return { message: r.message, events: [] }
-    await updateChat(trx, draft.chatId, { updatedAt: now, lastMessageId: draft.id })
-    const event = await recordEvent(trx, {
-      chatId: draft.chatId,
-      type: 'message.created',
-      audience: members,
-      messageId: draft.id,
-    })
-    return { message: r.message, events: [event] }
-  })
+  const { message, eventId } = await ctx.messages.create(draft)
+  const events: PendingEvent[] =
+    eventId === null
+      ? []
+      : [
+          {
+            id: eventId,
+            chatId: draft.chatId,
+            type: 'message.created',
+            audience: members,
+            messageId: draft.id,
+          },
+        ]
   if (message.chatId !== input.chatId) {
     throw new TRPCError({
       code: 'CONFLICT',

@@ -20,19 +20,23 @@ export interface StoredSearchHit {
 
 /**
  * Where messages live: MySQL by default, Elasticsearch when ELASTICSEARCH_URL is set. Both pass
- * contract.test.ts. Writes take the MySQL transaction that records the matching event, so the
- * MySQL store commits message and event together; Elasticsearch writes inside it, before commit.
+ * contract.test.ts. The chat's activity and the event log stay in MySQL: the MySQL store writes
+ * them in the message's own transaction; Elasticsearch writes the message first and then them.
  */
 export interface MessageStore {
   readonly kind: 'mysql' | 'elasticsearch'
   /** Creates the index or anything else the store needs; safe to call on every start. */
   init(): Promise<void>
-  /** Inserts; when (senderId, clientId) exists already, answers the existing message instead. */
-  create(trx: Executor, m: StoredMessage): Promise<{ message: StoredMessage; created: boolean }>
+  /**
+   * Stores a new message, moves its chat's activity and appends its `message.created` event;
+   * answers the event id. When (senderId, clientId) exists already, answers that message and null.
+   */
+  create(m: StoredMessage): Promise<{ message: StoredMessage; eventId: string | null }>
   getMany(ids: readonly string[]): Promise<StoredMessage[]>
   findByClientId(senderId: string, clientId: string): Promise<StoredMessage | null>
   /** Newest first; `before` is a message id (exclusive). */
   list(chatId: string, before: string | undefined, limit: number): Promise<StoredMessage[]>
+  /** Writes an edit or a delete; takes the transaction that records its event. */
   update(trx: Executor, m: StoredMessage): Promise<void>
   /** Others' live messages after `afterId` (all when null), counted up to `cap`. */
   countUnread(chatId: string, afterId: string | null, userId: string, cap: number): Promise<number>

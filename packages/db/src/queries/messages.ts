@@ -1,18 +1,8 @@
 import { sql } from 'kysely'
 import type { MessageRow } from '../database'
+import type { Db } from '../client'
 import type { Executor } from './chats'
-import { isDuplicateKey } from './users'
-
-/** Inserts a message; false when (sender, clientId) exists already. */
-export const insertMessage = async (db: Executor, m: MessageRow) => {
-  try {
-    await db.insertInto('messages').values(m).execute()
-    return true
-  } catch (e) {
-    if (isDuplicateKey(e)) return false
-    throw e
-  }
-}
+import { insertEvent } from './events'
 
 export const findMessagesByIds = async (db: Executor, ids: readonly string[]) =>
   ids.length === 0
@@ -87,3 +77,28 @@ export const countUnread = async (
 
 export const deleteChatMessages = (db: Executor, chatId: string) =>
   db.deleteFrom('messages').where('chat_id', '=', chatId).execute()
+
+/**
+ * The MySQL store's send: the message, its postings, the chat's activity and the event in one
+ * transaction and one round trip (the send_message procedure). Answers the event id, or null
+ * when (sender, clientId) was stored already.
+ */
+export const sendMessageRow = async (db: Executor, m: MessageRow, termIds: readonly number[]) => {
+  const r = await sql`CALL send_message(${m.id}, ${m.chat_id}, ${m.sender_id}, ${m.client_id},
+    ${m.text}, ${m.image_ids}, ${m.created_at}, ${JSON.stringify(termIds)})`.execute(db)
+  // CALL answers [resultSet, okPacket]; the first row of the first set holds the event id.
+  const rows = r.rows as unknown as { event_id: number | string | null }[][]
+  const eventId = rows[0]?.[0]?.event_id ?? null
+  return eventId === null ? null : String(eventId)
+}
+
+/** The same bookkeeping for a store that keeps messages elsewhere: the chat's activity and event. */
+export const recordMessageCreated = (db: Db, m: { chatId: string; messageId: string; at: Date }) =>
+  db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('chats')
+      .set({ updated_at: m.at, last_message_id: m.messageId })
+      .where('id', '=', m.chatId)
+      .execute()
+    return insertEvent(trx, { chatId: m.chatId, type: 'message.created', messageId: m.messageId })
+  })

@@ -11,6 +11,19 @@ export interface IndexedMessage {
   text: string | null
 }
 
+const read = async (
+  db: Executor,
+  ids: Map<string, number>,
+  list: readonly string[],
+  lock: boolean,
+) => {
+  const { rows } = await sql<{ id: number; term: string }>`
+    SELECT id, term FROM search_terms WHERE term IN (${sql.join(list)})${
+      lock ? sql` LOCK IN SHARE MODE` : sql``
+    }`.execute(db)
+  for (const r of rows) ids.set(r.term, r.id)
+}
+
 /**
  * Ids of the given terms, adding the missing ones to the vocabulary with their deletion variants.
  * Safe in concurrent transactions: the first read is a plain one (a locking read of absent keys
@@ -21,21 +34,23 @@ export interface IndexedMessage {
 export const ensureTerms = async (db: Executor, wanted: readonly string[]) => {
   const ids = new Map<string, number>()
   if (wanted.length === 0) return ids
-  const read = async (list: readonly string[], lock: boolean) => {
-    const { rows } = await sql<{ id: number; term: string }>`
-      SELECT id, term FROM search_terms WHERE term IN (${sql.join(list)})${
-        lock ? sql` LOCK IN SHARE MODE` : sql``
-      }`.execute(db)
-    for (const r of rows) ids.set(r.term, r.id)
+  // Outside a transaction, new terms and their variants still go in together, in one of their own.
+  if (!db.isTransaction) {
+    await read(db, ids, wanted, false)
+    const missing = wanted.filter((t) => !ids.has(t))
+    if (missing.length === 0) return ids
+    const added = await db.transaction().execute((trx) => ensureTerms(trx, missing))
+    for (const [term, id] of added) ids.set(term, id)
+    return ids
   }
-  await read(wanted, false)
+  await read(db, ids, wanted, false)
   const missing = wanted.filter((t) => !ids.has(t)).sort()
   if (missing.length === 0) return ids
 
   await sql`INSERT IGNORE INTO search_terms (term) VALUES ${sql.join(
     missing.map((t) => sql`(${t})`),
   )}`.execute(db)
-  await read(missing, true)
+  await read(db, ids, missing, true)
   const variants = missing.flatMap((t) => {
     const id = ids.get(t)
     return id === undefined ? [] : deletionVariants(t).map((v) => sql`(${v}, ${id})`)
