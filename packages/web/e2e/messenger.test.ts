@@ -273,6 +273,9 @@ describe('messenger in Chromium', () => {
       await shot(alice.page, 'desktop-reconnecting')
       await sendText(carol, 'Sent while Alice was offline')
       await messageLog(carol).getByText('Sent while Alice was offline').waitFor()
+      // Alice's own message cannot leave: it stays on screen, marked, with a Retry.
+      await sendText(alice, 'Written on a train')
+      await messageLog(alice).getByText(alice.t('failed')).waitFor()
     } finally {
       await alice.context.setOffline(false)
     }
@@ -280,6 +283,13 @@ describe('messenger in Chromium', () => {
     await expect
       .poll(() => alice.page.getByText(alice.t('reconnecting')).count(), { timeout: 10_000 })
       .toBe(0)
+    await messageLog(alice)
+      .getByRole('button', { name: alice.t('retry') })
+      .click()
+    await messageLog(carol).getByText('Written on a train').waitFor()
+    await expect.poll(() => messageLog(alice).getByText(alice.t('failed')).count()).toBe(0)
+    expect(await messageLog(carol).getByText('Written on a train').count()).toBe(1)
+    expect(await messageLog(alice).getByText('Written on a train').count()).toBe(1)
   }, 60_000)
 
   it('finds a message by a word with a typo and opens it in its chat', async () => {
