@@ -7,7 +7,7 @@ import { createTestDb } from '@messenger/db/testing'
 import { fmt, quantile, table, tsWorker } from './lib'
 import { seedUsers, startServer, type BenchServer } from './server'
 
-const MEMBERS = 1000
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000)
 const MESSAGES = 30
 
 const now = () => performance.timeOrigin + performance.now()
@@ -30,7 +30,9 @@ const measure = async (
   })
   const reports: { message: number; at: number[] }[] = []
   let wake: () => void = () => undefined
+  let ready = false
   worker.on('message', (m: { ready?: true; message?: number; at?: number[] }) => {
+    if (m.ready) ready = true
     if (m.at) reports.push({ message: m.message!, at: m.at })
     wake()
   })
@@ -39,8 +41,6 @@ const measure = async (
       const check = () => (done() ? resolve() : (wake = check))
       check()
     })
-  let ready = false
-  worker.once('message', () => (ready = true))
   await until(() => ready)
   const latencies: number[] = []
   for (let m = 0; m < MESSAGES; m++) {
