@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { TRPCError } from '@trpc/server'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -112,6 +113,16 @@ export interface TrpcBody {
   error?: {
     message: string
     data: { code: string; httpStatus: number; fieldErrors?: Record<string, string[]> }
+  }
+}
+
+/** The TRPCError code a call fails with, or 'OK' when it succeeds. */
+export const errorCode = async (call: Promise<unknown>) => {
+  try {
+    await call
+    return 'OK'
+  } catch (e) {
+    return e instanceof TRPCError ? e.code : String(e)
   }
 }
 

@@ -3,20 +3,10 @@
  * a real server (docker compose up -d elasticsearch), otherwise that suite is reported as skipped.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import { TRPCError } from '@trpc/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bearer, createTestApp, get, post, type TestApp } from '../testing'
+import { bearer, createTestApp, get, post, type TestApp, errorCode } from '../testing'
 
 const esUrl = process.env.ELASTICSEARCH_URL
-
-const codeOf = async (p: Promise<unknown>) => {
-  try {
-    await p
-    return 'OK'
-  } catch (e) {
-    return e instanceof TRPCError ? e.code : String(e)
-  }
-}
 
 const contract = (env: () => Record<string, string>) => {
   let t: TestApp
@@ -87,9 +77,9 @@ const contract = (env: () => Record<string, string>) => {
     const other = await ann.caller.chats.createDirect({ userId: eve.user.id })
     const clientId = randomUUID()
     await ann.caller.messages.send({ chatId, clientId, text: 'first' })
-    expect(await codeOf(ann.caller.messages.send({ chatId: other.id, clientId, text: 'x' }))).toBe(
-      'CONFLICT',
-    )
+    expect(
+      await errorCode(ann.caller.messages.send({ chatId: other.id, clientId, text: 'x' })),
+    ).toBe('CONFLICT')
   })
 
   it('lets only the sender edit and delete; delete leaves a tombstone in history', async () => {
@@ -97,13 +87,13 @@ const contract = (env: () => Record<string, string>) => {
     const edited = await ann.caller.messages.edit({ messageId: m.id, text: 'fixed here' })
     expect(edited).toMatchObject({ id: m.id, text: 'fixed here', deleted: false })
     expect(edited.editedAt).not.toBeNull()
-    expect(await codeOf(bob.caller.messages.edit({ messageId: m.id, text: 'hack' }))).toBe(
+    expect(await errorCode(bob.caller.messages.edit({ messageId: m.id, text: 'hack' }))).toBe(
       'FORBIDDEN',
     )
-    expect(await codeOf(eve.caller.messages.edit({ messageId: m.id, text: 'hack' }))).toBe(
+    expect(await errorCode(eve.caller.messages.edit({ messageId: m.id, text: 'hack' }))).toBe(
       'NOT_FOUND',
     )
-    expect(await codeOf(bob.caller.messages.delete({ messageId: m.id }))).toBe('FORBIDDEN')
+    expect(await errorCode(bob.caller.messages.delete({ messageId: m.id }))).toBe('FORBIDDEN')
     expect(await ann.caller.messages.delete({ messageId: m.id })).toEqual({ ok: true })
     const list = await bob.caller.messages.list({ chatId, limit: 100 })
     expect(list.items.find((x) => x.id === m.id)).toMatchObject({
@@ -111,7 +101,7 @@ const contract = (env: () => Record<string, string>) => {
       text: null,
       images: [],
     })
-    expect(await codeOf(ann.caller.messages.edit({ messageId: m.id, text: 'again' }))).toBe(
+    expect(await errorCode(ann.caller.messages.edit({ messageId: m.id, text: 'again' }))).toBe(
       'NOT_FOUND',
     )
   })
@@ -159,7 +149,9 @@ const contract = (env: () => Record<string, string>) => {
     })
     expect(inChat.items).toHaveLength(1)
     expect(
-      await codeOf(bob.caller.messages.search({ query: 'library', chatId: secret.id, limit: 5 })),
+      await errorCode(
+        bob.caller.messages.search({ query: 'library', chatId: secret.id, limit: 5 }),
+      ),
     ).toBe('FORBIDDEN')
   })
 
@@ -178,9 +170,9 @@ const contract = (env: () => Record<string, string>) => {
   })
 
   it('shows outsiders nothing', async () => {
-    expect(await codeOf(eve.caller.messages.list({ chatId, limit: 5 }))).toBe('FORBIDDEN')
-    expect(await codeOf(send(eve, 'hi'))).toBe('FORBIDDEN')
-    expect(await codeOf(eve.caller.chats.markRead({ chatId, messageId: randomUUID() }))).toBe(
+    expect(await errorCode(eve.caller.messages.list({ chatId, limit: 5 }))).toBe('FORBIDDEN')
+    expect(await errorCode(send(eve, 'hi'))).toBe('FORBIDDEN')
+    expect(await errorCode(eve.caller.chats.markRead({ chatId, messageId: randomUUID() }))).toBe(
       'FORBIDDEN',
     )
   })

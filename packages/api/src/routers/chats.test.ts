@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { TRPCError } from '@trpc/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bearer, createTestApp, get, type TestApp } from '../testing'
+import { bearer, createTestApp, get, type TestApp, errorCode } from '../testing'
 
 let t: TestApp
 beforeAll(async () => {
@@ -10,14 +9,6 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 type U = Awaited<ReturnType<TestApp['signUp']>>
-const codeOf = async (p: Promise<unknown>) => {
-  try {
-    await p
-    return 'OK'
-  } catch (e) {
-    return e instanceof TRPCError ? e.code : String(e)
-  }
-}
 const users = (n: number) => Promise.all(Array.from({ length: n }, () => t.signUp()))
 const say = (who: U, chatId: string, text: string) =>
   who.caller.messages.send({ chatId, clientId: randomUUID(), text })
@@ -56,10 +47,12 @@ describe('chats.createDirect', () => {
 
   it('refuses yourself and unknown users', async () => {
     const [ann] = await users(1)
-    expect(await codeOf(ann!.caller.chats.createDirect({ userId: ann!.user.id }))).toBe(
+    expect(await errorCode(ann!.caller.chats.createDirect({ userId: ann!.user.id }))).toBe(
       'BAD_REQUEST',
     )
-    expect(await codeOf(ann!.caller.chats.createDirect({ userId: randomUUID() }))).toBe('NOT_FOUND')
+    expect(await errorCode(ann!.caller.chats.createDirect({ userId: randomUUID() }))).toBe(
+      'NOT_FOUND',
+    )
   })
 })
 
@@ -81,7 +74,7 @@ describe('groups', () => {
     const pair = await ann!.caller.chats.createGroup({ title: 'Pair', memberIds: [bob!.user.id] })
     expect(pair.isDirect).toBe(true)
     expect(
-      await codeOf(ann!.caller.chats.createGroup({ title: 'X', memberIds: [randomUUID()] })),
+      await errorCode(ann!.caller.chats.createGroup({ title: 'X', memberIds: [randomUUID()] })),
     ).toBe('NOT_FOUND')
   })
 
@@ -91,14 +84,14 @@ describe('groups', () => {
       title: 'Team',
       memberIds: [bob!.user.id, cid!.user.id],
     })
-    expect(await codeOf(bob!.caller.chats.rename({ chatId: g.id, title: 'Mine' }))).toBe(
+    expect(await errorCode(bob!.caller.chats.rename({ chatId: g.id, title: 'Mine' }))).toBe(
       'FORBIDDEN',
     )
     expect((await ann!.caller.chats.rename({ chatId: g.id, title: 'Renamed' })).title).toBe(
       'Renamed',
     )
     expect(
-      await codeOf(bob!.caller.chats.addMembers({ chatId: g.id, userIds: [dan!.user.id] })),
+      await errorCode(bob!.caller.chats.addMembers({ chatId: g.id, userIds: [dan!.user.id] })),
     ).toBe('FORBIDDEN')
     const added = await ann!.caller.chats.addMembers({
       chatId: g.id,
@@ -106,11 +99,11 @@ describe('groups', () => {
     })
     expect(added.members).toHaveLength(4)
     expect(
-      await codeOf(bob!.caller.chats.removeMember({ chatId: g.id, userId: cid!.user.id })),
+      await errorCode(bob!.caller.chats.removeMember({ chatId: g.id, userId: cid!.user.id })),
     ).toBe('FORBIDDEN')
     const after = await ann!.caller.chats.removeMember({ chatId: g.id, userId: cid!.user.id })
     expect(after.members.map((m) => m.id)).not.toContain(cid!.user.id)
-    expect(await codeOf(cid!.caller.chats.get({ chatId: g.id }))).toBe('FORBIDDEN')
+    expect(await errorCode(cid!.caller.chats.get({ chatId: g.id }))).toBe('FORBIDDEN')
     await bob!.caller.chats.removeMember({ chatId: g.id, userId: bob!.user.id })
     expect((await ann!.caller.chats.get({ chatId: g.id })).members.map((m) => m.id)).toEqual([
       ann!.user.id,
@@ -129,7 +122,7 @@ describe('groups', () => {
     expect((await bob!.caller.chats.get({ chatId: g.id })).ownerId).toBe(bob!.user.id)
     await bob!.caller.chats.leave({ chatId: g.id })
     await cid!.caller.chats.leave({ chatId: g.id })
-    expect(await codeOf(cid!.caller.chats.get({ chatId: g.id }))).toBe('NOT_FOUND')
+    expect(await errorCode(cid!.caller.chats.get({ chatId: g.id }))).toBe('NOT_FOUND')
     const left = await t.db.selectFrom('chats').select('id').where('id', '=', g.id).execute()
     expect(left).toHaveLength(0)
   })
@@ -137,9 +130,11 @@ describe('groups', () => {
   it('a personal chat has no owner to rename or add members', async () => {
     const [ann, bob, cid] = await users(3)
     const d = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
-    expect(await codeOf(ann!.caller.chats.rename({ chatId: d.id, title: 'x' }))).toBe('FORBIDDEN')
+    expect(await errorCode(ann!.caller.chats.rename({ chatId: d.id, title: 'x' }))).toBe(
+      'FORBIDDEN',
+    )
     expect(
-      await codeOf(ann!.caller.chats.addMembers({ chatId: d.id, userIds: [cid!.user.id] })),
+      await errorCode(ann!.caller.chats.addMembers({ chatId: d.id, userIds: [cid!.user.id] })),
     ).toBe('FORBIDDEN')
   })
 })
@@ -193,7 +188,7 @@ describe('chats.markRead', () => {
     expect((await bob!.caller.chats.get({ chatId: d.id })).unreadCount).toBe(0)
     const other = await ann!.caller.chats.createGroup({ title: 'o', memberIds: [] })
     const stray = await say(ann!, other.id, 'elsewhere')
-    expect(await codeOf(bob!.caller.chats.markRead({ chatId: d.id, messageId: stray.id }))).toBe(
+    expect(await errorCode(bob!.caller.chats.markRead({ chatId: d.id, messageId: stray.id }))).toBe(
       'NOT_FOUND',
     )
   })

@@ -3,7 +3,6 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState, useSyncExternalStore, type DragEvent } from 'react'
 import { useI18n } from '../../lib/i18n'
 import { keys } from '../../lib/query-keys'
-import { navigate } from '../../lib/router'
 import { errorCode, errorMessage, trpc } from '../../lib/trpc'
 import { GroupSettingsDialog } from '../chats/group-settings-dialog'
 import { useChat } from '../chats/use-chats'
@@ -11,7 +10,8 @@ import { applyEvent } from '../events/apply'
 import { flattenPages } from '../events/merge'
 import { openChat } from '../events/use-live-events'
 import { Avatar } from '../layout/avatar'
-import { BackIcon, InfoIcon } from '../layout/icons'
+import { BackButton } from '../layout/back-button'
+import { InfoIcon } from '../layout/icons'
 import { Composer } from './composer'
 import { Lightbox } from './lightbox'
 import { MessageList } from './message-list'
@@ -139,14 +139,7 @@ export const ChatView = ({
       onDrop={onDrop}
     >
       <header className="bar">
-        <button
-          type="button"
-          className="icon back"
-          aria-label={t('back')}
-          onClick={() => navigate('/')}
-        >
-          <BackIcon />
-        </button>
+        <BackButton />
         {chat ? <Avatar id={chat.id} name={chat.title} size={36} /> : null}
         <div className="chat-head">
           <h2>{chat?.title ?? t('loading')}</h2>

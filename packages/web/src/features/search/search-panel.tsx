@@ -7,7 +7,7 @@ import { keys } from '../../lib/query-keys'
 import { chatPath, navigate } from '../../lib/router'
 import { errorMessage, trpc } from '../../lib/trpc'
 import { useChats } from '../chats/use-chats'
-import { BackIcon } from '../layout/icons'
+import { BackButton } from '../layout/back-button'
 import { Highlighted } from './highlighted'
 
 const DEBOUNCE_MS = 300
@@ -43,14 +43,7 @@ export const SearchPanel = () => {
   return (
     <section className="page" aria-labelledby="search-h">
       <header className="bar">
-        <button
-          type="button"
-          className="icon back"
-          aria-label={t('back')}
-          onClick={() => navigate('/')}
-        >
-          <BackIcon />
-        </button>
+        <BackButton />
         <h2 id="search-h">{t('searchMessages')}</h2>
       </header>
       <div className="page-body">

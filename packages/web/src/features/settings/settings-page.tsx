@@ -7,7 +7,7 @@ import { keys } from '../../lib/query-keys'
 import { navigate } from '../../lib/router'
 import { errorMessage, session, trpc } from '../../lib/trpc'
 import { Field } from '../auth/field'
-import { BackIcon } from '../layout/icons'
+import { BackButton } from '../layout/back-button'
 import { LanguageSelect } from './language-select'
 
 /** "Chrome on Linux" from a user agent; the raw string is the fallback. */
@@ -141,14 +141,7 @@ export const SettingsPage = ({ me }: { me: User }) => {
   return (
     <section className="page" aria-labelledby="settings-h">
       <header className="bar">
-        <button
-          type="button"
-          className="icon back"
-          aria-label={t('back')}
-          onClick={() => navigate('/')}
-        >
-          <BackIcon />
-        </button>
+        <BackButton />
         <h2 id="settings-h">{t('settings')}</h2>
       </header>
       <div className="page-body">
