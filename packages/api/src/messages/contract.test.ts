@@ -3,6 +3,7 @@
  * a real server (docker compose up -d elasticsearch), otherwise that suite is reported as skipped.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
+import { Client } from '@elastic/elasticsearch'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bearer, createTestApp, get, post, type TestApp, errorCode } from '../testing'
 
@@ -22,7 +23,15 @@ const contract = (env: () => Record<string, string>) => {
     eve = await t.signUp({ firstName: 'Eve' })
     chatId = (await ann.caller.chats.createDirect({ userId: bob.user.id })).id
   })
-  afterAll(() => t.close())
+  afterAll(async () => {
+    await t.close()
+    // The Elasticsearch suite leaves no test index behind.
+    if (t.config.elasticsearchUrl !== undefined) {
+      const es = new Client({ node: t.config.elasticsearchUrl })
+      await es.indices.delete({ index: t.config.elasticsearchIndex, ignore_unavailable: true })
+      await es.close()
+    }
+  })
 
   const send = (who: typeof ann, text: string, chat = chatId) =>
     who.caller.messages.send({ chatId: chat, clientId: randomUUID(), text })
