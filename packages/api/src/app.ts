@@ -50,6 +50,7 @@ export const createApp = (deps: Deps) => {
       requestId,
       method: c.req.method,
       path: c.req.path,
+      ...(c.req.path.startsWith('/trpc/') && { procedure: c.req.path.slice('/trpc/'.length) }),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     })
