@@ -10,18 +10,21 @@ interface Init {
 const { streams } = workerData as Init
 const now = () => performance.timeOrigin + performance.now()
 const received: number[][] = streams.map(() => [])
+/** How many streams have received message k, so a report costs O(1) per receipt. */
+const counts: number[] = []
 let connected = 0
 
 const open = async (i: number, url: string, token: string) => {
   const res = await fetch(`${url}/trpc/messages.events?input=%7B%7D`, {
     headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
   })
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+  const reader = res.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>
+  const decoder = new TextDecoder()
   let buffer = ''
   for (;;) {
     const { value, done } = await reader.read()
     if (done) return
-    buffer += value
+    buffer += decoder.decode(value, { stream: true })
     let end: number
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end)
@@ -30,9 +33,10 @@ const open = async (i: number, url: string, token: string) => {
         if (++connected === streams.length) parentPort!.postMessage({ ready: true })
       } else if (block.includes('"message.created"')) {
         received[i]!.push(now())
-        const k = received[i]!.length
-        if (received.every((r) => r.length >= k)) {
-          parentPort!.postMessage({ message: k - 1, at: received.map((r) => r[k - 1]!) })
+        const k = received[i]!.length - 1
+        counts[k] = (counts[k] ?? 0) + 1
+        if (counts[k] === streams.length) {
+          parentPort!.postMessage({ message: k, at: received.map((r) => r[k]!) })
         }
       }
     }
