@@ -9,7 +9,7 @@ export const THUMBNAIL_SIZES = [160, 320, 640] as const
 export const PLACEHOLDER_SIZE = 16
 export const PLACEHOLDER_MAX_BYTES = 1024
 
-/** 100 megapixels: any phone or camera photo, but not a decompression bomb. */
+/** 100 megapixels: every phone or camera photo fits, a decompression bomb does not. */
 export const DEFAULT_MAX_PIXELS = 100_000_000
 export const DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 

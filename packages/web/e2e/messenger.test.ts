@@ -322,7 +322,7 @@ describe('messenger in Chromium', () => {
   it('pages back through a long history without moving what is on screen', async () => {
     const alice = person('alice')
     const bob = person('bob')
-    // Bob writes 60 more messages through the API, as any client could.
+    // Bob writes 60 more messages through the API, as every client could.
     const passwordHash = createHash('sha256').update('correct horse battery').digest('hex')
     const auth = await callApi<{ accessToken: string }>(server!.url, 'auth.login', {
       login: bob.login,

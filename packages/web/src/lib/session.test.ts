@@ -68,17 +68,16 @@ const singleUseServer = (now: () => number) => {
 
 const noTimers: SessionDeps['setTimer'] = () => () => undefined
 
+/** A session against the fake server, with in-memory locks and no timers. */
+const sessionFor = (server: { refresh: SessionDeps['refresh'] }, storage: SessionDeps['storage']) =>
+  new Session({ refresh: server.refresh, storage, locks: memoryLocks(), setTimer: noTimers })
+
 describe('Session', () => {
   it('resumes from a stored refresh token and rotates it', async () => {
     const storage = memoryStorage()
     storage.setItem(REFRESH_TOKEN_KEY, 'rt-0')
     const server = singleUseServer(Date.now)
-    const s = new Session({
-      refresh: server.refresh,
-      storage,
-      locks: memoryLocks(),
-      setTimer: noTimers,
-    })
+    const s = sessionFor(server, storage)
     await s.start()
     expect(s.status).toBe('signedIn')
     expect(storage.getItem(REFRESH_TOKEN_KEY)).toBe('rt-1')
@@ -162,12 +161,7 @@ describe('Session', () => {
     const storage = memoryStorage()
     storage.setItem(REFRESH_TOKEN_KEY, 'stale')
     const server = singleUseServer(Date.now)
-    const s = new Session({
-      refresh: server.refresh,
-      storage,
-      locks: memoryLocks(),
-      setTimer: noTimers,
-    })
+    const s = sessionFor(server, storage)
     await s.start()
     expect(s.status).toBe('signedOut')
     expect(storage.getItem(REFRESH_TOKEN_KEY)).toBeNull()
@@ -208,12 +202,7 @@ describe('Session', () => {
     const storage = memoryStorage()
     storage.setItem(REFRESH_TOKEN_KEY, 'rt-0')
     const server = singleUseServer(Date.now)
-    const s = new Session({
-      refresh: server.refresh,
-      storage,
-      locks: memoryLocks(),
-      setTimer: noTimers,
-    })
+    const s = sessionFor(server, storage)
     await s.start()
     s.onStorageChange(REFRESH_TOKEN_KEY, null)
     expect(s.status).toBe('signedOut')
@@ -222,12 +211,7 @@ describe('Session', () => {
   it('joins a session another tab signed in to', async () => {
     const storage = memoryStorage()
     const server = singleUseServer(Date.now)
-    const s = new Session({
-      refresh: server.refresh,
-      storage,
-      locks: memoryLocks(),
-      setTimer: noTimers,
-    })
+    const s = sessionFor(server, storage)
     await s.start()
     expect(s.status).toBe('signedOut')
     storage.setItem(REFRESH_TOKEN_KEY, 'rt-0')
