@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import { sql } from 'kysely'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono, type Context as HonoContext } from 'hono'
+import { serveEventStream } from './events/sse'
 import { createContext, type RequestMeta } from './context'
 import type { Deps } from './deps'
 import { imageRoutes } from './images/routes'
@@ -45,7 +47,8 @@ export const createApp = (deps: Deps) => {
     const started = performance.now()
     await next()
     // After next(): a Response returned by a handler (tRPC's) drops headers set before it.
-    c.header('X-Request-Id', requestId)
+    // A stream written straight to the socket (events/sse.ts) carries its own X-Request-Id.
+    if (c.res !== RESPONSE_ALREADY_SENT) c.header('X-Request-Id', requestId)
     deps.log.info({
       requestId,
       method: c.req.method,
@@ -65,6 +68,11 @@ export const createApp = (deps: Deps) => {
       return c.json({ ok: false, error: 'database unreachable' }, 503)
     }
   })
+
+  app.get(
+    '/trpc/messages.events',
+    serveEventStream(deps, (c) => requestMeta(c, deps)),
+  )
 
   // fetchRequestHandler directly (as @hono/trpc-server does) keeps the context typed.
   app.route('/api/images', imageRoutes(deps))

@@ -37,7 +37,7 @@ export const createContextInner = (
   resHeaders: meta.resHeaders ?? new Headers(),
 })
 
-const bearer = (header: string | null) => {
+export const bearer = (header: string | null) => {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '')
   return m?.[1] ?? null
 }

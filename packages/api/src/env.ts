@@ -27,6 +27,7 @@ const schema = z.object({
     .int()
     .positive()
     .default(25 * 1024 * 1024),
+  STREAM_SESSION_CHECK_SECONDS: z.coerce.number().positive().default(60),
 })
 
 export interface Config {
@@ -43,6 +44,8 @@ export interface Config {
   /** Take the client address from X-Forwarded-For (behind nginx). */
   trustProxy: boolean
   maxUploadBytes: number
+  /** How often a live event stream checks that its session is still active. */
+  streamSessionCheckMs: number
 }
 
 const SECRET_NAMES = ['JWT_SECRET', 'PASSWORD_PEPPER'] as const
@@ -128,5 +131,6 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    streamSessionCheckMs: e.STREAM_SESSION_CHECK_SECONDS * 1000,
   }
 }

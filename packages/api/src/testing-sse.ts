@@ -62,6 +62,7 @@ export const collectEvents = (
   opts: { lastEventId?: string; auth?: 'header' | 'params' } = {},
 ) => {
   const received: Received[] = []
+  const errors: unknown[] = []
   const waiters: { n: number; resolve: () => void }[] = []
   let started: () => void = () => undefined
   const ready = new Promise<void>((r) => (started = r))
@@ -69,6 +70,7 @@ export const collectEvents = (
     opts.lastEventId === undefined ? {} : { lastEventId: opts.lastEventId },
     {
       onStarted: () => started(),
+      onError: (e) => errors.push(e),
       onData: (d) => {
         received.push({ id: d.id, event: d.data, at: performance.now() })
         for (const w of waiters.filter((w) => received.length >= w.n)) w.resolve()
@@ -88,5 +90,5 @@ export const collectEvents = (
       if (received.length >= n) done()
       else waiters.push({ n, resolve: done })
     })
-  return { received, next, ready, close: () => sub.unsubscribe() }
+  return { received, errors, next, ready, close: () => sub.unsubscribe() }
 }

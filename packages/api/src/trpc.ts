@@ -14,6 +14,10 @@ const fieldErrors = (error: ZodError) => {
   return out
 }
 
+/** Shared with events/sse.ts, which writes the same stream format. */
+export const SSE_PING_MS = 15_000
+export const SSE_CLIENT_OPTIONS = { reconnectAfterInactivityMs: 40_000 }
+
 const t = initTRPC.context<Context>().create({
   isDev: false,
   // Pings keep idle streams open through proxies; clients reconnect when pings stop.

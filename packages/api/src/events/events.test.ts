@@ -10,7 +10,8 @@ import { streamEvents } from './stream'
 let t: TestApp
 let server: Awaited<ReturnType<typeof listen>>
 beforeAll(async () => {
-  t = await createTestApp()
+  // Streams recheck their session every second here (a minute in production).
+  t = await createTestApp({ STREAM_SESSION_CHECK_SECONDS: '1' })
   server = await listen(t.app)
 })
 afterAll(async () => {
@@ -109,6 +110,19 @@ describe('messages.events', () => {
     const next = stream.next()
     await bob.caller.auth.logout()
     await expect(next).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+  })
+
+  it('ends a live HTTP stream with UNAUTHORIZED when its session ends', async () => {
+    const { bob } = await setup()
+    const stream = collectEvents(server.url, bob.accessToken)
+    await stream.ready
+    await bob.caller.auth.logout()
+    await expect.poll(() => stream.errors.length, { timeout: 5000 }).toBe(1)
+    expect(stream.errors[0]).toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+      message: 'Session ended',
+    })
+    stream.close()
   })
 
   it('replays after a server restart from the durable log', async () => {

@@ -4,8 +4,6 @@ import type { AuthUser, Context } from '../context'
 import type { BusEvent } from './bus'
 import { eventForUser, replayEvents } from './service'
 
-const SESSION_RECHECK_MS = 60_000
-
 /**
  * The caller's live events. Subscribes to the bus first and then replays the log from
  * `lastEventId`, so nothing committed in between is lost; live copies of replayed events are dropped.
@@ -14,7 +12,7 @@ export async function* streamEvents(
   ctx: Context & { user: AuthUser },
   lastEventId: string | undefined,
   signal: AbortSignal | undefined,
-  recheckMs = SESSION_RECHECK_MS,
+  recheckMs = ctx.config.streamSessionCheckMs,
 ) {
   const queue: BusEvent[] = []
   let wake: (() => void) | null = null
