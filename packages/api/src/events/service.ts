@@ -78,25 +78,33 @@ export const publishEvents = async (
 }
 
 /** The event as `userId` sees it; null when it no longer applies (a message store lost it). */
-export const eventForUser = async (
+export const eventForUser = (
   deps: Deps,
   userId: string,
   e: { type: StoredEventType; chatId: string; message?: Message | undefined },
-): Promise<ChatEvent | null> => {
+): ChatEvent | null | Promise<ChatEvent | null> => {
   switch (e.type) {
+    // Synchronous for messages: a message event reaches every member of a group at once.
     case 'message.created':
     case 'message.updated':
     case 'message.deleted':
       return e.message ? { type: e.type, message: e.message } : null
     case 'chat.removed':
       return { type: 'chat.removed', chatId: e.chatId }
-    case 'chat.updated': {
-      const row = await findChat(deps.db, e.chatId)
-      if (!row) return null
-      const [chat] = await hydrateChats(deps, userId, [row])
-      return chat ? { type: 'chat.updated', chat } : null
-    }
+    case 'chat.updated':
+      return chatUpdatedFor(deps, userId, e.chatId)
   }
+}
+
+const chatUpdatedFor = async (
+  deps: Deps,
+  userId: string,
+  chatId: string,
+): Promise<ChatEvent | null> => {
+  const row = await findChat(deps.db, chatId)
+  if (!row) return null
+  const [chat] = await hydrateChats(deps, userId, [row])
+  return chat ? { type: 'chat.updated', chat } : null
 }
 
 /** Logged events after `afterId` that `userId` may see, oldest first, ready to send. */

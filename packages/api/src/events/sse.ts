@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { getTRPCErrorFromUnknown, getTRPCErrorShape } from '@trpc/server'
-import { eventsInput } from '@messenger/shared'
+import { eventsInput, type ChatEvent } from '@messenger/shared'
 import type { Context as HonoContext, Next } from 'hono'
 import type { AppEnv } from '../app'
 import { authenticate, bearer, createContextInner, type RequestMeta } from '../context'
@@ -11,6 +11,15 @@ import { SSE_CLIENT_OPTIONS, SSE_PING_MS } from '../trpc'
 import { streamEvents } from './stream'
 
 const PATH = 'messages.events'
+
+/** One message reaches every member as the same object: serialize it once, not once per member. */
+const messageJson = new WeakMap<object, string>()
+const serializeEvent = (event: ChatEvent) => {
+  if (!('message' in event)) return JSON.stringify(event)
+  let json = messageJson.get(event.message)
+  if (json === undefined) messageJson.set(event.message, (json = JSON.stringify(event.message)))
+  return `{"type":${JSON.stringify(event.type)},"message":${json}}`
+}
 
 const parseJson = (s: string | null): unknown => {
   if (s === null) return undefined
@@ -68,7 +77,7 @@ export const serveEventStream =
     void (async () => {
       try {
         for await (const [id, event] of streamEvents(ctx, input.data.lastEventId, abort.signal)) {
-          write(`id: ${id}\ndata: ${JSON.stringify(event)}\n\n`)
+          write(`id: ${id}\ndata: ${serializeEvent(event)}\n\n`)
         }
         write('event: return\ndata: \n\n')
       } catch (cause) {

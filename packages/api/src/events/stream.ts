@@ -54,7 +54,8 @@ export async function* streamEvents(
       }
       for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
         if (replayed.has(e.id)) continue
-        const event = await eventForUser(ctx, ctx.user.id, e)
+        const pending = eventForUser(ctx, ctx.user.id, e)
+        const event = pending instanceof Promise ? await pending : pending
         if (event) yield tracked(e.id, event)
       }
     }
