@@ -8,7 +8,7 @@ import { authenticate, bearer, createContextInner, type RequestMeta } from '../c
 import type { Deps } from '../deps'
 import { appRouter } from '../root'
 import { SSE_CLIENT_OPTIONS, SSE_PING_MS } from '../trpc'
-import { streamEvents } from './stream'
+import { openEventFeed } from './stream'
 
 const PATH = 'messages.events'
 
@@ -60,8 +60,6 @@ export const serveEventStream =
     if (!user) return next()
 
     const ctx = { ...createContextInner(deps, user, metaOf(c)), user }
-    const abort = new AbortController()
-    outgoing.on('close', () => abort.abort())
     outgoing.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache, no-transform',
@@ -74,29 +72,28 @@ export const serveEventStream =
     }
     write(`event: connected\ndata: ${JSON.stringify(SSE_CLIENT_OPTIONS)}\n\n`)
     const ping = setInterval(() => write('event: ping\ndata: \n\n'), SSE_PING_MS)
-    void (async () => {
-      try {
-        for await (const [id, event] of streamEvents(ctx, input.data.lastEventId, abort.signal)) {
-          write(`id: ${id}\ndata: ${serializeEvent(event)}\n\n`)
-        }
-        write('event: return\ndata: \n\n')
-      } catch (cause) {
-        if (!abort.signal.aborted) {
-          const error = getTRPCErrorFromUnknown(cause)
-          const shape = getTRPCErrorShape({
-            config: appRouter._def._config,
-            error,
-            type: 'subscription',
-            path: PATH,
-            input: input.data,
-            ctx,
-          })
-          write(`event: serialized-error\ndata: ${JSON.stringify(shape)}\n\n`)
-        }
-      } finally {
-        clearInterval(ping)
-        outgoing.end()
-      }
-    })()
+    const finish = () => {
+      clearInterval(ping)
+      outgoing.end()
+    }
+    const close = openEventFeed(ctx, input.data.lastEventId, {
+      event: (id, event) => write(`id: ${id}\ndata: ${serializeEvent(event)}\n\n`),
+      end: (cause) => {
+        const shape = getTRPCErrorShape({
+          config: appRouter._def._config,
+          error: getTRPCErrorFromUnknown(cause),
+          type: 'subscription',
+          path: PATH,
+          input: input.data,
+          ctx,
+        })
+        write(`event: serialized-error\ndata: ${JSON.stringify(shape)}\n\n`)
+        finish()
+      },
+    })
+    outgoing.on('close', () => {
+      close()
+      clearInterval(ping)
+    })
     return RESPONSE_ALREADY_SENT
   }

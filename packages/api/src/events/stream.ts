@@ -1,65 +1,131 @@
 import { tracked, TRPCError } from '@trpc/server'
 import { findActiveSession } from '@messenger/db'
+import type { ChatEvent } from '@messenger/shared'
 import type { AuthUser, Context } from '../context'
 import type { BusEvent } from './bus'
 import { eventForUser, replayEvents } from './service'
 
+export interface FeedHandlers {
+  /** Called for every event, in order; synchronously from the bus for message events. */
+  event: (id: string, event: ChatEvent) => void
+  /** Called once if the feed stops by itself: its session ended, or reading failed. */
+  end: (cause: unknown) => void
+}
+
 /**
- * The caller's live events. Subscribes to the bus first and then replays the log from
- * `lastEventId`, so nothing committed in between is lost; live copies of replayed events are dropped.
+ * The caller's events as callbacks. Subscribes to the bus first and then replays the log from
+ * `lastEventId`, so nothing committed in between is lost; live copies of replayed events are
+ * dropped. A live message event is handed on straight from the bus listener, since one message
+ * reaches every member of a group at once; a `chat.updated` needs a database read, and events
+ * after it wait their turn. The session is rechecked every `recheckMs`: a stream outlives its
+ * access token, but not its session (logout, revoke, refresh-token reuse). Returns `close`.
  */
+export const openEventFeed = (
+  ctx: Context & { user: AuthUser },
+  lastEventId: string | undefined,
+  on: FeedHandlers,
+  recheckMs = ctx.config.streamSessionCheckMs,
+) => {
+  // An object, so TypeScript does not narrow what the callbacks change.
+  const state = { closed: false, replaying: true }
+  const backlog: BusEvent[] = []
+  const replayed = new Set<string>()
+  let tail: Promise<void> | null = null
+
+  const close = () => {
+    state.closed = true
+    clearInterval(recheck)
+    unsubscribe()
+  }
+  const fail = (cause: unknown) => {
+    if (state.closed) return
+    close()
+    on.end(cause)
+  }
+  const deliver = (e: BusEvent) => {
+    if (state.closed || replayed.has(e.id)) return
+    const pending = eventForUser(ctx, ctx.user.id, e)
+    if (!(pending instanceof Promise) && tail === null) {
+      if (pending) on.event(e.id, pending)
+      return
+    }
+    const step: Promise<void> = (tail ?? Promise.resolve()).then(async () => {
+      const event = await pending
+      if (event && !state.closed) on.event(e.id, event)
+    })
+    tail = step
+    step.then(() => {
+      if (tail === step) tail = null
+    }, fail)
+  }
+
+  const unsubscribe = ctx.bus.subscribe(ctx.user.id, (e) => {
+    if (state.replaying) backlog.push(e)
+    else deliver(e)
+  })
+  const recheck = setInterval(() => {
+    findActiveSession(ctx.db, ctx.user.sessionId).then((session) => {
+      if (!session) fail(new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended' }))
+    }, fail)
+  }, recheckMs)
+
+  void (async () => {
+    let cursor = lastEventId
+    while (cursor !== undefined && !state.closed) {
+      const page = await replayEvents(ctx, ctx.user.id, cursor)
+      for (const e of page.events) {
+        replayed.add(e.id)
+        on.event(e.id, e.event)
+      }
+      cursor = page.more ? page.lastId : undefined
+    }
+    state.replaying = false
+    for (const e of backlog.splice(0)) deliver(e)
+  })().catch(fail)
+
+  return close
+}
+
+/** The same feed as an async generator of tracked events, for the tRPC subscription. */
 export async function* streamEvents(
   ctx: Context & { user: AuthUser },
   lastEventId: string | undefined,
   signal: AbortSignal | undefined,
   recheckMs = ctx.config.streamSessionCheckMs,
 ) {
-  const queue: BusEvent[] = []
+  const queue: { id: string; event: ChatEvent }[] = []
+  const ended: { cause: unknown }[] = []
   let wake: (() => void) | null = null
-  const unsubscribe = ctx.bus.subscribe(ctx.user.id, (e) => {
-    queue.push(e)
-    wake?.()
-  })
+  const close = openEventFeed(
+    ctx,
+    lastEventId,
+    {
+      event: (id, event) => {
+        queue.push({ id, event })
+        wake?.()
+      },
+      end: (cause) => {
+        ended.push({ cause })
+        wake?.()
+      },
+    },
+    recheckMs,
+  )
   const aborted = new Promise<void>((resolve) =>
     signal?.addEventListener('abort', () => resolve(), { once: true }),
   )
   try {
-    const replayed = new Set<string>()
-    let cursor = lastEventId
-    while (cursor !== undefined) {
-      const page = await replayEvents(ctx, ctx.user.id, cursor)
-      for (const e of page.events) {
-        replayed.add(e.id)
-        yield tracked(e.id, e.event)
-      }
-      cursor = page.more ? page.lastId : undefined
-    }
     while (signal?.aborted !== true) {
-      if (queue.length === 0) {
-        let timer: NodeJS.Timeout | undefined
-        const recheck = new Promise<'recheck'>(
-          (resolve) => (timer = setTimeout(() => resolve('recheck'), recheckMs)),
-        )
-        const woke = await Promise.race([
-          new Promise<void>((resolve) => (wake = resolve)),
-          aborted,
-          recheck,
-        ])
-        clearTimeout(timer)
+      if (queue.length === 0 && ended.length === 0) {
+        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), aborted])
         wake = null
-        // A stream outlives its access token; it ends when its session does (logout, revoke, reuse).
-        if (woke === 'recheck' && !(await findActiveSession(ctx.db, ctx.user.sessionId))) {
-          throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended' })
-        }
       }
-      for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
-        if (replayed.has(e.id)) continue
-        const pending = eventForUser(ctx, ctx.user.id, e)
-        const event = pending instanceof Promise ? await pending : pending
-        if (event) yield tracked(e.id, event)
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+        yield tracked(item.id, item.event)
       }
+      if (ended[0]) throw ended[0].cause
     }
   } finally {
-    unsubscribe()
+    close()
   }
 }
