@@ -12,7 +12,6 @@ import { mountWebClient } from './static'
 
 export interface AppVariables {
   requestId: string
-  procedure: string | undefined
 }
 export type AppEnv = {
   Variables: AppVariables

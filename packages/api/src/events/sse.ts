@@ -32,7 +32,7 @@ const parseJson = (s: string | null): unknown => {
 
 /**
  * Serves `messages.events` to httpSubscriptionLink in tRPC's SSE format (connected, id/data,
- * ping, serialized-error, return), writing one buffer per event straight to the socket. tRPC's
+ * ping, serialized-error; the feed never ends by itself, so no return event), writing one buffer per event straight to the socket. tRPC's
  * own pipeline (generators and three web streams per subscriber, four chunks per event) made
  * one message to 1,000 members cost ~0.3 ms per member. Anything unusual — bad input, no valid
  * token, no Node response (app.request in tests) — falls through to tRPC, which answers it.
