@@ -4,6 +4,7 @@ import * as m20261124153100 from './2026_11_24_153100_create_chats_and_messages'
 import * as m20261124161000 from './2026_11_24_161000_create_search_index'
 import * as m20261124162000 from './2026_11_24_162000_create_images'
 import * as m20261124170000 from './2026_11_24_170000_create_send_message_procedure'
+import * as m20261202031847 from './2026_12_02_031847_store_chat_kind'
 
 /** Every migration by name, in order; add new files here. Landed migrations are frozen. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_24_161000_create_search_index': m20261124161000,
   '2026_11_24_162000_create_images': m20261124162000,
   '2026_11_24_170000_create_send_message_procedure': m20261124170000,
+  '2026_12_02_031847_store_chat_kind': m20261202031847,
 }

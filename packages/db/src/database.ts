@@ -40,9 +40,11 @@ export interface LoginFailuresTable {
 
 export interface ChatsTable {
   id: string
+  /** 1 for a personal chat (createDirect), 0 for a group; fixed when the chat is made. */
+  is_direct: ColumnType<number, number | undefined, number>
   title: string | null
   owner_id: string | null
-  /** `lowId:highId` for a chat made by createDirect while it has exactly that pair; unique. */
+  /** `lowId:highId` of a personal chat's pair; unique, null for groups. */
   direct_key: string | null
   member_count: number
   last_message_id: string | null
@@ -55,6 +57,10 @@ export interface ChatMembersTable {
   user_id: string
   joined_at: Timestamp
   last_read_message_id: string | null
+  /** 1 when the member left a personal chat: it is out of their list until a new message. */
+  hidden: ColumnType<number, number | undefined, number>
+  /** The chat's last message when it was hidden; a different one brings it back. */
+  hidden_last_message_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface MessagesTable {

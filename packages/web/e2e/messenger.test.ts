@@ -238,10 +238,10 @@ describe('messenger in Chromium', () => {
     await dialog.getByLabel(alice.t('findPeople')).fill(bob.login)
     await dialog.getByRole('button', { name: new RegExp(bob.login) }).click()
     await dialog.getByRole('button', { name: alice.t('create') }).click()
-    // With two members API.md shows a chat under the other person's name; the group title
-    // appears once the third member joins.
+    // A group stays a group with its own title, even with only two members.
     await alice.page.getByRole('button', { name: alice.t('groupSettings') }).waitFor()
-    await alice.page.getByRole('heading', { name: `${bob.first} ${bob.last}`, level: 2 }).waitFor()
+    await alice.page.getByRole('heading', { name: 'Project Team', level: 2 }).waitFor()
+    await alice.page.getByText(alice.t('membersCount', { count: 2 })).waitFor()
     await sendText(alice, 'Kickoff notes: the launch is on Friday')
     await messageLog(alice).getByText('Kickoff notes').waitFor()
 
@@ -433,6 +433,30 @@ describe('messenger in Chromium', () => {
         timeout: 20_000,
       })
       .toBe(2)
+  }, 60_000)
+
+  it('hiding a personal chat takes it out of the list until the next message', async () => {
+    const alice = person('alice')
+    const bob = person('bob')
+    const aliceName = `${alice.first} ${alice.last}`
+    const chats = bob.page.getByRole('navigation', { name: bob.t('chatList') })
+    await bob.page.getByRole('button', { name: bob.t('chatInfo') }).click()
+    const info = bob.page.getByRole('dialog', { name: bob.t('chatInfo') })
+    await info.getByText(bob.t('hideChatHint', { name: aliceName })).waitFor()
+    await shot(bob.page, 'phone-personal-chat-info')
+    bob.page.once('dialog', (d) => void d.accept())
+    await info.getByRole('button', { name: bob.t('hideChat') }).click()
+    await chats.getByRole('link', { name: /Project Team/ }).waitFor()
+    await expect
+      .poll(() => chats.getByRole('link', { name: new RegExp(aliceName) }).count())
+      .toBe(0)
+    // Alice is not told: her chat with Bob stays as it was, and her next message brings it back.
+    await sendText(alice, 'Still there?')
+    const back = chats.getByRole('link', { name: new RegExp(aliceName) })
+    await back.waitFor()
+    await back.getByText(bob.t('unread', { count: 1 })).waitFor()
+    await back.click()
+    await messageLog(bob).getByText('Still there?').waitFor()
   }, 60_000)
 
   it('keeps the session over a reload; logout ends it', async () => {

@@ -9,12 +9,19 @@ export const UNREAD_CAP = 1000
 
 type ChatRecord = Pick<
   ChatRow,
-  'id' | 'title' | 'owner_id' | 'member_count' | 'last_message_id' | 'created_at' | 'updated_at'
+  | 'id'
+  | 'is_direct'
+  | 'title'
+  | 'owner_id'
+  | 'member_count'
+  | 'last_message_id'
+  | 'created_at'
+  | 'updated_at'
 >
 
 /**
- * Chats as `viewerId` sees them: a two-member chat is personal and titled with the other member's
- * name; unread counts are the viewer's.
+ * Chats as `viewerId` sees them: a personal chat is titled with the other person's name, a group
+ * with its own title at any size; unread counts are the viewer's.
  */
 export const hydrateChats = async (
   deps: Deps,
@@ -49,7 +56,7 @@ export const hydrateChats = async (
   )
   return rows.map((r, i) => {
     const list = membersOf.get(r.id) ?? []
-    const isDirect = list.length === 2
+    const isDirect = r.is_direct === 1
     const other = list.find((u) => u.id !== viewerId)
     const title =
       isDirect && other

@@ -2,11 +2,11 @@ import { TRPCError } from '@trpc/server'
 import {
   addMembers as addMemberRows,
   deleteChat,
-  directKey,
   findChat,
   findChatWithMembers,
+  findDirectChat,
   findPublicUsers,
-  findTwoMemberChat,
+  hideChat,
   insertChat,
   isDuplicateKey,
   listChatsOfUser,
@@ -15,6 +15,7 @@ import {
   markRead as markReadRow,
   memberIds,
   removeMember as removeMemberRow,
+  unhideChat,
   updateChat,
   type ChatCursor,
 } from '@messenger/db'
@@ -55,6 +56,10 @@ const assertUsersExist = async (ctx: Context, ids: readonly string[], field: str
   }
 }
 
+/**
+ * The pair's personal chat, made on first use. Only createDirect makes personal chats, so a
+ * group of the same two people is never answered. A caller who had hidden the chat gets it back.
+ */
 export const createDirect = async (ctx: Ctx, userId: string): Promise<Chat> => {
   if (userId === ctx.user.id) {
     throw new TRPCError({
@@ -62,30 +67,40 @@ export const createDirect = async (ctx: Ctx, userId: string): Promise<Chat> => {
       message: 'userId: choose someone other than yourself',
     })
   }
+  const existing = await findDirectChat(ctx.db, ctx.user.id, userId)
+  if (existing) return reopenDirect(ctx, existing)
   await assertUsersExist(ctx, [userId], 'userId')
-  const existing = await findTwoMemberChat(ctx.db, ctx.user.id, userId)
-  if (existing) return chatFor(ctx, existing)
   const id = newId()
   const audience = [ctx.user.id, userId]
   try {
     const events = await ctx.db.transaction().execute(async (trx) => {
-      await insertChat(
-        trx,
-        { id, title: null, ownerId: null, directKey: directKey(ctx.user.id, userId) },
-        audience,
-        new Date(),
-      )
+      await insertChat(trx, { id, direct: { pair: [ctx.user.id, userId] } }, audience, new Date())
       return [await recordEvent(trx, { chatId: id, type: 'chat.updated', audience })]
     })
     await publishEvents(ctx, events)
     return await chatFor(ctx, id)
   } catch (e) {
-    // Both people started the chat at once: the unique direct key let one in; answer that one.
+    // Both people started the chat at once: the unique key on the pair let one in; answer that one.
     if (!isDuplicateKey(e)) throw e
-    const winner = await findTwoMemberChat(ctx.db, ctx.user.id, userId)
+    const winner = await findDirectChat(ctx.db, ctx.user.id, userId)
     if (!winner) throw e
-    return chatFor(ctx, winner)
+    return reopenDirect(ctx, winner)
   }
+}
+
+/** Answers an existing personal chat, first putting it back in the caller's list if they hid it. */
+const reopenDirect = async (ctx: Ctx, chatId: string) => {
+  if (await unhideChat(ctx.db, chatId, ctx.user.id)) {
+    // The caller's other tabs and devices show it again; the other person is not told.
+    const event = await recordEvent(ctx.db, {
+      chatId,
+      type: 'chat.updated',
+      audience: [ctx.user.id],
+      onlyFor: ctx.user.id,
+    })
+    await publishEvents(ctx, [event])
+  }
+  return chatFor(ctx, chatId)
 }
 
 export const createGroup = async (ctx: Ctx, title: string, memberIds: string[]): Promise<Chat> => {
@@ -93,7 +108,7 @@ export const createGroup = async (ctx: Ctx, title: string, memberIds: string[]):
   await assertUsersExist(ctx, members, 'memberIds')
   const id = newId()
   const events = await ctx.db.transaction().execute(async (trx) => {
-    await insertChat(trx, { id, title, ownerId: ctx.user.id, directKey: null }, members, new Date())
+    await insertChat(trx, { id, group: { title, ownerId: ctx.user.id } }, members, new Date())
     return [await recordEvent(trx, { chatId: id, type: 'chat.updated', audience: members })]
   })
   await publishEvents(ctx, events)
@@ -131,20 +146,25 @@ export const getChat = async (ctx: Ctx, chatId: string) => {
   return chatFor(ctx, chatId)
 }
 
-const assertOwner = (chat: { owner_id: string | null }, userId: string, action: string) => {
-  if (chat.owner_id !== userId) {
+/** A personal chat is always its pair: nobody may grow, shrink or rename it. */
+const assertGroup = (chat: { is_direct: number }, action: string) => {
+  if (chat.is_direct === 1) {
     throw new TRPCError({
       code: 'FORBIDDEN',
-      message:
-        chat.owner_id === null
-          ? `A personal chat has no owner: create a group to ${action}`
-          : `Only the group's owner can ${action}`,
+      message: `chatId: a personal chat always stays between its two people; create a group to ${action}`,
     })
+  }
+}
+
+const assertOwner = (chat: { owner_id: string | null }, userId: string, action: string) => {
+  if (chat.owner_id !== userId) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `Only the group's owner can ${action}` })
   }
 }
 
 export const addMembers = async (ctx: Ctx, chatId: string, userIds: string[]) => {
   const { chat } = await assertChatMember(ctx, chatId, ctx.user.id)
+  assertGroup(chat, 'add people')
   assertOwner(chat, ctx.user.id, 'add members')
   await assertUsersExist(ctx, userIds, 'userIds')
   const events = await ctx.db.transaction().execute(async (trx) => {
@@ -201,6 +221,7 @@ const takeOut = async (ctx: Ctx, chatId: string, userId: string) => {
 
 export const removeMember = async (ctx: Ctx, chatId: string, userId: string) => {
   const { chat, members } = await assertChatMember(ctx, chatId, ctx.user.id)
+  assertGroup(chat, 'choose who is in it (chats.leave hides this one from your list)')
   if (userId !== ctx.user.id) assertOwner(chat, ctx.user.id, 'remove other members')
   if (!members.includes(userId)) {
     throw new TRPCError({ code: 'NOT_FOUND', message: 'userId: not a member of this chat' })
@@ -213,14 +234,37 @@ export const removeMember = async (ctx: Ctx, chatId: string, userId: string) => 
   return chatFor(ctx, chatId)
 }
 
+/**
+ * Leaving a group takes the caller out of it. Leaving a personal chat hides it from the caller's
+ * list: both people and the history stay, the other person is not told, and a new message (or the
+ * caller's own createDirect) brings it back.
+ */
 export const leave = async (ctx: Ctx, chatId: string) => {
-  await assertChatMember(ctx, chatId, ctx.user.id)
-  await takeOut(ctx, chatId, ctx.user.id)
+  const { chat } = await assertChatMember(ctx, chatId, ctx.user.id)
+  if (chat.is_direct === 1) await hide(ctx, chatId)
+  else await takeOut(ctx, chatId, ctx.user.id)
   return { ok: true as const }
+}
+
+const hide = async (ctx: Ctx, chatId: string) => {
+  const events = await ctx.db.transaction().execute(async (trx) => {
+    await hideChat(trx, chatId, ctx.user.id)
+    // The caller's other tabs and devices drop it from their list too.
+    return [
+      await recordEvent(trx, {
+        chatId,
+        type: 'chat.removed',
+        audience: [ctx.user.id],
+        onlyFor: ctx.user.id,
+      }),
+    ]
+  })
+  await publishEvents(ctx, events)
 }
 
 export const rename = async (ctx: Ctx, chatId: string, title: string) => {
   const { chat, members } = await assertChatMember(ctx, chatId, ctx.user.id)
+  assertGroup(chat, 'give it a title')
   assertOwner(chat, ctx.user.id, 'rename it')
   const events = await ctx.db.transaction().execute(async (trx) => {
     await updateChat(trx, chatId, { title, updatedAt: new Date() })

@@ -57,7 +57,7 @@ describe('chats.createDirect', () => {
 })
 
 describe('groups', () => {
-  it('creates a group owned by the caller; two members make it personal', async () => {
+  it('creates a group owned by the caller', async () => {
     const [ann, bob, cid] = await users(3)
     const g = await ann!.caller.chats.createGroup({
       title: 'Team',
@@ -71,8 +71,6 @@ describe('groups', () => {
       lastMessage: null,
     })
     expect(g.members.map((m) => m.id)).toEqual([ann!.user.id, bob!.user.id, cid!.user.id])
-    const pair = await ann!.caller.chats.createGroup({ title: 'Pair', memberIds: [bob!.user.id] })
-    expect(pair.isDirect).toBe(true)
     expect(
       await errorCode(ann!.caller.chats.createGroup({ title: 'X', memberIds: [randomUUID()] })),
     ).toBe('NOT_FOUND')
@@ -127,7 +125,7 @@ describe('groups', () => {
     expect(left).toHaveLength(0)
   })
 
-  it('a personal chat has no owner to rename or add members', async () => {
+  it('a personal chat cannot be renamed or grown', async () => {
     const [ann, bob, cid] = await users(3)
     const d = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
     expect(await errorCode(ann!.caller.chats.rename({ chatId: d.id, title: 'x' }))).toBe(

@@ -4,11 +4,12 @@ import type { Database } from '../database'
 
 export type Executor = Db | Transaction<Database>
 
-/** The unique key of a createDirect chat for a pair, in either order. */
+/** The unique key of a pair's personal chat, in either order. */
 export const directKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`)
 
 const chatColumns = [
   'chats.id',
+  'chats.is_direct',
   'chats.title',
   'chats.owner_id',
   'chats.direct_key',
@@ -44,25 +45,21 @@ export const lockChat = (trx: Transaction<Database>, chatId: string) =>
     .forUpdate()
     .executeTakeFirst()
 
-/** A chat that has exactly these two members now, whoever created it. */
-export const findTwoMemberChat = async (db: Executor, a: string, b: string) => {
-  const row = await db
-    .selectFrom('chat_members as m1')
-    .innerJoin('chat_members as m2', 'm2.chat_id', 'm1.chat_id')
-    .innerJoin('chats', 'chats.id', 'm1.chat_id')
-    .select('chats.id')
-    .where('m1.user_id', '=', a)
-    .where('m2.user_id', '=', b)
-    .where('chats.member_count', '=', 2)
-    .orderBy('chats.created_at')
-    .limit(1)
-    .executeTakeFirst()
-  return row?.id ?? null
-}
+/** The pair's personal chat (made by createDirect); groups never count, whatever their size. */
+export const findDirectChat = async (db: Executor, a: string, b: string) =>
+  (
+    await db
+      .selectFrom('chats')
+      .select('id')
+      .where('direct_key', '=', directKey(a, b))
+      .executeTakeFirst()
+  )?.id ?? null
 
 export const insertChat = async (
   trx: Executor,
-  chat: { id: string; title: string | null; ownerId: string | null; directKey: string | null },
+  chat:
+    | { id: string; direct: { pair: readonly [string, string] } }
+    | { id: string; group: { title: string; ownerId: string } },
   memberIds: readonly string[],
   now: Date,
 ) => {
@@ -70,9 +67,10 @@ export const insertChat = async (
     .insertInto('chats')
     .values({
       id: chat.id,
-      title: chat.title,
-      owner_id: chat.ownerId,
-      direct_key: chat.directKey,
+      is_direct: 'direct' in chat ? 1 : 0,
+      title: 'group' in chat ? chat.group.title : null,
+      owner_id: 'group' in chat ? chat.group.ownerId : null,
+      direct_key: 'direct' in chat ? directKey(...chat.direct.pair) : null,
       member_count: memberIds.length,
       created_at: now,
       updated_at: now,
@@ -143,7 +141,10 @@ export interface ChatCursor {
   id: string
 }
 
-/** The caller's chats, latest activity first, keyset-paged on (updated_at, id). */
+/**
+ * The caller's chats, latest activity first, keyset-paged on (updated_at, id). A personal chat
+ * the caller hid stays out until its last message changes.
+ */
 export const listChatsOfUser = (
   db: Executor,
   userId: string,
@@ -155,6 +156,10 @@ export const listChatsOfUser = (
     .innerJoin('chats', 'chats.id', 'chat_members.chat_id')
     .select(chatColumns)
     .where('chat_members.user_id', '=', userId)
+    .where(
+      sql<boolean>`(chat_members.hidden = 0
+        OR NOT (chats.last_message_id <=> chat_members.hidden_last_message_id))`,
+    )
     .$if(cursor !== null, (q) =>
       q.where(sql<boolean>`(chats.updated_at, chats.id) < (${cursor!.updatedAt}, ${cursor!.id})`),
     )
@@ -202,13 +207,37 @@ export const removeMember = async (
   return r.numDeletedRows > 0n
 }
 
-/** Recounts members; a chat that no longer has exactly its createDirect pair loses its direct key. */
+/** Recounts a group's members (a personal chat's pair never changes). */
 const syncMemberCount = async (trx: Transaction<Database>, chatId: string, now: Date) => {
   await sql`UPDATE chats SET
       member_count = (SELECT COUNT(*) FROM chat_members WHERE chat_id = ${chatId}),
-      direct_key = IF(member_count = 2, direct_key, NULL),
       updated_at = ${now}
     WHERE id = ${chatId}`.execute(trx)
+}
+
+/**
+ * Takes a personal chat out of the member's list until its last message changes, and marks
+ * everything in it read, so a message that brings it back counts as the only unread one.
+ */
+export const hideChat = async (db: Executor, chatId: string, userId: string) => {
+  await sql`UPDATE chat_members m JOIN chats c ON c.id = m.chat_id SET
+      m.hidden = 1,
+      m.hidden_last_message_id = c.last_message_id,
+      m.last_read_message_id = IF(m.last_read_message_id IS NULL
+        OR m.last_read_message_id < c.last_message_id, c.last_message_id, m.last_read_message_id)
+    WHERE m.chat_id = ${chatId} AND m.user_id = ${userId}`.execute(db)
+}
+
+/** Puts a hidden chat back in the member's list; true when it was hidden. */
+export const unhideChat = async (db: Executor, chatId: string, userId: string) => {
+  const r = await db
+    .updateTable('chat_members')
+    .set({ hidden: 0, hidden_last_message_id: null })
+    .where('chat_id', '=', chatId)
+    .where('user_id', '=', userId)
+    .where('hidden', '=', 1)
+    .executeTakeFirst()
+  return r.numUpdatedRows > 0n
 }
 
 export const updateChat = (

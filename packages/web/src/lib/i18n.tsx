@@ -79,6 +79,10 @@ const en = {
   removeMember: 'Remove {name}',
   leaveGroup: 'Leave group',
   confirmLeave: 'Leave this group?',
+  hideChat: 'Hide chat',
+  hideChatHint:
+    'Hiding takes the chat out of your list only: the history stays, {name} is not told, and the chat comes back with the next message.',
+  confirmHideChat: 'Hide this chat from your list?',
   owner: 'owner',
   add: 'Add',
   membersCount: '{count} members',
@@ -182,6 +186,10 @@ const ru: Record<MessageKey, string> = {
   removeMember: 'Удалить {name}',
   leaveGroup: 'Покинуть группу',
   confirmLeave: 'Покинуть эту группу?',
+  hideChat: 'Скрыть чат',
+  hideChatHint:
+    'Чат пропадёт только из вашего списка: история сохранится, {name} об этом не узнает, а со следующим сообщением чат вернётся.',
+  confirmHideChat: 'Скрыть этот чат из списка?',
   owner: 'владелец',
   add: 'Добавить',
   membersCount: 'Участников: {count}',

@@ -5,6 +5,7 @@ import { useI18n } from '../../lib/i18n'
 import { keys } from '../../lib/query-keys'
 import { errorCode, errorMessage, trpc } from '../../lib/trpc'
 import { GroupSettingsDialog } from '../chats/group-settings-dialog'
+import { PersonalChatDialog } from '../chats/personal-chat-dialog'
 import { useChat } from '../chats/use-chats'
 import { applyEvent } from '../events/apply'
 import { flattenPages } from '../events/merge'
@@ -147,14 +148,12 @@ export const ChatView = ({
             <span className="muted">{t('membersCount', { count: chat.members.length })}</span>
           ) : null}
         </div>
-        {/* A group with an owner keeps its settings even while it has two members (API.md then
-            shows it like a personal chat). */}
-        {chat && chat.ownerId !== null ? (
+        {chat ? (
           <button
             type="button"
             className="icon"
-            aria-label={t('groupSettings')}
-            title={t('groupSettings')}
+            aria-label={chat.isDirect ? t('chatInfo') : t('groupSettings')}
+            title={chat.isDirect ? t('chatInfo') : t('groupSettings')}
             onClick={() => setSettings(true)}
           >
             <InfoIcon />
@@ -203,7 +202,10 @@ export const ChatView = ({
         </div>
       ) : null}
       {lightbox ? <Lightbox image={lightbox} onClose={() => setLightbox(null)} /> : null}
-      {settings && chat ? (
+      {settings && chat?.isDirect === true ? (
+        <PersonalChatDialog me={me} chat={chat} onClose={() => setSettings(false)} />
+      ) : null}
+      {settings && chat?.isDirect === false ? (
         <GroupSettingsDialog me={me} chat={chat} onClose={() => setSettings(false)} />
       ) : null}
     </section>
