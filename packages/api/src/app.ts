@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import { TRPCError } from '@trpc/server'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import { sql } from 'kysely'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono, type Context as HonoContext } from 'hono'
+import { Overloaded } from './admission'
 import { serveEventStream } from './events/sse'
 import { createContext, type RequestMeta } from './context'
 import type { Deps } from './deps'
@@ -76,22 +78,37 @@ export const createApp = (deps: Deps) => {
   // fetchRequestHandler directly (as @hono/trpc-server does) keeps the context typed.
   app.route('/api/images', imageRoutes(deps))
 
-  app.all('/trpc/*', (c) =>
-    fetchRequestHandler({
-      router: appRouter,
-      endpoint: '/trpc',
-      req: c.req.raw,
-      createContext: (opts) => createContext(deps, requestMeta(c, deps), opts),
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          deps.log.error(
-            { err: error.cause ?? error, path, requestId: c.get('requestId') },
-            'unexpected error',
-          )
-        }
-      },
-    }),
-  )
+  app.all('/trpc/*', async (c) => {
+    let release: (() => void) | undefined
+    try {
+      return await fetchRequestHandler({
+        router: appRouter,
+        endpoint: '/trpc',
+        req: c.req.raw,
+        createContext: async (opts) => {
+          // Admitted before the session lookup, so a shed request has touched nothing.
+          try {
+            release = await deps.admission.enter()
+          } catch (e) {
+            if (!(e instanceof Overloaded)) throw e
+            opts.resHeaders.set('Retry-After', '1')
+            throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: e.message, cause: e })
+          }
+          return createContext(deps, requestMeta(c, deps), opts)
+        },
+        onError: ({ error, path }) => {
+          if (error.code === 'INTERNAL_SERVER_ERROR') {
+            deps.log.error(
+              { err: error.cause ?? error, path, requestId: c.get('requestId') },
+              'unexpected error',
+            )
+          }
+        },
+      })
+    } finally {
+      release?.()
+    }
+  })
 
   // Last, so the web app's SPA fallback never shadows an API route.
   mountWebClient(app)

@@ -1,7 +1,5 @@
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch'
 import type { PublicUser } from '@messenger/shared'
-import { findActiveSession } from '@messenger/db'
-import { verifyAccessToken } from './auth/tokens'
 import type { Deps } from './deps'
 
 export interface AuthUser {
@@ -45,9 +43,9 @@ export const bearer = (header: string | null) => {
 /** The user behind an access token whose session is still active, or null. */
 export const authenticate = async (deps: Deps, token: string | null): Promise<AuthUser | null> => {
   if (token === null) return null
-  const claims = await verifyAccessToken(deps.config.jwtSecret, token)
+  const claims = await deps.verifyToken(token)
   if (!claims) return null
-  const session = await findActiveSession(deps.db, claims.sessionId)
+  const session = await deps.sessions.find(claims.sessionId)
   if (session?.user_id !== claims.userId) return null
   return {
     id: claims.userId,

@@ -6,7 +6,10 @@ import {
   type ImageStorage,
   type Limiter,
 } from '@messenger/images'
+import { createAdmission, type Admission } from './admission'
 import { createPasswordHasher, type PasswordHasher } from './auth/password'
+import { createSessions, type Sessions } from './auth/sessions'
+import { createTokenVerifier, type TokenVerifier } from './auth/tokens'
 import type { Config } from './env'
 import { createLocalBus, type EventBus } from './events/bus'
 import { createRedisBus } from './events/redis-bus'
@@ -27,10 +30,16 @@ export interface Deps {
   images: ImageStorage
   /** Image decoding: at most one per core at a time, the rest wait. */
   imageQueue: Limiter
+  /** Active sessions, cached and ended by event on every instance. */
+  sessions: Sessions
+  verifyToken: TokenVerifier
+  /** How many tRPC requests run and wait at once; the rest get a fast 503. */
+  admission: Admission
 }
 
 export const createDeps = async (config: Config, overrides: Partial<Deps> = {}): Promise<Deps> => {
-  const db = overrides.db ?? createDb(config.databaseUrl)
+  const db =
+    overrides.db ?? createDb(config.databaseUrl, { connectionLimit: config.databasePoolSize })
   const log = overrides.log ?? createLogger(config.logLevel)
   const messages =
     overrides.messages ??
@@ -52,10 +61,28 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
     bus,
     images: overrides.images ?? createFsImageStorage(join(config.dataDir, 'images')),
     imageQueue: overrides.imageQueue ?? createLimiter(),
+    sessions:
+      overrides.sessions ??
+      createSessions({
+        db,
+        bus,
+        log,
+        cacheSize: config.sessionCacheSize,
+        recheckMs: config.streamSessionCheckMs,
+      }),
+    verifyToken: overrides.verifyToken ?? createTokenVerifier(config.jwtSecret, config.tokenCacheSize),
+    admission:
+      overrides.admission ??
+      createAdmission({
+        concurrency: config.requestConcurrency,
+        queueLimit: config.requestQueueLimit,
+        maxWaitMs: config.requestQueueTimeoutMs,
+      }),
   }
 }
 
 export const closeDeps = async (deps: Deps) => {
+  deps.sessions.close()
   await deps.bus.close()
   await deps.messages.close()
   await deps.db.destroy()

@@ -28,6 +28,12 @@ const schema = z.object({
     .positive()
     .default(25 * 1024 * 1024),
   STREAM_SESSION_CHECK_SECONDS: z.coerce.number().positive().default(60),
+  SESSION_CACHE_SIZE: z.coerce.number().int().positive().default(50_000),
+  TOKEN_CACHE_SIZE: z.coerce.number().int().positive().default(50_000),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(30),
+  REQUEST_CONCURRENCY: z.coerce.number().int().positive().default(64),
+  REQUEST_QUEUE_LIMIT: z.coerce.number().int().min(0).default(1000),
+  REQUEST_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
 })
 
 export interface Config {
@@ -44,8 +50,21 @@ export interface Config {
   /** Take the client address from X-Forwarded-For (behind nginx). */
   trustProxy: boolean
   maxUploadBytes: number
-  /** How often a live event stream checks that its session is still active. */
+  /**
+   * How often each instance rechecks, in one batched query, that its streams' sessions are still
+   * active; also how long a cached session lives. Ended sessions reach both at once by event.
+   */
   streamSessionCheckMs: number
+  /** Active sessions cached per instance (LRU). */
+  sessionCacheSize: number
+  /** Verified access tokens cached per instance (LRU). */
+  tokenCacheSize: number
+  /** MySQL connections per instance. */
+  databasePoolSize: number
+  /** tRPC requests run at once; more wait in a queue of `requestQueueLimit`, at most `requestQueueTimeoutMs`, and beyond that get 503. */
+  requestConcurrency: number
+  requestQueueLimit: number
+  requestQueueTimeoutMs: number
 }
 
 const SECRET_NAMES = ['JWT_SECRET', 'PASSWORD_PEPPER'] as const
@@ -132,5 +151,11 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     streamSessionCheckMs: e.STREAM_SESSION_CHECK_SECONDS * 1000,
+    sessionCacheSize: e.SESSION_CACHE_SIZE,
+    tokenCacheSize: e.TOKEN_CACHE_SIZE,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    requestConcurrency: e.REQUEST_CONCURRENCY,
+    requestQueueLimit: e.REQUEST_QUEUE_LIMIT,
+    requestQueueTimeoutMs: e.REQUEST_QUEUE_TIMEOUT_MS,
   }
 }

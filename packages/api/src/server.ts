@@ -6,7 +6,7 @@ import { loadConfig } from './env'
 
 const config = loadConfig()
 await createDatabaseIfMissing(config.databaseUrl)
-const db = createDb(config.databaseUrl)
+const db = createDb(config.databaseUrl, { connectionLimit: config.databasePoolSize })
 await migrateToLatest(db)
 const deps = await createDeps(config, { db })
 const app = createApp(deps)

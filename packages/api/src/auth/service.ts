@@ -94,6 +94,7 @@ export const refresh = async (ctx: Context, refreshToken: string): Promise<AuthR
     expiresAt,
   })
   if (result.status === 'reused') {
+    await ctx.sessions.ended([result.sessionId])
     ctx.log.warn({ sessionId: result.sessionId }, 'refresh token reused: session ended')
     throw new TRPCError({
       code: 'UNAUTHORIZED',
@@ -108,6 +109,7 @@ export const refresh = async (ctx: Context, refreshToken: string): Promise<AuthR
 
 export const logout = async (ctx: Context & { user: AuthUser }) => {
   await revokeSession(ctx.db, ctx.user.id, ctx.user.sessionId)
+  await ctx.sessions.ended([ctx.user.sessionId])
   return { ok: true as const }
 }
 
@@ -131,5 +133,6 @@ export const revokeOwnSession = async (ctx: Context & { user: AuthUser }, sessio
   if (!(await revokeSession(ctx.db, ctx.user.id, sessionId))) {
     throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session' })
   }
+  await ctx.sessions.ended([sessionId])
   return { ok: true as const }
 }

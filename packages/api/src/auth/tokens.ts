@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { sign, verify } from 'hono/jwt'
+import { LRUCache } from 'lru-cache'
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60
@@ -9,6 +10,9 @@ const AUDIENCE = 'messenger-api'
 export interface AccessClaims {
   userId: string
   sessionId: string
+}
+export interface VerifiedClaims extends AccessClaims {
+  expiresAtMs: number
 }
 
 export const signAccessToken = async (
@@ -26,36 +30,41 @@ export const signAccessToken = async (
   return { token, expiresAt: new Date(exp * 1000) }
 }
 
-/**
- * Tokens that verified already, until they expire: a client sends one token with every request
- * for 15 minutes, and WebCrypto's HMAC (key import included) was a tenth of the send path's CPU.
- * Revocation does not depend on this: the session is checked on every request.
- */
-const verified = new Map<string, { claims: AccessClaims; expMs: number }>()
-const VERIFIED_MAX = 10_000
-
 /** The claims of a valid HS256 access token; null for anything else (other alg, none, expired). */
 export const verifyAccessToken = async (
   secret: string,
   token: string,
-): Promise<AccessClaims | null> => {
-  const key = `${secret}\n${token}`
-  const hit = verified.get(key)
-  if (hit) {
-    if (Date.now() < hit.expMs) return hit.claims
-    verified.delete(key)
-  }
+): Promise<VerifiedClaims | null> => {
   try {
     const p = await verify(token, secret, { alg: 'HS256', iss: ISSUER, aud: AUDIENCE })
     if (typeof p.exp !== 'number' || typeof p.sub !== 'string' || typeof p.sid !== 'string') {
       return null
     }
-    const claims = { userId: p.sub, sessionId: p.sid }
-    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!)
-    verified.set(key, { claims, expMs: p.exp * 1000 })
-    return claims
+    return { userId: p.sub, sessionId: p.sid, expiresAtMs: p.exp * 1000 }
   } catch {
     return null
+  }
+}
+
+export type TokenVerifier = (token: string) => Promise<VerifiedClaims | null>
+
+/**
+ * `verifyAccessToken` with the tokens that verified already remembered until they expire, the
+ * `cacheSize` most recently used: a client sends one token with every request for 15 minutes, and
+ * WebCrypto's HMAC (key import included) was a tenth of the send path's CPU. Revocation does not
+ * depend on this: the session is checked on every request.
+ */
+export const createTokenVerifier = (secret: string, cacheSize: number): TokenVerifier => {
+  const verified = new LRUCache<string, VerifiedClaims>({ max: cacheSize })
+  return async (token) => {
+    const hit = verified.get(token)
+    if (hit) {
+      if (Date.now() < hit.expiresAtMs) return hit
+      verified.delete(token)
+    }
+    const claims = await verifyAccessToken(secret, token)
+    if (claims) verified.set(token, claims)
+    return claims
   }
 }
 

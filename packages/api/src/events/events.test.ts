@@ -10,8 +10,8 @@ import { streamEvents } from './stream'
 let t: TestApp
 let server: Awaited<ReturnType<typeof listen>>
 beforeAll(async () => {
-  // Streams recheck their session every second here (a minute in production).
-  t = await createTestApp({ STREAM_SESSION_CHECK_SECONDS: '1' })
+  // No safety recheck within a test: streams here end by the session-end event alone.
+  t = await createTestApp({ STREAM_SESSION_CHECK_SECONDS: '3600' })
   server = await listen(t.app)
 })
 afterAll(async () => {
@@ -106,7 +106,7 @@ describe('messages.events', () => {
   it('ends a stream when its session ends', async () => {
     const { bob } = await setup()
     const ctx = { ...createContextInner(t.deps, bob.authUser), user: bob.authUser }
-    const stream = streamEvents(ctx, undefined, undefined, 50)
+    const stream = streamEvents(ctx, undefined, undefined)
     const next = stream.next()
     await bob.caller.auth.logout()
     await expect(next).rejects.toMatchObject({ code: 'UNAUTHORIZED' })

@@ -1,5 +1,4 @@
 import { tracked, TRPCError } from '@trpc/server'
-import { findActiveSession } from '@messenger/db'
 import type { ChatEvent } from '@messenger/shared'
 import type { AuthUser, Context } from '../context'
 import type { BusEvent } from './bus'
@@ -17,14 +16,13 @@ export interface FeedHandlers {
  * `lastEventId`, so nothing committed in between is lost; live copies of replayed events are
  * dropped. A live message event is handed on straight from the bus listener, since one message
  * reaches every member of a group at once; a `chat.updated` needs a database read, and events
- * after it wait their turn. The session is rechecked every `recheckMs`: a stream outlives its
- * access token, but not its session (logout, revoke, refresh-token reuse). Returns `close`.
+ * after it wait their turn. A stream outlives its access token, but not its session: it ends when
+ * its session does (logout, revoke, refresh-token reuse), by event (auth/sessions.ts). Returns `close`.
  */
 export const openEventFeed = (
   ctx: Context & { user: AuthUser },
   lastEventId: string | undefined,
   on: FeedHandlers,
-  recheckMs = ctx.config.streamSessionCheckMs,
 ) => {
   // An object, so TypeScript does not narrow what the callbacks change.
   const state = { closed: false, replaying: true }
@@ -34,7 +32,7 @@ export const openEventFeed = (
 
   const close = () => {
     state.closed = true
-    clearInterval(recheck)
+    unwatch()
     unsubscribe()
   }
   const fail = (cause: unknown) => {
@@ -63,11 +61,9 @@ export const openEventFeed = (
     if (state.replaying) backlog.push(e)
     else deliver(e)
   })
-  const recheck = setInterval(() => {
-    findActiveSession(ctx.db, ctx.user.sessionId).then((session) => {
-      if (!session) fail(new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended' }))
-    }, fail)
-  }, recheckMs)
+  const unwatch = ctx.sessions.watch(ctx.user.sessionId, () =>
+    fail(new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended' })),
+  )
 
   void (async () => {
     let cursor = lastEventId
@@ -91,26 +87,20 @@ export async function* streamEvents(
   ctx: Context & { user: AuthUser },
   lastEventId: string | undefined,
   signal: AbortSignal | undefined,
-  recheckMs = ctx.config.streamSessionCheckMs,
 ) {
   const queue: { id: string; event: ChatEvent }[] = []
   const ended: { cause: unknown }[] = []
   let wake: (() => void) | null = null
-  const close = openEventFeed(
-    ctx,
-    lastEventId,
-    {
-      event: (id, event) => {
-        queue.push({ id, event })
-        wake?.()
-      },
-      end: (cause) => {
-        ended.push({ cause })
-        wake?.()
-      },
+  const close = openEventFeed(ctx, lastEventId, {
+    event: (id, event) => {
+      queue.push({ id, event })
+      wake?.()
     },
-    recheckMs,
-  )
+    end: (cause) => {
+      ended.push({ cause })
+      wake?.()
+    },
+  })
   const aborted = new Promise<void>((resolve) =>
     signal?.addEventListener('abort', () => resolve(), { once: true }),
   )

@@ -25,6 +25,8 @@ export const usersRouter = router({
     .output(user)
     .mutation(async ({ ctx, input }) => {
       await updateUserNames(ctx.db, ctx.user.id, input)
+      // Cached sessions carry the profile (it names the sender of one's own messages).
+      await ctx.sessions.userChanged(ctx.user.id)
       return me(ctx)
     }),
 })

@@ -110,6 +110,18 @@ export const findActiveSession = (db: Db, sessionId: string) =>
     .where('sessions.revoked_at', 'is', null)
     .executeTakeFirst()
 
+/** Which of these sessions are still active: one query for every stream an instance holds. */
+export const filterActiveSessions = async (db: Db, sessionIds: readonly string[]) => {
+  if (sessionIds.length === 0) return []
+  const rows = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('id', 'in', sessionIds)
+    .where('revoked_at', 'is', null)
+    .execute()
+  return rows.map((r) => r.id)
+}
+
 export const listSessions = (db: Db, userId: string) =>
   db
     .selectFrom('sessions')

@@ -7,6 +7,7 @@ import {
   splitLink,
   TRPCClientError,
 } from '@trpc/client'
+import { overloadRetryLink } from './retry'
 import { Session } from './session'
 
 const url = '/trpc'
@@ -25,7 +26,8 @@ window.addEventListener('storage', (e) => {
 })
 
 /**
- * Queries and mutations carry `Authorization: Bearer`; the event stream (EventSource cannot send
+ * Queries and mutations carry `Authorization: Bearer` and are retried with backoff when the server
+ * is overloaded (503); the event stream (EventSource cannot send
  * headers) carries the token in connectionParams, read afresh on every reconnect.
  */
 export const trpc = createTRPCClient<AppRouter>({
@@ -39,13 +41,16 @@ export const trpc = createTRPCClient<AppRouter>({
           return token ? { token } : {}
         },
       }),
-      false: httpBatchLink({
-        url,
-        headers: async () => {
-          const token = await session.getAccessToken()
-          return token ? { authorization: `Bearer ${token}` } : {}
-        },
-      }),
+      false: [
+        overloadRetryLink(),
+        httpBatchLink({
+          url,
+          headers: async () => {
+            const token = await session.getAccessToken()
+            return token ? { authorization: `Bearer ${token}` } : {}
+          },
+        }),
+      ],
     }),
   ],
 })
