@@ -59,18 +59,16 @@ describe('load shedding over HTTP', () => {
         { chatId: chat.id, clientId, text: `message ${clientId}` },
         bearer(ann.accessToken),
       )
-    const count = async () =>
-      Number(
-        (
-          await sql<{ n: number }>`SELECT COUNT(*) AS n FROM messages WHERE chat_id = ${chat.id}`.execute(
-            t.db,
-          )
-        ).rows[0]!.n,
-      )
+    const count = async () => {
+      const { rows } = await sql<{
+        n: number | string
+      }>`SELECT COUNT(*) AS n FROM messages WHERE chat_id = ${chat.id}`.execute(t.db)
+      return Number(rows[0]!.n)
+    }
 
     // Slow requests for real: a transaction holds the chat's row, so every send waits on it.
-    let unlock = () => undefined as void
-    let locked = () => undefined as void
+    let unlock: () => void = () => undefined
+    let locked: () => void = () => undefined
     const held = new Promise<void>((r) => (locked = r))
     const holder = t.db.transaction().execute(async (trx) => {
       await sql`SELECT id FROM chats WHERE id = ${chat.id} FOR UPDATE`.execute(trx)

@@ -70,7 +70,8 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
         cacheSize: config.sessionCacheSize,
         recheckMs: config.streamSessionCheckMs,
       }),
-    verifyToken: overrides.verifyToken ?? createTokenVerifier(config.jwtSecret, config.tokenCacheSize),
+    verifyToken:
+      overrides.verifyToken ?? createTokenVerifier(config.jwtSecret, config.tokenCacheSize),
     admission:
       overrides.admission ??
       createAdmission({

@@ -28,9 +28,9 @@ it('a session ended behind the server’s back (no announcement) is refused and 
   await sql`UPDATE sessions SET revoked_at = NOW() WHERE id IN (${sql.join(ended)})`.execute(t.db)
   await expect.poll(() => streams[0]!.errors.length + streams[1]!.errors.length).toBe(2)
   expect(streams[0]!.errors[0]).toMatchObject({ data: { code: 'UNAUTHORIZED' } })
-  await expect.poll(() => meStatus(users[0]!.accessToken)).toBe(401)
+  await expect.poll(() => meStatus(users[0].accessToken)).toBe(401)
   // The third session is still active: its stream and requests go on.
   expect(streams[2]!.errors).toEqual([])
-  expect(await meStatus(users[2]!.accessToken)).toBe(200)
+  expect(await meStatus(users[2].accessToken)).toBe(200)
   for (const s of streams) s.close()
 })

@@ -76,11 +76,11 @@ export const createSessions = (opts: {
   })
 
   const load = (sessionId: string) => {
+    // The bus going down or up bumps the generation too.
     const started = generation
-    const live = bus.live
     const p = findActiveSession(db, sessionId)
       .then((row) => {
-        if (live && bus.live && started === generation) cache.set(sessionId, row ?? ENDED)
+        if (bus.live && started === generation) cache.set(sessionId, row ?? ENDED)
         return row
       })
       .finally(() => {

@@ -123,8 +123,8 @@ describe('a session ended on one instance', () => {
         headers: { 'content-type': 'application/json', ...bearer(ann.accessToken) },
         body: JSON.stringify({ chatId: chat.id, clientId: randomUUID(), text }),
       })
-      return ((await res.json()) as { result: { data: { sender: { firstName: string } } } })
-        .result.data
+      return ((await res.json()) as { result: { data: { sender: { firstName: string } } } }).result
+        .data
     }
     expect((await send('before')).sender.firstName).toBe(ann.user.firstName)
     const res = await fetch(`${one.url}/trpc/users.updateProfile`, {
