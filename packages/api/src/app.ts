@@ -36,6 +36,7 @@ export const requestMeta = (c: HonoContext<AppEnv>, deps: Deps): RequestMeta => 
   clientIp: clientIp(c, deps.config.trustProxy),
   userAgent: c.req.header('user-agent') ?? null,
   resHeaders: new Headers(),
+  calls: 1,
 })
 
 /** Builds the whole HTTP app; `server.ts` only listens, so tests use `app.request()`. */
@@ -85,6 +86,7 @@ export const createApp = (deps: Deps) => {
         router: appRouter,
         endpoint: '/trpc',
         req: c.req.raw,
+        maxBatchSize: deps.config.maxBatchSize,
         createContext: async (opts) => {
           // Admitted before the session lookup, so a shed request has touched nothing.
           try {

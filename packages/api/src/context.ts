@@ -15,6 +15,8 @@ export interface RequestMeta {
   userAgent: string | null
   /** Headers to add to the answer (Retry-After). */
   resHeaders: Headers
+  /** How many tRPC calls the HTTP request carries (more than 1 in a batch). */
+  calls: number
 }
 
 export interface Context extends Deps, RequestMeta {
@@ -33,6 +35,7 @@ export const createContextInner = (
   clientIp: meta.clientIp ?? 'unknown',
   userAgent: meta.userAgent ?? null,
   resHeaders: meta.resHeaders ?? new Headers(),
+  calls: meta.calls ?? 1,
 })
 
 export const bearer = (header: string | null) => {
@@ -86,5 +89,9 @@ export const createContext = async (
   } catch (e) {
     throw new ContextError(meta.requestId, e)
   }
-  return createContextInner(deps, user, { ...meta, resHeaders: opts.resHeaders })
+  return createContextInner(deps, user, {
+    ...meta,
+    resHeaders: opts.resHeaders,
+    calls: opts.info.calls.length,
+  })
 }

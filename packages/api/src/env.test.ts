@@ -28,7 +28,15 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       dataDir: resolve(dataDir),
       trustProxy: false,
+      maxBatchSize: 10,
     })
+  })
+
+  it('takes MAX_BATCH_SIZE of at least 10, the most the web client batches', () => {
+    expect(loadConfig({ DATA_DIR: tempDir(), MAX_BATCH_SIZE: '25' }).maxBatchSize).toBe(25)
+    expect(() => loadConfig({ DATA_DIR: tempDir(), MAX_BATCH_SIZE: '5' })).toThrow(
+      /MAX_BATCH_SIZE: MAX_BATCH_SIZE must be at least 10/,
+    )
   })
 
   it('in production refuses to start without JWT_SECRET or PASSWORD_PEPPER, naming the missing one', () => {

@@ -34,6 +34,13 @@ const schema = z.object({
   REQUEST_CONCURRENCY: z.coerce.number().int().positive().default(64),
   REQUEST_QUEUE_LIMIT: z.coerce.number().int().min(0).default(1000),
   REQUEST_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
+  // The web client sends at most 10 calls in one request.
+  MAX_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(10, 'MAX_BATCH_SIZE must be at least 10, the most the web client batches')
+    .max(1000)
+    .default(10),
 })
 
 export interface Config {
@@ -65,6 +72,8 @@ export interface Config {
   requestConcurrency: number
   requestQueueLimit: number
   requestQueueTimeoutMs: number
+  /** The most tRPC calls one HTTP request may batch. */
+  maxBatchSize: number
 }
 
 const SECRET_NAMES = ['JWT_SECRET', 'PASSWORD_PEPPER'] as const
@@ -157,5 +166,6 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     requestConcurrency: e.REQUEST_CONCURRENCY,
     requestQueueLimit: e.REQUEST_QUEUE_LIMIT,
     requestQueueTimeoutMs: e.REQUEST_QUEUE_TIMEOUT_MS,
+    maxBatchSize: e.MAX_BATCH_SIZE,
   }
 }

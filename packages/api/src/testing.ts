@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { createTestDb } from '@messenger/db/testing'
 import type { AuthResult } from '@messenger/shared'
 import { createApp } from './app'
+import { createPasswordHasher } from './auth/password'
 import { createContextInner, type AuthUser } from './context'
 import { createDeps, type Deps } from './deps'
 import { loadConfig } from './env'
@@ -33,7 +34,16 @@ export const createTestApp = async (env: Record<string, string> = {}) => {
     TRUST_PROXY: 'true',
     ...env,
   })
-  const deps: Deps = await createDeps(config, { db: testDb.db })
+  // The real Argon2id, counted, so tests can prove how many guesses were evaluated.
+  const hasher = createPasswordHasher(config.passwordPepper)
+  let hashRuns = 0
+  const deps: Deps = await createDeps(config, {
+    db: testDb.db,
+    hashPassword: (passwordHash) => {
+      hashRuns++
+      return hasher(passwordHash)
+    },
+  })
   const app = createApp(deps)
   let counter = 0
 
@@ -71,6 +81,8 @@ export const createTestApp = async (env: Record<string, string> = {}) => {
     db: testDb.db,
     callerFor,
     signUp,
+    /** How many times the slow password hash has run so far. */
+    hashRuns: () => hashRuns,
     close: async () => {
       await deps.bus.close()
       await deps.messages.close()

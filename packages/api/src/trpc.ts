@@ -52,6 +52,20 @@ export const router = t.router
 export const createCallerFactory = t.createCallerFactory
 export const publicProcedure = t.procedure
 
+/**
+ * For procedures that run the slow password hash: each must come in a request of its own, so one
+ * HTTP request costs at most one Argon2id run and a batch cannot multiply guesses.
+ */
+export const passwordProcedure = t.procedure.use(({ ctx, path, next }) => {
+  if (ctx.calls > 1) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `${path} must be sent alone, not in a batch with other calls`,
+    })
+  }
+  return next()
+})
+
 /** Narrows ctx.user to non-null; no token, a bad one or an ended session is UNAUTHORIZED. */
 export const authedProcedure = t.procedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' })

@@ -38,6 +38,11 @@ export interface LoginFailuresTable {
   created_at: Timestamp
 }
 
+/** A lock per throttle scope: see reserveLoginAttempt. */
+export interface LoginThrottleScopesTable {
+  scope: string
+}
+
 export interface ChatsTable {
   id: string
   /** 1 for a personal chat (createDirect), 0 for a group; fixed when the chat is made. */
@@ -126,6 +131,7 @@ export interface Database {
   sessions: SessionsTable
   refresh_tokens: RefreshTokensTable
   login_failures: LoginFailuresTable
+  login_throttle_scopes: LoginThrottleScopesTable
   chats: ChatsTable
   chat_members: ChatMembersTable
   messages: MessagesTable

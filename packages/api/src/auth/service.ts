@@ -12,7 +12,7 @@ import type { AuthResult, RegisterInput, Session, User } from '@messenger/shared
 import type { AuthUser, Context } from '../context'
 import { newId } from '../ids'
 import { toUser } from '../mappers'
-import { assertNotThrottled, clearAccountFailures, recordFailure, throttleScopes } from './throttle'
+import { reserveAttempt, throttleScopes } from './throttle'
 import {
   hashRefreshToken,
   newRefreshToken,
@@ -63,15 +63,18 @@ export const login = async (
   input: { login: string; passwordHash: string },
 ): Promise<AuthResult> => {
   const scopes = await throttleScopes(ctx, input.login)
-  await assertNotThrottled(ctx, scopes)
-  // The slow hash runs for unknown logins too, so timing does not tell which logins exist.
-  const secret = await ctx.hashPassword(input.passwordHash)
-  const found = await checkLogin(ctx.db, input.login, secret)
-  if (!found?.matches) {
-    await recordFailure(ctx, scopes)
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
+  const attempt = await reserveAttempt(ctx, scopes)
+  let found: Awaited<ReturnType<typeof checkLogin>>
+  try {
+    // The slow hash runs for unknown logins too, so timing does not tell which logins exist.
+    found = await checkLogin(ctx.db, input.login, await ctx.hashPassword(input.passwordHash))
+  } catch (e) {
+    await attempt.released().catch(() => undefined)
+    throw e
   }
-  await clearAccountFailures(ctx, scopes)
+  // A wrong password keeps the reserved attempt as a failure.
+  if (!found?.matches) throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
+  await attempt.succeeded()
   const sessionId = newId()
   const refresh = newRefreshToken()
   const expiresAt = refreshExpiry()

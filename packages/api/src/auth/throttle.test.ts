@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, post, sha256, type TestApp } from '../testing'
+import { bearer, createTestApp, post, sha256, type TestApp, type TrpcBody } from '../testing'
 import { MAX_FAILURES, WINDOW_MS } from './throttle'
 
 let t: TestApp
@@ -126,5 +126,170 @@ describe('login throttling', () => {
     } finally {
       await direct.close()
     }
+  })
+})
+
+/** A tRPC batch as httpBatchLink sends it: paths joined by commas, inputs keyed by index. */
+const batch = async (
+  procedures: string[],
+  inputs: unknown[],
+  headers: Record<string, string> = {},
+  method: 'GET' | 'POST' = 'POST',
+) => {
+  const input = JSON.stringify(Object.fromEntries(inputs.map((value, i) => [i, value])))
+  const path = `/trpc/${procedures.join(',')}?batch=1`
+  const res = await t.app.request(
+    method === 'GET' ? `${path}&input=${encodeURIComponent(input)}` : path,
+    method === 'GET'
+      ? { headers }
+      : { method, headers: { 'content-type': 'application/json', ...headers }, body: input },
+  )
+  const body = (await res.json()) as TrpcBody | TrpcBody[]
+  return { status: res.status, errors: (Array.isArray(body) ? body : [body]).map((b) => b.error) }
+}
+
+const loginInput = (login: string, password: string) => ({ login, passwordHash: sha256(password) })
+
+describe('batching cannot multiply guesses', () => {
+  it('a batch of 1,000 login guesses is refused at once: none is evaluated, the right one does not sign in', async () => {
+    const a = await t.signUp()
+    const guesses = Array.from({ length: 1000 }, (_, i) =>
+      loginInput(a.login, i === 999 ? a.password : `guess ${i}`),
+    )
+    const before = t.hashRuns()
+    const res = await batch(
+      guesses.map(() => 'auth.login'),
+      guesses,
+      { 'x-forwarded-for': freshIp() },
+    )
+    expect(res.status).toBe(400)
+    expect(res.errors[0]?.data.code).toBe('BAD_REQUEST')
+    expect(res.errors[0]?.message).toMatch(/batch/i)
+    expect(t.hashRuns() - before).toBe(0)
+    const sessions = await t.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', a.user.id)
+      .execute()
+    expect(sessions).toHaveLength(1) // the one from signUp
+  })
+
+  it('a batch of 1,000 registrations is refused at once, with no hash run and nobody registered', async () => {
+    const inputs = Array.from({ length: 1000 }, (_, i) => ({
+      login: `bulk${i}_${n}`,
+      email: `bulk${i}_${n}@example.com`,
+      firstName: 'Bulk',
+      lastName: 'Bulk',
+      passwordHash: sha256('pw'),
+    }))
+    const before = t.hashRuns()
+    const res = await batch(
+      inputs.map(() => 'auth.register'),
+      inputs,
+    )
+    expect(res.status).toBe(400)
+    expect(t.hashRuns() - before).toBe(0)
+    const made = await t.db
+      .selectFrom('users')
+      .select('id')
+      .where('first_name', '=', 'Bulk')
+      .execute()
+    expect(made).toHaveLength(0)
+  })
+
+  it('a password procedure in a batch of more than one call is refused, even a small batch', async () => {
+    const a = await t.signUp()
+    const ip = freshIp()
+    const before = t.hashRuns()
+    const logins = await batch(
+      ['auth.login', 'auth.login'],
+      [loginInput(a.login, 'wrong'), loginInput(a.login, a.password)],
+      { 'x-forwarded-for': ip },
+    )
+    expect(logins.status).toBe(400)
+    expect(logins.errors.map((e) => e?.data.code)).toEqual(['BAD_REQUEST', 'BAD_REQUEST'])
+    expect(logins.errors[0]?.message).toMatch(/auth\.login.*alone/)
+    const mixed = await batch(
+      ['users.updateProfile', 'auth.register'],
+      [
+        { firstName: 'Mixed' },
+        {
+          login: `mixed_${n}`,
+          email: `mixed_${n}@example.com`,
+          firstName: 'Mixed',
+          lastName: 'Batch',
+          passwordHash: sha256('pw'),
+        },
+      ],
+      bearer(a.accessToken),
+    )
+    // The other call of the batch is answered as usual.
+    expect(mixed.errors[0]).toBeUndefined()
+    expect(mixed.errors[1]?.data.code).toBe('BAD_REQUEST')
+    expect(t.hashRuns() - before).toBe(0)
+  })
+
+  it('a single call sent as a batch of one (httpBatchLink) still signs in', async () => {
+    const a = await t.signUp()
+    const res = await batch(['auth.login'], [loginInput(a.login, a.password)], {
+      'x-forwarded-for': freshIp(),
+    })
+    expect(res.status).toBe(200)
+    expect(res.errors).toEqual([undefined])
+  })
+
+  it('batches hold at most 10 calls', async () => {
+    const a = await t.signUp()
+    const ten = await batch(
+      Array.from({ length: 10 }, () => 'users.me'),
+      [],
+      bearer(a.accessToken),
+      'GET',
+    )
+    expect(ten.status).toBe(200)
+    const eleven = await batch(
+      Array.from({ length: 11 }, () => 'users.me'),
+      [],
+      bearer(a.accessToken),
+      'GET',
+    )
+    expect(eleven.status).toBe(400)
+    expect(eleven.errors[0]?.data.code).toBe('BAD_REQUEST')
+  })
+})
+
+describe('parallel guesses cannot race the counter', () => {
+  it('50 wrong guesses at once for one account: 10 are evaluated, 40 get 429 with Retry-After', async () => {
+    const a = await t.signUp()
+    const before = t.hashRuns()
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => attempt(a.login, 'a wrong guess', freshIp())),
+    )
+    expect(t.hashRuns() - before).toBe(10)
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(10)
+    const refused = answers.filter((r) => r.status === 429)
+    expect(refused).toHaveLength(40)
+    for (const r of refused) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(14 * 60)
+    expect((await attempt(a.login, a.password, freshIp())).status).toBe(429)
+  })
+
+  it('50 guesses at once from one address: 10 are evaluated, the rest get 429', async () => {
+    const ip = freshIp()
+    const before = t.hashRuns()
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => attempt(`nobody_${i}_${n}`, 'guess', ip)),
+    )
+    expect(t.hashRuns() - before).toBe(10)
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(10)
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(40)
+  })
+
+  it('a successful login does not count against its address', async () => {
+    const a = await t.signUp()
+    const ip = freshIp()
+    for (let i = 0; i < 9; i++) await fail(`stranger_${i}_${n}`, ip)
+    for (let i = 0; i < 3; i++) expect((await attempt(a.login, a.password, ip)).status).toBe(200)
+    await fail(`stranger_last_${n}`, ip)
+    expect((await attempt(a.login, a.password, ip)).status).toBe(429)
   })
 })

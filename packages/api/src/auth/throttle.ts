@@ -1,10 +1,5 @@
 import { TRPCError } from '@trpc/server'
-import {
-  clearLoginFailures,
-  countLoginFailures,
-  findUserIdByLoginOrEmail,
-  recordLoginFailure,
-} from '@messenger/db'
+import { findUserIdByLoginOrEmail, releaseLoginAttempt, reserveLoginAttempt } from '@messenger/db'
 import type { Context } from '../context'
 
 export const MAX_FAILURES = 10
@@ -23,34 +18,42 @@ export const throttleScopes = async (ctx: Context, login: string): Promise<Throt
   const userId = await findUserIdByLoginOrEmail(ctx.db, login)
   return {
     account: userId === undefined ? `login:${login.toLowerCase()}` : `user:${userId}`,
-    address: `ip:${ctx.clientIp}`,
+    // The scope column holds 300 characters; no real address comes near.
+    address: `ip:${ctx.clientIp.slice(0, 256)}`,
   }
 }
 
-/**
- * Too many failed logins for this account or from this address in the window: TOO_MANY_REQUESTS,
- * with Retry-After saying when the oldest failure leaves the window.
- */
-export const assertNotThrottled = async (ctx: Context, scopes: ThrottleScopes) => {
-  const now = Date.now()
-  const counts = await countLoginFailures(
-    ctx.db,
-    [scopes.account, scopes.address],
-    new Date(now - WINDOW_MS),
-  )
-  const over = counts.filter((c) => c.failures >= MAX_FAILURES)
-  if (over.length === 0) return
-  const retryAt = Math.max(...over.map((c) => c.oldest.getTime() + WINDOW_MS))
-  const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000))
-  ctx.resHeaders.set('Retry-After', String(seconds))
-  throw new TRPCError({
-    code: 'TOO_MANY_REQUESTS',
-    message: `Too many failed sign-in attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
-  })
+/** An attempt counted as a failure until `succeeded` or `released` says otherwise. */
+export interface LoginAttempt {
+  /** The password was right: the attempt does not count, and the account's failures are cleared. */
+  succeeded: () => Promise<void>
+  /** The check never finished (an unexpected error): the attempt does not count. */
+  released: () => Promise<void>
 }
 
-export const recordFailure = (ctx: Context, scopes: ThrottleScopes) =>
-  recordLoginFailure(ctx.db, [scopes.account, scopes.address])
-
-export const clearAccountFailures = (ctx: Context, scopes: ThrottleScopes) =>
-  clearLoginFailures(ctx.db, scopes.account)
+/**
+ * Counts an attempt against the account and the address before the slow hash runs, so parallel
+ * guesses cannot all pass the check before any failure is recorded. Over the limit:
+ * TOO_MANY_REQUESTS, with Retry-After saying when the oldest failure leaves the window.
+ */
+export const reserveAttempt = async (
+  ctx: Context,
+  scopes: ThrottleScopes,
+): Promise<LoginAttempt> => {
+  const reservation = await reserveLoginAttempt(ctx.db, [scopes.account, scopes.address], {
+    max: MAX_FAILURES,
+    windowMs: WINDOW_MS,
+  })
+  if (!reservation.reserved) {
+    const seconds = Math.max(1, Math.ceil((reservation.retryAt.getTime() - Date.now()) / 1000))
+    ctx.resHeaders.set('Retry-After', String(seconds))
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `Too many failed sign-in attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
+    })
+  }
+  return {
+    succeeded: () => releaseLoginAttempt(ctx.db, reservation.ids, scopes.account),
+    released: () => releaseLoginAttempt(ctx.db, reservation.ids),
+  }
+}

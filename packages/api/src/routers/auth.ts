@@ -10,14 +10,14 @@ import {
 } from '@messenger/shared'
 import { z } from 'zod'
 import * as auth from '../auth/service'
-import { authedProcedure, publicProcedure, router } from '../trpc'
+import { authedProcedure, passwordProcedure, publicProcedure, router } from '../trpc'
 
 export const authRouter = router({
-  register: publicProcedure
+  register: passwordProcedure
     .input(registerInput)
     .output(z.object({ user }))
     .mutation(({ ctx, input }) => auth.register(ctx, input)),
-  login: publicProcedure
+  login: passwordProcedure
     .input(loginInput)
     .output(authResult)
     .mutation(({ ctx, input }) => auth.login(ctx, input)),

@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { Db } from '../client'
 
 export const createSession = async (
@@ -142,28 +141,3 @@ export const revokeSession = async (db: Db, userId: string, sessionId: string) =
     .executeTakeFirst()
   return r.numUpdatedRows > 0n
 }
-
-export const recordLoginFailure = (db: Db, scopes: string[]) =>
-  db
-    .insertInto('login_failures')
-    .values(scopes.map((scope) => ({ scope })))
-    .execute()
-
-/** Failures per scope since `since`, and when the oldest of them happened. */
-export const countLoginFailures = async (db: Db, scopes: string[], since: Date) => {
-  const rows = await db
-    .selectFrom('login_failures')
-    .select([
-      'scope',
-      sql<number | string>`COUNT(*)`.as('failures'),
-      sql<Date>`MIN(created_at)`.as('oldest'),
-    ])
-    .where('scope', 'in', scopes)
-    .where('created_at', '>', since)
-    .groupBy('scope')
-    .execute()
-  return rows.map((r) => ({ scope: r.scope, failures: Number(r.failures), oldest: r.oldest }))
-}
-
-export const clearLoginFailures = (db: Db, scope: string) =>
-  db.deleteFrom('login_failures').where('scope', '=', scope).execute()

@@ -25,10 +25,19 @@ window.addEventListener('storage', (e) => {
   session.onStorageChange(e.key, e.newValue)
 })
 
+const authorization = async (): Promise<Record<string, string>> => {
+  const token = await session.getAccessToken()
+  return token ? { authorization: `Bearer ${token}` } : {}
+}
+
+/** The server refuses these in a batch: each runs the slow password hash. */
+const PASSWORD_PROCEDURES = new Set(['auth.login', 'auth.register'])
+
 /**
  * Queries and mutations carry `Authorization: Bearer` and are retried with backoff when the server
- * is overloaded (503); the event stream (EventSource cannot send
- * headers) carries the token in connectionParams, read afresh on every reconnect.
+ * is overloaded (503); the event stream (EventSource cannot send headers) carries the token in
+ * connectionParams, read afresh on every reconnect. Batches hold at most 10 calls, the server's
+ * default limit (MAX_BATCH_SIZE).
  */
 export const trpc = createTRPCClient<AppRouter>({
   links: [
@@ -43,12 +52,10 @@ export const trpc = createTRPCClient<AppRouter>({
       }),
       false: [
         overloadRetryLink(),
-        httpBatchLink({
-          url,
-          headers: async () => {
-            const token = await session.getAccessToken()
-            return token ? { authorization: `Bearer ${token}` } : {}
-          },
+        splitLink({
+          condition: (op) => PASSWORD_PROCEDURES.has(op.path),
+          true: httpLink({ url, headers: authorization }),
+          false: httpBatchLink({ url, maxItems: 10, headers: authorization }),
         }),
       ],
     }),
