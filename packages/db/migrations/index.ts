@@ -6,6 +6,7 @@ import * as m20261124162000 from './2026_11_24_162000_create_images'
 import * as m20261124170000 from './2026_11_24_170000_create_send_message_procedure'
 import * as m20261202031847 from './2026_12_02_031847_store_chat_kind'
 import * as m20261202032417 from './2026_12_02_032417_create_login_throttle_scopes'
+import * as m20261202033700 from './2026_12_02_033700_add_search_term_stems'
 
 /** Every migration by name, in order; add new files here. Landed migrations are frozen. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_24_170000_create_send_message_procedure': m20261124170000,
   '2026_12_02_031847_store_chat_kind': m20261202031847,
   '2026_12_02_032417_create_login_throttle_scopes': m20261202032417,
+  '2026_12_02_033700_add_search_term_stems': m20261202033700,
 }

@@ -94,6 +94,8 @@ export interface ChatEventsTable {
 export interface SearchTermsTable {
   id: Generated<number>
   term: string
+  /** The term's stem (see search/stem.ts); null only for terms added before stems existed. */
+  stem: string | null
 }
 
 /** SymSpell deletion variants of each term, for fuzzy expansion of query words. */

@@ -80,3 +80,37 @@ export const fuzzyDistance = (word: string, term: string): number | null => {
   const d = editDistance(a.slice(1), b.slice(1), max)
   return d <= max ? d : null
 }
+
+/** Edits allowed between an unfinished last word and the start of a term: one from 5 letters. */
+export const maxPrefixEdits = (length: number) => (length < 5 ? 0 : 1)
+
+/**
+ * How far the start of `term` is from the unfinished word `word` (the fewest edits that turn
+ * `word` into some prefix of `term`), or null past `maxPrefixEdits` or when the first letter
+ * differs. "оборо" is 0 from "оборона", "respnsib" 1 from "responsibility".
+ */
+export const prefixDistance = (word: string, term: string): number | null => {
+  const a = codePoints(word)
+  const b = codePoints(term)
+  if (a.length === 0 || b.length === 0 || a[0] !== b[0]) return null
+  const max = maxPrefixEdits(a.length)
+  // Optimal string alignment of a against every prefix of b: the last row's minimum.
+  const n = Math.min(b.length, a.length + max)
+  let prev2 = new Array<number>(n + 1).fill(0)
+  let prev = Array.from({ length: n + 1 }, (_, j) => j)
+  let cur = new Array<number>(n + 1).fill(0)
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, prev2[j - 2]! + 1)
+      }
+      cur[j] = d
+    }
+    ;[prev2, prev, cur] = [prev, cur, prev2]
+  }
+  const d = Math.min(...prev.slice(0, n + 1))
+  return d <= max ? d : null
+}

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import type { Executor } from '../queries/chats'
 import { deletionVariants } from './fuzzy'
 import { uuidToBin } from './ids'
+import { stemOf } from './stem'
 
 export interface IndexedMessage {
   messageId: string
@@ -47,8 +48,8 @@ export const ensureTerms = async (db: Executor, wanted: readonly string[]) => {
   const missing = wanted.filter((t) => !ids.has(t)).sort()
   if (missing.length === 0) return ids
 
-  await sql`INSERT IGNORE INTO search_terms (term) VALUES ${sql.join(
-    missing.map((t) => sql`(${t})`),
+  await sql`INSERT IGNORE INTO search_terms (term, stem) VALUES ${sql.join(
+    missing.map((t) => sql`(${t}, ${stemOf(t)})`),
   )}`.execute(db)
   await read(db, ids, missing, true)
   const variants = missing.flatMap((t) => {

@@ -5,4 +5,14 @@ export {
   type IndexedMessage,
 } from './index-text'
 export { searchMessageIds, type SearchHitId, type SearchQuery, type SearchStep } from './search'
-export { deletionVariants, fuzzyDistance, maxEdits } from './fuzzy'
+export {
+  expandQuery,
+  MATCH_COST,
+  queryTerms,
+  type ExpandedQuery,
+  type MatchKind,
+  type WordMatch,
+} from './expand'
+export { deletionVariants, fuzzyDistance, maxEdits, maxPrefixEdits, prefixDistance } from './fuzzy'
+export { switchLayout } from './layout'
+export { stemOf } from './stem'

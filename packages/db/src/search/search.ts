@@ -1,10 +1,10 @@
-import { termOf, words } from '@messenger/shared'
 import { performance } from 'node:perf_hooks'
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../client'
-import type { Executor } from '../queries/chats'
-import { deletionVariants, fuzzyDistance } from './fuzzy'
+import { expandQuery } from './expand'
 import { binToUuid, uuidToBin } from './ids'
+
+export { MAX_EXPANSIONS } from './expand'
 
 export interface SearchQuery {
   userId: string
@@ -22,16 +22,14 @@ export interface SearchQuery {
 
 export interface SearchHitId {
   messageId: string
-  /** 100 per query word matched, minus the edits of the closest term matched for each word. */
+  /** 1000 per query word matched, minus the cost of the cheapest match of each (see MATCH_COST). */
   score: number
   /** The indexed terms this message matched, for highlighting. */
   terms: string[]
+  /** The query as read through the other keyboard layout when that reading was searched. */
+  layout: string | null
 }
 
-/** As Elasticsearch's fuzzy `max_expansions`: a word expands to at most this many terms, closest first. */
-export const MAX_EXPANSIONS = 50
-/** Query words beyond this many are ignored (the API caps a query at 200 characters anyway). */
-const MAX_QUERY_WORDS = 10
 /** Rows a search may examine when intersecting words, so a query's cost has a ceiling. */
 const MAX_ROWS_EXAMINED = 5_000
 
@@ -40,27 +38,8 @@ export type SearchStep = 'chats' | 'expand' | 'pages' | 'counts' | 'intersect' |
 export interface ExpandedTerm {
   id: number
   term: string
+  /** What matching this term costs the message (see MATCH_COST). */
   distance: number
-}
-
-/**
- * Each query word's matching vocabulary terms: the word's deletion variants looked up in the
- * variant index, verified by real edit distance, closest first.
- */
-export const expandWords = async (db: Executor, queryWords: readonly string[]) => {
-  const variants = [...new Set(queryWords.flatMap((w) => deletionVariants(w)))]
-  if (variants.length === 0) return queryWords.map(() => [])
-  const { rows } = await sql<{ id: number; term: string }>`
-    SELECT DISTINCT t.id, t.term FROM search_term_variants v
-    JOIN search_terms t ON t.id = v.term_id
-    WHERE v.variant IN (${sql.join(variants)})`.execute(db)
-  return queryWords.map((w) =>
-    rows
-      .map((r) => ({ ...r, distance: fuzzyDistance(w, r.term) }))
-      .filter((r): r is ExpandedTerm => r.distance !== null)
-      .sort((a, b) => a.distance - b.distance || (a.term < b.term ? -1 : 1))
-      .slice(0, MAX_EXPANSIONS),
-  )
 }
 
 const unionAll = (parts: RawBuilder<unknown>[]) => sql.join(parts, sql` UNION ALL `)
@@ -72,7 +51,7 @@ const COUNT_CAP = 5_000
 
 interface Hit {
   message: Buffer
-  /** Closest edit distance per query word matched. */
+  /** Cheapest match per query word matched. */
   best: Map<number, number>
   terms: Set<string>
 }
@@ -80,18 +59,19 @@ interface Hit {
 const scoreOf = (h: Hit) => {
   let edits = 0
   for (const d of h.best.values()) edits += d
-  return h.best.size * 100 - edits
+  return h.best.size * 1000 - edits
 }
 
-/** Best first: more words, fewer edits, then newest (UUIDv7 bytes sort by time). */
+/** Best first: more words, cheaper matches, then newest (UUIDv7 bytes sort by time). */
 const byRank = (a: Hit, b: Hit) => scoreOf(b) - scoreOf(a) || Buffer.compare(b.message, a.message)
 
 /**
  * Ids of the messages matching a fuzzy query in the caller's chats, best first: more query words
- * matched, then fewer edits, then newest.
+ * matched, then cheaper matches (exact word, another form, a completion, a typo; a query read
+ * through the other layout last), then newest.
  *
  * Cost follows the query, not the tables: every read walks an index newest first and stops early.
- * 1. Each query word expands to the vocabulary terms within its edits (deletion-variant lookup).
+ * 1. Each query word expands to the vocabulary terms it matches (see expand.ts).
  * 2. Each term's newest page gives the one-word ranking; a term whose page is not full gives every
  *    message it is in.
  * 3. Messages holding several frequent words are found by walking the rarest word's frequent terms
@@ -111,11 +91,7 @@ export const searchMessageIds = async (
     trace(step, now - last)
     last = now
   }
-  const queryWords = [...new Set([...words(q.query)].map((w) => termOf(w.word)))].slice(
-    0,
-    MAX_QUERY_WORDS,
-  )
-  if (queryWords.length === 0 || q.limit <= 0) return []
+  if (q.limit <= 0) return []
 
   const chatRows = await db
     .selectFrom('chat_members')
@@ -141,25 +117,32 @@ export const searchMessageIds = async (
   const chatFilter = (column: string) => (oneChat ? sql`AND ${inChats(column)}` : sql``)
   const isVisible = (chat: Buffer) => visible.has(chat.toString('hex'))
 
-  const expanded = (await expandWords(db, queryWords)).filter((ts) => ts.length > 0)
+  const query = await expandQuery(db, q.query)
+  const expanded: ExpandedTerm[][] = query.matches
+    .filter((ms) => ms.length > 0)
+    .map((ms) => ms.map((m) => ({ id: m.id, term: m.term, distance: m.cost })))
   done('expand')
   if (expanded.length === 0) return []
-  const allTerms = expanded.flat()
-  const wordOf = new Map<number, { word: number; distance: number; term: string }>()
+  // A term can match several words ("cat cats"): it counts for each.
+  const allTerms = [...new Map(expanded.flat().map((t) => [t.id, t])).values()]
+  const wordOf = new Map<number, { word: number; distance: number; term: string }[]>()
   expanded.forEach((ts, word) => {
-    for (const t of ts) wordOf.set(t.id, { word, distance: t.distance, term: t.term })
+    for (const t of ts) {
+      wordOf.set(t.id, [...(wordOf.get(t.id) ?? []), { word, distance: t.distance, term: t.term }])
+    }
   })
   const hits = new Map<string, Hit>()
   const see = (message: Buffer, termId: number) => {
-    const m = wordOf.get(termId)!
     const key = message.toString('hex')
     let hit = hits.get(key)
     if (hit === undefined) {
       hit = { message, best: new Map(), terms: new Set() }
       hits.set(key, hit)
     }
-    hit.terms.add(m.term)
-    hit.best.set(m.word, Math.min(hit.best.get(m.word) ?? Infinity, m.distance))
+    for (const m of wordOf.get(termId)!) {
+      hit.terms.add(m.term)
+      hit.best.set(m.word, Math.min(hit.best.get(m.word) ?? Infinity, m.distance))
+    }
     return key
   }
 
@@ -305,5 +288,10 @@ export const searchMessageIds = async (
   return top
     .sort(byRank)
     .slice(0, q.limit)
-    .map((h) => ({ messageId: binToUuid(h.message), score: scoreOf(h), terms: [...h.terms] }))
+    .map((h) => ({
+      messageId: binToUuid(h.message),
+      score: scoreOf(h),
+      terms: [...h.terms],
+      layout: query.layout ? query.words.join(' ') : null,
+    }))
 }

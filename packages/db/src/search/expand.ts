@@ -1,0 +1,188 @@
+import { termOf, words } from '@messenger/shared'
+import { sql, type RawBuilder } from 'kysely'
+import type { Executor } from '../queries/chats'
+import {
+  codePoints,
+  deletionVariants,
+  fuzzyDistance,
+  maxPrefixEdits,
+  prefixDistance,
+  VARIANT_PREFIX,
+} from './fuzzy'
+import { switchLayout } from './layout'
+import { stemOf } from './stem'
+
+/** How a vocabulary term matched a query word, best first. */
+export type MatchKind = 'exact' | 'form' | 'prefix' | 'typo'
+
+/**
+ * What a match costs in the ranking: exact word, then another form of it, then a completion of
+ * the unfinished last word, then typos (one edit before two), a typo in the unfinished word last;
+ * a query read through the other keyboard layout ranks below all of these. A message's cost is the
+ * sum over the query words it holds; more words matched always comes first (see search.ts).
+ */
+export const MATCH_COST = {
+  exact: 0,
+  form: 1,
+  prefix: 2,
+  typo: 2, // + edits: 3 or 4
+  fuzzyPrefix: 5,
+  layout: 6, // added to the match's own cost
+} as const
+
+export interface WordMatch {
+  id: number
+  term: string
+  kind: MatchKind
+  /** Edits for typos and fuzzy prefixes, 0 otherwise. */
+  edits: number
+  cost: number
+}
+
+export interface ExpandedQuery {
+  /** The query words searched: the query's own, or the other layout's reading of it. */
+  words: string[]
+  /** Each word's matching terms, cheapest first, at most `MAX_EXPANSIONS` of them. */
+  matches: WordMatch[][]
+  /** True when the query was read through the other keyboard layout. */
+  layout: boolean
+}
+
+/** As Elasticsearch's `max_expansions`: a word expands to at most this many terms, cheapest first. */
+export const MAX_EXPANSIONS = 50
+/** Query words beyond this many are ignored (the API caps a query at 200 characters anyway). */
+export const MAX_QUERY_WORDS = 10
+/** The unfinished last word needs this many letters to match as a prefix. */
+export const MIN_PREFIX_LENGTH = 2
+/** Completions read from the vocabulary for an exact prefix (in term order), shortest kept. */
+const PREFIX_SCAN = 1000
+/** Rows read per deletion-variant range when the unfinished word may have a typo. */
+const FUZZY_PREFIX_SCAN = 200
+/** Forms read per stem: a Russian word has a few dozen at most. */
+const FORMS_SCAN = 100
+
+/** A query's distinct search terms, in order, at most `MAX_QUERY_WORDS`. */
+export const queryTerms = (query: string) =>
+  [...new Set([...words(query)].map((w) => termOf(w.word)))].slice(0, MAX_QUERY_WORDS)
+
+/** `LIKE` pattern for "starts with": terms hold letters, digits and marks, but escape anyway. */
+const startsWith = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+interface Candidate {
+  id: number
+  term: string
+  stem: string | null
+}
+
+/** Every vocabulary term that could match any word of the readings, in one round trip. */
+const lookUp = async (db: Executor, readings: readonly string[][]) => {
+  const variants = new Set<string>()
+  const stems = new Set<string>()
+  const prefixes = new Set<string>()
+  const fuzzyPrefixes = new Set<string>()
+  for (const ws of readings) {
+    ws.forEach((w, i) => {
+      for (const v of deletionVariants(w)) variants.add(v)
+      stems.add(stemOf(w))
+      const length = codePoints(w).length
+      if (i !== ws.length - 1 || length < MIN_PREFIX_LENGTH) return
+      prefixes.add(w)
+      // From VARIANT_PREFIX letters on, the exact variant lookup already meets every term whose
+      // start is within the allowed edits (both sides are cut to that many letters).
+      if (maxPrefixEdits(length) > 0 && length < VARIANT_PREFIX) {
+        for (const v of deletionVariants(w, maxPrefixEdits(length))) fuzzyPrefixes.add(v)
+      }
+    })
+  }
+  const parts: RawBuilder<unknown>[] = []
+  if (variants.size > 0) {
+    parts.push(sql`(SELECT t.id, t.term, t.stem FROM search_term_variants v
+      JOIN search_terms t ON t.id = v.term_id WHERE v.variant IN (${sql.join([...variants])}))`)
+  }
+  for (const s of stems) {
+    parts.push(sql`(SELECT id, term, stem FROM search_terms FORCE INDEX (search_terms_stem)
+      WHERE stem = ${s} LIMIT ${FORMS_SCAN})`)
+  }
+  for (const p of prefixes) {
+    parts.push(sql`(SELECT id, term, stem FROM search_terms FORCE INDEX (search_terms_term)
+      WHERE term LIKE ${startsWith(p)} ORDER BY term LIMIT ${PREFIX_SCAN})`)
+  }
+  // A typo in the unfinished word: the term's stored variants (deletions from its first letters)
+  // start with one of the word's own deletions, so a range scan of the variant index meets it.
+  for (const v of fuzzyPrefixes) {
+    parts.push(sql`(SELECT t.id, t.term, t.stem FROM search_term_variants v
+      JOIN search_terms t ON t.id = v.term_id
+      WHERE v.variant LIKE ${startsWith(v)} ORDER BY v.variant LIMIT ${FUZZY_PREFIX_SCAN})`)
+  }
+  if (parts.length === 0) return []
+  const { rows } = await sql<Candidate>`${sql.join(parts, sql` UNION `)}`.execute(db)
+  return rows
+}
+
+/** The best way each candidate matches `word`, or null. */
+const matchOf = (word: string, stem: string, last: boolean, c: Candidate): WordMatch | null => {
+  const match = (kind: MatchKind, edits: number, cost: number) => ({
+    id: c.id,
+    term: c.term,
+    kind,
+    edits,
+    cost,
+  })
+  if (c.term === word) return match('exact', 0, MATCH_COST.exact)
+  if (c.stem === stem) return match('form', 0, MATCH_COST.form)
+  const prefix =
+    last && codePoints(word).length >= MIN_PREFIX_LENGTH ? prefixDistance(word, c.term) : null
+  if (prefix === 0) return match('prefix', 0, MATCH_COST.prefix)
+  const edits = fuzzyDistance(word, c.term)
+  if (edits !== null) return match('typo', edits, MATCH_COST.typo + edits)
+  return prefix === null ? null : match('prefix', prefix, MATCH_COST.fuzzyPrefix)
+}
+
+const matchWords = (ws: readonly string[], candidates: readonly Candidate[], penalty: number) =>
+  ws.map((w, i) => {
+    const stem = stemOf(w)
+    const last = i === ws.length - 1
+    const out: WordMatch[] = []
+    for (const c of candidates) {
+      const m = matchOf(w, stem, last, c)
+      if (m !== null) out.push({ ...m, cost: m.cost + penalty })
+    }
+    // Cheapest first; among completions of a prefix the shortest, as the likeliest to be meant.
+    return out
+      .sort(
+        (a, b) => a.cost - b.cost || a.term.length - b.term.length || (a.term < b.term ? -1 : 1),
+      )
+      .slice(0, MAX_EXPANSIONS)
+  })
+
+/** Words that read as words: found whole or as another form, or as a start for the last word. */
+const readCount = (matches: readonly WordMatch[][]) =>
+  matches.filter((ms) =>
+    ms.some(
+      (m) => m.kind === 'form' || m.kind === 'exact' || (m.kind === 'prefix' && m.edits === 0),
+    ),
+  ).length
+
+/**
+ * A query's words and the vocabulary terms each matches: the same word, another form of it (same
+ * stem), a completion of the unfinished last word (with one typo allowed from 5 letters on), or a
+ * word within its typo allowance. When the query read through the other keyboard layout has more
+ * words that read as words, that reading is searched instead, and its matches rank below any
+ * match of the query as typed would.
+ */
+export const expandQuery = async (db: Executor, query: string): Promise<ExpandedQuery> => {
+  const typed = queryTerms(query)
+  const switched = switchLayout(query)
+  const other = switched === null ? [] : queryTerms(switched)
+  const useOther = other.length > 0 && other.join(' ') !== typed.join(' ')
+  if (typed.length === 0 && !useOther) return { words: [], matches: [], layout: false }
+  const candidates = await lookUp(db, useOther ? [typed, other] : [typed])
+  const asTyped = matchWords(typed, candidates, 0)
+  if (useOther) {
+    const asSwitched = matchWords(other, candidates, MATCH_COST.layout)
+    if (readCount(asSwitched) > readCount(asTyped)) {
+      return { words: other, matches: asSwitched, layout: true }
+    }
+  }
+  return { words: typed, matches: asTyped, layout: false }
+}
