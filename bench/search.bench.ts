@@ -11,6 +11,7 @@ import {
   findMessagesByIds,
   maxEdits,
   searchMessageIds,
+  stemOf,
   type Db,
   type SearchStep,
 } from '@messenger/db'
@@ -201,13 +202,13 @@ export const load = async (db: Db, vocab: Vocabulary, size: number) => {
   const variants: [string, number][] = []
   for (let t = 1; t <= words.length; t++) {
     if (used[t] === 0) continue
-    rows.push(`(${t},'${words[t - 1]!}')`)
+    rows.push(`(${t},'${words[t - 1]!}','${stemOf(words[t - 1]!)}')`)
     for (const v of deletionVariants(words[t - 1]!)) variants.push([v, t])
   }
   for (let i = 0; i < rows.length; i += 10_000) {
     await run1(
       db,
-      `INSERT INTO search_terms (id, term) VALUES ${rows.slice(i, i + 10_000).join(',')}`,
+      `INSERT INTO search_terms (id, term, stem) VALUES ${rows.slice(i, i + 10_000).join(',')}`,
     )
   }
   // utf8mb4_bin orders by code point; these words are all in the BMP, where JS order agrees.
