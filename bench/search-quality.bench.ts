@@ -219,7 +219,7 @@ export const makeQueries = async (
         if (kind === 'one typo (reference)') {
           const w = q[at]!
           q[at] = typo(w, rand, lang)
-          if (!own.has(q[at]!) && fuzzyDistance(q[at]!, w) !== null) query = q.join(' ')
+          if (!own.has(q[at]) && fuzzyDistance(q[at], w) !== null) query = q.join(' ')
         } else if (kind === 'wrong layout') {
           query = switchLayout(clean)
         } else if (kind === 'unfinished last word') {
