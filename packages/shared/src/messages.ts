@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { id, isoDate } from './common'
 import { image, MAX_IMAGES_PER_MESSAGE } from './images'
+import { isDay } from './search-query'
 import { publicUser } from './users'
 
 export const MAX_TEXT_LENGTH = 4000
@@ -49,12 +50,41 @@ export const listMessagesInput = z.object({
 export const editMessageInput = z.object({ messageId: id, text: messageText })
 export const deleteMessageInput = z.object({ messageId: id })
 
-export const searchMessagesInput = z.object({
-  query: z.string().trim().min(1, 'query must not be empty').max(200),
-  chatId: id.optional(),
-  limit: z.number().int().min(1).max(50).default(20),
-})
+const day = z.string().refine(isDay, 'must be a day written YYYY-MM-DD')
+
+export const searchMessagesInput = z
+  .object({
+    /** Words and typed filters (`from:ada in:team has:image before:… after:…`). */
+    query: z.string().trim().max(200),
+    chatId: id.optional(),
+    limit: z.number().int().min(1).max(50).default(20),
+    /** Sender's login; overrides a typed `from:`. */
+    from: z.string().trim().min(1).max(32).optional(),
+    hasImage: z.boolean().optional(),
+    /** Only messages sent before this day begins (UTC). */
+    before: day.optional(),
+    /** Only messages sent on this day (UTC) or later. */
+    after: day.optional(),
+    /** `nextCursor` of the previous page. */
+    cursor: z.string().max(200).optional(),
+  })
+  .refine(
+    (v) =>
+      v.query.length > 0 ||
+      v.from !== undefined ||
+      v.hasImage === true ||
+      v.before !== undefined ||
+      v.after !== undefined,
+    { message: 'query must not be empty', path: ['query'] },
+  )
+export type SearchMessagesInput = z.infer<typeof searchMessagesInput>
 
 export const searchHit = z.object({ message, highlight: z.string() })
+
+export const searchResult = z.object({
+  items: z.array(searchHit),
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: z.string().nullable(),
+})
 
 export const messagePage = z.object({ items: z.array(message), nextCursor: id.nullable() })

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../client'
-import { expandQuery } from './expand'
+import { expandQuery, queryTerms } from './expand'
 import { binToUuid, uuidToBin } from './ids'
 
 export { MAX_EXPANSIONS } from './expand'
@@ -18,7 +18,18 @@ export interface SearchQuery {
    * how often that changes the results.
    */
   maxRowsExamined?: number
+  /** Only messages from this sender. */
+  senderId?: string
+  /** Only messages with images. */
+  hasImage?: boolean
+  /** Only messages sent at or after this time. */
+  after?: Date
+  /** Only messages sent before this time. */
+  before?: Date
 }
+
+/** Rows a page walk may examine when a sender or image filter makes most postings not count. */
+const MAX_FILTERED_ROWS_EXAMINED = 20_000
 
 export interface SearchHitId {
   messageId: string
@@ -65,6 +76,64 @@ const scoreOf = (h: Hit) => {
 /** Best first: more words, cheaper matches, then newest (UUIDv7 bytes sort by time). */
 const byRank = (a: Hit, b: Hit) => scoreOf(b) - scoreOf(a) || Buffer.compare(b.message, a.message)
 
+/** The smallest UUIDv7 of a millisecond, packed: message ids sort by the time they were sent. */
+export const uuidv7Floor = (at: Date) => {
+  const b = Buffer.alloc(16)
+  b.writeUIntBE(Math.max(0, Math.min(at.getTime(), 2 ** 48 - 1)), 0, 6)
+  return b
+}
+
+/** A posting's message as the CHAR(36) id of its row. */
+const messageRowId = (column: string) => {
+  const c = sql.ref(column)
+  return sql`LOWER(CONCAT_WS('-', HEX(SUBSTR(${c}, 1, 4)), HEX(SUBSTR(${c}, 5, 2)),
+    HEX(SUBSTR(${c}, 7, 2)), HEX(SUBSTR(${c}, 9, 2)), HEX(SUBSTR(${c}, 11, 6))))`
+}
+
+/** The search's filters on a posting's message id column: time bounds, sender and images. */
+const messageFilter = (
+  q: Pick<SearchQuery, 'senderId' | 'hasImage' | 'after' | 'before'>,
+  column: string,
+) => {
+  const parts: RawBuilder<unknown>[] = []
+  if (q.after !== undefined) parts.push(sql`AND ${sql.ref(column)} >= ${uuidv7Floor(q.after)}`)
+  if (q.before !== undefined) parts.push(sql`AND ${sql.ref(column)} < ${uuidv7Floor(q.before)}`)
+  if (q.senderId !== undefined || q.hasImage === true) {
+    parts.push(sql`AND EXISTS (SELECT 1 FROM messages fm WHERE fm.id = ${messageRowId(column)}
+      ${q.senderId !== undefined ? sql`AND fm.sender_id = ${q.senderId}` : sql``}
+      ${q.hasImage === true ? sql`AND fm.image_ids IS NOT NULL` : sql``})`)
+  }
+  return parts.length === 0 ? sql`` : sql.join(parts, sql` `)
+}
+
+/**
+ * A query of filters alone (`from:ada has:image`): the matching messages of the caller's chats,
+ * newest first, walking the messages newest first under a ceiling on rows examined.
+ */
+const listFiltered = async (db: Db, q: SearchQuery): Promise<SearchHitId[]> => {
+  const chats = (
+    await db
+      .selectFrom('chat_members')
+      .select('chat_id')
+      .where('user_id', '=', q.userId)
+      .$if(q.chatId !== undefined, (s) => s.where('chat_id', '=', q.chatId!))
+      .execute()
+  ).map((r) => r.chat_id)
+  if (chats.length === 0) return []
+  const id = (at: Date) => binToUuid(uuidv7Floor(at))
+  const { rows } = await sql<{ id: string }>`SELECT id FROM messages FORCE INDEX (${sql.raw(
+    chats.length === 1 ? 'messages_chat' : 'PRIMARY',
+  )})
+    WHERE chat_id IN (${sql.join(chats)}) AND deleted = 0
+      ${q.after !== undefined ? sql`AND id >= ${id(q.after)}` : sql``}
+      ${q.before !== undefined ? sql`AND id < ${id(q.before)}` : sql``}
+      ${q.senderId !== undefined ? sql`AND sender_id = ${q.senderId}` : sql``}
+      ${q.hasImage === true ? sql`AND image_ids IS NOT NULL` : sql``}
+    ORDER BY id DESC
+    LIMIT ${q.limit} ROWS EXAMINED ${q.maxRowsExamined ?? MAX_FILTERED_ROWS_EXAMINED}`.execute(db)
+  return rows.map((r) => ({ messageId: r.id, score: 0, terms: [], layout: null }))
+}
+
 /**
  * Ids of the messages matching a fuzzy query in the caller's chats, best first: more query words
  * matched, then cheaper matches (exact word, another form, a completion, a typo; a query read
@@ -92,6 +161,12 @@ export const searchMessageIds = async (
     last = now
   }
   if (q.limit <= 0) return []
+  const filtered =
+    q.senderId !== undefined ||
+    q.hasImage === true ||
+    q.after !== undefined ||
+    q.before !== undefined
+  if (filtered && queryTerms(q.query).length === 0) return listFiltered(db, q)
 
   const chatRows = await db
     .selectFrom('chat_members')
@@ -115,6 +190,11 @@ export const searchMessageIds = async (
     )})`
   const inChats = (column: string) => sql`${sql.ref(column)} IN (${chatIds})`
   const chatFilter = (column: string) => (oneChat ? sql`AND ${inChats(column)}` : sql``)
+  // A sender or image filter needs the message row: each walk then has a ceiling of its own.
+  const rowFiltered = q.senderId !== undefined || q.hasImage === true
+  const pageCeiling = rowFiltered
+    ? sql` LIMIT ROWS EXAMINED ${q.maxRowsExamined ?? MAX_FILTERED_ROWS_EXAMINED}`
+    : sql``
   const isVisible = (chat: Buffer) => visible.has(chat.toString('hex'))
 
   const query = await expandQuery(db, q.query)
@@ -158,9 +238,10 @@ export const searchMessageIds = async (
             terms.map(
               (t) => sql`(SELECT term_id, message_id, chat_id FROM ${postings('p')}
                 WHERE term_id = ${t.id} ${filtered ? sql`AND ${inChats('chat_id')}` : chatFilter('chat_id')}
+                  ${messageFilter(q, 'message_id')}
                 ORDER BY message_id DESC LIMIT ${size})`,
             ),
-          )}`.execute(db)
+          )}${pageCeiling}`.execute(db)
         ).rows
   const raw = new Map<number, number>()
   const fetched = new Map<number, number>()
@@ -236,6 +317,7 @@ export const searchMessageIds = async (
                   (t) => sql`(SELECT a.term_id, a.message_id, a.chat_id FROM ${postings('a')}
                   WHERE a.term_id = ${t.id}
                     ${filtered ? sql`AND ${inChats('a.chat_id')}` : chatFilter('a.chat_id')}
+                    ${messageFilter(q, 'a.message_id')}
                     AND (${holdsAny(others)})
                   ORDER BY a.message_id DESC LIMIT ${filtered ? page : over})`,
                 ),
