@@ -177,25 +177,45 @@ export const createElasticsearchStore = (db: Db, url: string, index: string): Me
     async search(q) {
       const chatIds = q.chatId !== undefined ? [q.chatId] : await chatIdsOfUser(db, q.userId)
       if (chatIds.length === 0) return []
+      const words = q.query.trim() !== ''
       const r = await es.search<MessageDoc>({
         index,
         size: q.limit,
         query: {
           bool: {
-            must: [
-              {
-                multi_match: {
-                  query: q.query,
-                  fields: ['text', 'text.ru', 'text.en'],
-                  fuzziness: 'AUTO',
-                  prefix_length: 1,
-                },
-              },
+            must: words
+              ? [
+                  {
+                    multi_match: {
+                      query: q.query,
+                      fields: ['text', 'text.ru', 'text.en'],
+                      fuzziness: 'AUTO',
+                      prefix_length: 1,
+                    },
+                  },
+                ]
+              : [],
+            filter: [
+              { terms: { chat_id: chatIds } },
+              { term: { deleted: false } },
+              ...(q.senderId !== undefined ? [{ term: { sender_id: q.senderId } }] : []),
+              ...(q.hasImage === true ? [{ exists: { field: 'image_ids' } }] : []),
+              ...(q.after !== undefined || q.before !== undefined
+                ? [
+                    {
+                      range: {
+                        created_at: {
+                          ...(q.after !== undefined && { gte: q.after.toISOString() }),
+                          ...(q.before !== undefined && { lt: q.before.toISOString() }),
+                        },
+                      },
+                    },
+                  ]
+                : []),
             ],
-            filter: [{ terms: { chat_id: chatIds } }, { term: { deleted: false } }],
           },
         },
-        sort: ['_score', { id: 'desc' }],
+        sort: words ? ['_score', { id: 'desc' }] : [{ id: 'desc' }],
         highlight: {
           encoder: 'html',
           pre_tags: ['<mark>'],

@@ -112,20 +112,4 @@ export const deleteMessage = async (ctx: Ctx, messageId: string) => {
   return { ok: true as const }
 }
 
-export const searchMessages = async (
-  ctx: Ctx,
-  input: { query: string; chatId?: string | undefined; limit: number },
-) => {
-  if (input.chatId !== undefined) await assertChatMember(ctx, input.chatId, ctx.user.id)
-  const hits = await ctx.messages.search({
-    userId: ctx.user.id,
-    query: input.query,
-    limit: input.limit,
-    ...(input.chatId !== undefined && { chatId: input.chatId }),
-  })
-  const messages = await hydrateMessages(
-    ctx,
-    hits.map((h) => h.message),
-  )
-  return { items: messages.map((message, i) => ({ message, highlight: hits[i]!.highlight })) }
-}
+export { searchMessages } from './search'

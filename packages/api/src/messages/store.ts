@@ -18,6 +18,20 @@ export interface StoredSearchHit {
   highlight: string
 }
 
+export interface StoreSearchQuery {
+  userId: string
+  /** Words to match; none (filters alone) lists the matching messages newest first. */
+  query: string
+  chatId?: string
+  limit: number
+  senderId?: string
+  hasImage?: boolean
+  /** Sent at or after. */
+  after?: Date
+  /** Sent before. */
+  before?: Date
+}
+
 /**
  * Where messages live: MySQL by default, Elasticsearch when ELASTICSEARCH_URL is set. Both pass
  * contract.test.ts. The chat's activity and the event log stay in MySQL: the MySQL store writes
@@ -41,12 +55,7 @@ export interface MessageStore {
   /** Others' live messages after `afterId` (all when null), counted up to `cap`. */
   countUnread(chatId: string, afterId: string | null, userId: string, cap: number): Promise<number>
   /** Fuzzy search in the chats `userId` belongs to (or in `chatId` alone), best first. */
-  search(q: {
-    userId: string
-    query: string
-    chatId?: string
-    limit: number
-  }): Promise<StoredSearchHit[]>
+  search(q: StoreSearchQuery): Promise<StoredSearchHit[]>
   /** Drops every message of a chat that no longer exists. */
   deleteChat(chatId: string): Promise<void>
   close(): Promise<void>

@@ -6,11 +6,10 @@ import {
   message,
   messagePage,
   ok,
-  searchHit,
+  searchResult,
   searchMessagesInput,
   sendMessageInput,
 } from '@messenger/shared'
-import { z } from 'zod'
 import { streamEvents } from '../events/stream'
 import * as messages from '../messages/service'
 import { authedProcedure, router } from '../trpc'
@@ -34,7 +33,7 @@ export const messagesRouter = router({
     .mutation(({ ctx, input }) => messages.deleteMessage(ctx, input.messageId)),
   search: authedProcedure
     .input(searchMessagesInput)
-    .output(z.object({ items: z.array(searchHit) }))
+    .output(searchResult)
     .query(({ ctx, input }) => messages.searchMessages(ctx, input)),
   events: authedProcedure
     .input(eventsInput)
