@@ -52,12 +52,14 @@ export interface ExpandedQuery {
 export const MAX_EXPANSIONS = 50
 /** Query words beyond this many are ignored (the API caps a query at 200 characters anyway). */
 export const MAX_QUERY_WORDS = 10
+/** Completions of the unfinished last word kept (shortest first): each costs a posting walk. */
+export const MAX_COMPLETIONS = 20
 /** The unfinished last word needs this many letters to match as a prefix. */
 export const MIN_PREFIX_LENGTH = 2
 /** Completions read from the vocabulary for an exact prefix (in term order), shortest kept. */
-const PREFIX_SCAN = 1000
+const PREFIX_SCAN = 500
 /** Rows read per deletion-variant range when the unfinished word may have a typo. */
-const FUZZY_PREFIX_SCAN = 200
+const FUZZY_PREFIX_SCAN = 100
 /** Forms read per stem: a Russian word has a few dozen at most. */
 const FORMS_SCAN = 100
 
@@ -68,10 +70,14 @@ export const queryTerms = (query: string) =>
 /** `LIKE` pattern for "starts with": terms hold letters, digits and marks, but escape anyway. */
 const startsWith = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
+/** Where a candidate came from, so each is checked only for the matches it can be. */
+type Source = 'variant' | 'stem' | 'prefix'
+
 interface Candidate {
   id: number
   term: string
   stem: string | null
+  src: Source
 }
 
 /** Every vocabulary term that could match any word of the readings, in one round trip. */
@@ -96,21 +102,21 @@ const lookUp = async (db: Executor, readings: readonly string[][]) => {
   }
   const parts: RawBuilder<unknown>[] = []
   if (variants.size > 0) {
-    parts.push(sql`(SELECT t.id, t.term, t.stem FROM search_term_variants v
+    parts.push(sql`(SELECT t.id, t.term, t.stem, 'variant' AS src FROM search_term_variants v
       JOIN search_terms t ON t.id = v.term_id WHERE v.variant IN (${sql.join([...variants])}))`)
   }
   for (const s of stems) {
-    parts.push(sql`(SELECT id, term, stem FROM search_terms FORCE INDEX (search_terms_stem)
+    parts.push(sql`(SELECT id, term, stem, 'stem' AS src FROM search_terms FORCE INDEX (search_terms_stem)
       WHERE stem = ${s} LIMIT ${FORMS_SCAN})`)
   }
   for (const p of prefixes) {
-    parts.push(sql`(SELECT id, term, stem FROM search_terms FORCE INDEX (search_terms_term)
+    parts.push(sql`(SELECT id, term, stem, 'prefix' AS src FROM search_terms FORCE INDEX (search_terms_term)
       WHERE term LIKE ${startsWith(p)} ORDER BY term LIMIT ${PREFIX_SCAN})`)
   }
   // A typo in the unfinished word: the term's stored variants (deletions from its first letters)
   // start with one of the word's own deletions, so a range scan of the variant index meets it.
   for (const v of fuzzyPrefixes) {
-    parts.push(sql`(SELECT t.id, t.term, t.stem FROM search_term_variants v
+    parts.push(sql`(SELECT t.id, t.term, t.stem, 'prefix' AS src FROM search_term_variants v
       JOIN search_terms t ON t.id = v.term_id
       WHERE v.variant LIKE ${startsWith(v)} ORDER BY v.variant LIMIT ${FUZZY_PREFIX_SCAN})`)
   }
@@ -130,10 +136,13 @@ const matchOf = (word: string, stem: string, last: boolean, c: Candidate): WordM
   })
   if (c.term === word) return match('exact', 0, MATCH_COST.exact)
   if (c.stem === stem) return match('form', 0, MATCH_COST.form)
+  if (c.src === 'stem') return null
   const prefix =
     last && codePoints(word).length >= MIN_PREFIX_LENGTH ? prefixDistance(word, c.term) : null
   if (prefix === 0) return match('prefix', 0, MATCH_COST.prefix)
-  const edits = fuzzyDistance(word, c.term)
+  // Deletion variants meet every term within the word's edits; a prefix scan row is no typo of a
+  // word it was not read for, unless the variants met it too.
+  const edits = c.src === 'variant' ? fuzzyDistance(word, c.term) : null
   if (edits !== null) return match('typo', edits, MATCH_COST.typo + edits)
   return prefix === null ? null : match('prefix', prefix, MATCH_COST.fuzzyPrefix)
 }
@@ -142,16 +151,25 @@ const matchWords = (ws: readonly string[], candidates: readonly Candidate[], pen
   ws.map((w, i) => {
     const stem = stemOf(w)
     const last = i === ws.length - 1
-    const out: WordMatch[] = []
+    const best = new Map<number, WordMatch>()
     for (const c of candidates) {
       const m = matchOf(w, stem, last, c)
-      if (m !== null) out.push({ ...m, cost: m.cost + penalty })
+      if (m !== null && (best.get(m.id)?.cost ?? Infinity) > m.cost + penalty) {
+        best.set(m.id, { ...m, cost: m.cost + penalty })
+      }
+    }
+    // A typo in an unfinished word is the last resort: only when nothing else matched it.
+    let out = [...best.values()]
+    if (out.some((m) => m.kind !== 'prefix' || m.edits === 0)) {
+      out = out.filter((m) => m.kind !== 'prefix' || m.edits === 0)
     }
     // Cheapest first; among completions of a prefix the shortest, as the likeliest to be meant.
+    out.sort(
+      (a, b) => a.cost - b.cost || a.term.length - b.term.length || (a.term < b.term ? -1 : 1),
+    )
+    let completions = 0
     return out
-      .sort(
-        (a, b) => a.cost - b.cost || a.term.length - b.term.length || (a.term < b.term ? -1 : 1),
-      )
+      .filter((m) => m.kind !== 'prefix' || ++completions <= MAX_COMPLETIONS)
       .slice(0, MAX_EXPANSIONS)
   })
 
