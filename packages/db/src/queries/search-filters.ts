@@ -19,7 +19,7 @@ export const findChatOfUserByName = async (db: Executor, userId: string, name: s
         eb.or([
           eb('c.title', '=', name),
           eb.and([
-            eb('c.direct_key', 'is not', null),
+            eb('c.is_direct', '=', 1),
             eb.exists(
               eb
                 .selectFrom('chat_members as o')
