@@ -47,7 +47,11 @@ export const startServer = async (
  * Users, their sessions and access tokens written straight to the database: registering thousands
  * through the API would time Argon2, not what is being measured.
  */
-export const seedUsers = async (deps: Deps, n: number, prefix: string) => {
+export const seedUsers = async (
+  deps: { db: Deps['db']; config: { jwtSecret: string } },
+  n: number,
+  prefix: string,
+) => {
   const users: { id: string; token: string }[] = []
   for (let start = 0; start < n; start += 500) {
     const batch = Array.from({ length: Math.min(500, n - start) }, (_, i) => {

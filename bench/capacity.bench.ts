@@ -1,0 +1,307 @@
+/**
+ * How many live users one instance holds. Every user holds an SSE stream, is in one personal chat
+ * and two 20-member groups, and acts about once per BENCH_CAPACITY_INTERVAL_S (60 s): 50% send,
+ * 25% history page, 10% chat list, 10% mark read, 5% search. The server runs in a process of its
+ * own; the load in BENCH_CAPACITY_GENERATORS processes of their own. Users are added in steps
+ * (BENCH_CAPACITY_STEPS) and each step runs the model for BENCH_CAPACITY_STEP_S; the largest step
+ * that passes Mattermost's bar (avg ≤ 100 ms, p99 ≤ 2 s, errors + timeouts < 0.025%) is the
+ * capacity. Then 1.5× that: at least 90% of calls must meet the bar or get a fast 503, and no event
+ * may be lost. Each child raises its soft fd limit to the hard one; the server needs one fd per
+ * stream, so steps beyond the hard limit are skipped (raise it with `ulimit -Hn` as root).
+ */
+import { execSync, spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { insertChat } from '@messenger/db'
+import { createTestDb } from '@messenger/db/testing'
+import { KINDS, type ActReport, type Command, type LoadUser } from './capacity-model'
+import { fmt, quantile, table } from './lib'
+import { seedUsers } from './server'
+
+const env = process.env
+const STEPS = (env.BENCH_CAPACITY_STEPS ?? '1000,2500,5000,10000,15000,20000,25000')
+  .split(',')
+  .map(Number)
+const INTERVAL_S = Number(env.BENCH_CAPACITY_INTERVAL_S ?? 60)
+const STEP_S = Number(env.BENCH_CAPACITY_STEP_S ?? 90)
+const GENERATORS = Number(env.BENCH_CAPACITY_GENERATORS ?? 2)
+const TIMEOUT_MS = 10_000
+/** Source addresses for the load: each gives ~28,000 ephemeral ports toward the server. */
+const ADDRESSES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`)
+const GROUP = 20
+/** Groups are made within blocks of 400 users, so every step that is a multiple has whole groups. */
+const BLOCK = GROUP * GROUP
+const WORDS = Array.from({ length: 400 }, (_, i) =>
+  (i * 2654435761).toString(36).replace(/[0-9]/g, '').slice(0, 7).padEnd(4, 'e'),
+)
+
+const dir = import.meta.dirname
+const child = (file: string, childEnv: Record<string, string>, nodeFlags = '') =>
+  spawn(
+    'bash',
+    ['-c', `ulimit -n $(ulimit -Hn) && exec node ${nodeFlags} --import tsx ${join(dir, file)}`],
+    { env: { ...env, ...childEnv }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  )
+const nextMessage = <T>(p: ChildProcess, type: string) =>
+  new Promise<T>((resolve, reject) => {
+    const on = (m: { type: string }) => {
+      if (m.type !== type) return
+      p.off('message', on)
+      resolve(m as T)
+    }
+    p.on('message', on)
+    p.once('exit', (code) => reject(new Error(`child exited (${code}) waiting for ${type}`)))
+  })
+
+interface StepResult {
+  users: number
+  /** status×count; 0 is a client timeout, -1 a failed connection. */
+  statuses: string
+  calls: number
+  avg: number
+  p99: number
+  failed: number
+  unavailable: number
+  fastUnavailable: number
+  good: number
+  lost: number
+  sent: number
+  perKind: string
+  reconnects: number
+}
+
+const summarize = (users: number, reports: ActReport[], members: Map<string, number>) => {
+  const ms = reports.flatMap((r) => r.ms)
+  const statuses = reports.flatMap((r) => r.statuses)
+  const kinds = reports.flatMap((r) => r.kinds)
+  const received = new Map<string, number>()
+  for (const r of reports)
+    for (const [id, n] of r.receipts) received.set(id, (received.get(id) ?? 0) + n)
+  let lost = 0
+  let sent = 0
+  for (const r of reports) {
+    for (const [id, chatId] of r.sent) {
+      sent++
+      lost += Math.max(0, members.get(chatId)! - (received.get(id) ?? 0))
+    }
+  }
+  const ok = statuses.map((s) => s === 200)
+  const unavailable = statuses.filter((s) => s === 503).length
+  const fastUnavailable = statuses.filter((s, i) => s === 503 && ms[i]! <= 2000).length
+  const good = statuses.filter((s, i) => (s === 200 || s === 503) && ms[i]! <= 2000).length
+  const perKind = KINDS.map((k, ki) => {
+    const own = ms.filter((_, i) => kinds[i] === ki && ok[i])
+    return `${k} ${fmt(own.reduce((a, b) => a + b, 0) / Math.max(1, own.length), 0)}/${fmt(quantile(own, 0.99), 0)}`
+  }).join(', ')
+  const histogram = new Map<number, number>()
+  for (const s of statuses) histogram.set(s, (histogram.get(s) ?? 0) + 1)
+  return {
+    users,
+    statuses: [...histogram].map(([s, n]) => `${s}×${n}`).join(' '),
+    calls: ms.length,
+    avg: ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length),
+    p99: quantile(ms, 0.99),
+    failed: statuses.filter((s) => s !== 200).length,
+    unavailable,
+    fastUnavailable,
+    good,
+    lost,
+    sent,
+    perKind,
+    reconnects: reports.reduce((a, r) => a + r.reconnects, 0),
+  } satisfies StepResult
+}
+const passes = (r: StepResult) =>
+  r.calls > 0 && r.avg <= 100 && r.p99 <= 2000 && r.failed / r.calls < 0.00025
+
+export async function run() {
+  const maxUsers = Math.ceil((Math.max(...STEPS) * 1.5) / BLOCK) * BLOCK
+  const db = await createTestDb()
+  const jwtSecret = randomBytes(32).toString('hex')
+  const procs: ChildProcess[] = []
+  try {
+    console.log(`seeding ${maxUsers} users and their chats…`)
+    const seeded = await seedUsers({ db: db.db, config: { jwtSecret } }, maxUsers, 'cap')
+    const users: LoadUser[] = seeded.map((u) => ({ ...u, chats: [] }))
+    const members = new Map<string, number>()
+    const now = new Date()
+    const chats: { id: string; ids: string[]; direct: boolean }[] = []
+    for (let i = 0; i + 1 < maxUsers; i += 2) {
+      chats.push({ id: randomUUID(), ids: [users[i]!.id, users[i + 1]!.id], direct: true })
+    }
+    for (let b = 0; b < maxUsers; b += BLOCK) {
+      for (let g = 0; g < GROUP; g++) {
+        // Rows of the block, then its columns: two groups each, sharing at most one member.
+        const row = Array.from({ length: GROUP }, (_, k) => users[b + g * GROUP + k]!.id)
+        const col = Array.from({ length: GROUP }, (_, k) => users[b + k * GROUP + g]!.id)
+        chats.push(
+          { id: randomUUID(), ids: row, direct: false },
+          { id: randomUUID(), ids: col, direct: false },
+        )
+      }
+    }
+    const index = new Map(users.map((u) => [u.id, u]))
+    for (let i = 0; i < chats.length; i += 16) {
+      await Promise.all(
+        chats
+          .slice(i, i + 16)
+          .map((c) =>
+            insertChat(
+              db.db,
+              c.direct
+                ? { id: c.id, direct: { pair: [c.ids[0]!, c.ids[1]!] } }
+                : { id: c.id, group: { title: 'Team', ownerId: c.ids[0]! } },
+              c.ids,
+              now,
+            ),
+          ),
+      )
+    }
+    for (const c of chats) {
+      members.set(c.id, c.ids.length)
+      for (const id of c.ids) index.get(id)!.chats.push(c.id)
+    }
+
+    const server = child(
+      'capacity-server.ts',
+      {
+        NODE_ENV: 'test',
+        DATABASE_URL: db.url,
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'messenger-capacity-')),
+        JWT_SECRET: jwtSecret,
+        PASSWORD_PEPPER: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'silent',
+      },
+      '--expose-gc',
+    )
+    procs.push(server)
+    const { url } = await nextMessage<{ url: string }>(server, 'listening')
+    const rss = async () => {
+      server.send({ type: 'rss' })
+      return (await nextMessage<{ rss: number }>(server, 'rss')).rss
+    }
+    const generators = Array.from({ length: GENERATORS }, () => child('capacity-load.ts', {}))
+    procs.push(...generators)
+    await Promise.all(generators.map((g) => nextMessage(g, 'ready')))
+    const command = (g: ChildProcess, c: Command) => g.send(c)
+
+    let open = 0
+    const openUpTo = async (n: number) => {
+      const slices = generators.map(() => [] as LoadUser[])
+      for (let i = open; i < n; i++) slices[i % GENERATORS]!.push(users[i]!)
+      const done = generators.map((g) => nextMessage(g, 'opened'))
+      generators.forEach((g, k) =>
+        command(g, { type: 'open', url, users: slices[k]!, addresses: ADDRESSES }),
+      )
+      await Promise.all(done)
+      open = n
+    }
+    const act = async () => {
+      const done = generators.map((g) => nextMessage<ActReport>(g, 'acted'))
+      for (const g of generators) {
+        command(g, {
+          type: 'act',
+          intervalMs: INTERVAL_S * 1000,
+          durationMs: STEP_S * 1000,
+          timeoutMs: TIMEOUT_MS,
+          words: WORDS,
+        })
+      }
+      return summarize(open, await Promise.all(done), members)
+    }
+
+    const rssBefore = await rss()
+    const results: StepResult[] = []
+    let idle = ''
+    let capacity = 0
+    const fdLimit = Number(execSync('ulimit -Hn', { shell: 'bash' }).toString().trim()) || Infinity
+    const skipped: number[] = []
+    for (const [k, step] of STEPS.entries()) {
+      const n = Math.round(step / BLOCK) * BLOCK || BLOCK
+      // Beyond 1.5× too, with some fds left for the pool and the requests.
+      if (n + 1000 > fdLimit) {
+        skipped.push(n)
+        continue
+      }
+      const t0 = performance.now()
+      await openUpTo(n)
+      console.log(`${n} streams open in ${fmt((performance.now() - t0) / 1000, 1)} s`)
+      if (k === 0) {
+        const after = await rss()
+        idle = `${fmt((after - rssBefore) / n / 1024, 1)} KB per idle stream (server RSS ${fmt(rssBefore / 2 ** 20, 0)} MB with none, ${fmt(after / 2 ** 20, 0)} MB with ${n})`
+        console.log(idle)
+      }
+      const r = await act()
+      results.push(r)
+      console.log(JSON.stringify(r))
+      if (!passes(r)) break
+      capacity = n
+    }
+    let beyond: StepResult | null = null
+    if (capacity > 0) {
+      const n = Math.min(
+        Math.round((capacity * 1.5) / BLOCK) * BLOCK,
+        Math.floor((fdLimit - 1000) / BLOCK) * BLOCK,
+      )
+      if (n > open) await openUpTo(n)
+      beyond = await act()
+      console.log(JSON.stringify(beyond))
+    }
+    const row = (r: StepResult, bar: string) => [
+      r.users,
+      r.calls,
+      fmt(r.avg, 1),
+      fmt(r.p99, 0),
+      `${fmt((r.failed / Math.max(1, r.calls)) * 100, 3)}%`,
+      r.unavailable,
+      `${fmt((r.good / Math.max(1, r.calls)) * 100, 1)}%`,
+      `${r.lost} of ${r.sent}`,
+      bar,
+    ]
+    const rows = results.map((r) => row(r, passes(r) ? 'pass' : 'fail'))
+    if (beyond)
+      rows.push(
+        row(
+          beyond,
+          `1.5×: ${beyond.good / beyond.calls >= 0.9 && beyond.lost === 0 ? 'pass' : 'fail'}`,
+        ),
+      )
+    const cpu = (await import('node:os')).loadavg()[0]!
+    return [
+      `Each user holds an SSE stream, is in a personal chat and two 20-member groups and acts every ${INTERVAL_S} s on average (Poisson): 50% send, 25% history page, 10% chat list, 10% mark read, 5% search. Server in its own process (defaults: 30 connections, 64 requests at once); load from ${GENERATORS} processes over ${ADDRESSES.length} loopback addresses; ${STEP_S} s per step; client timeout ${TIMEOUT_MS / 1000} s. Load average when done: ${fmt(cpu, 1)}.`,
+      '',
+      table(
+        [
+          'users',
+          'calls',
+          'avg ms',
+          'p99 ms',
+          'errors + timeouts',
+          '503s',
+          'ok or fast 503 (≤ 2 s)',
+          'message events lost',
+          'bar',
+        ],
+        rows,
+      ),
+      '',
+      `Per kind, avg/p99 ms of successful calls at the last step: ${results.at(-1)?.perKind ?? ''}.`,
+      '',
+      ...(skipped.length > 0
+        ? [
+            `Not run: ${skipped.join(', ')} users — the fd hard limit here is ${fdLimit} per process and the server needs one per stream.`,
+            '',
+          ]
+        : []),
+      `**Capacity: ${capacity} users** at an action every ${INTERVAL_S} s (target ≥ ${INTERVAL_S >= 60 ? '25,000' : '5,000'}); idle stream: ${idle} (target ≤ 10 KB).`,
+    ].join('\n')
+  } finally {
+    for (const g of procs.slice(1)) g.send({ type: 'exit' } satisfies Command)
+    procs[0]?.kill()
+    await new Promise((r) => setTimeout(r, 500))
+    for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL')
+    await db.drop()
+  }
+}
