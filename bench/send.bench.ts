@@ -98,7 +98,7 @@ export async function run() {
     ]
     const ratio = api.rps / baseline.rps
     return [
-      `${CLIENTS} concurrent HTTP clients, ${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s per path after a warm-up, load generator on a worker thread.`,
+      `${CLIENTS} concurrent HTTP clients, ${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s per path after a warm-up, load generator on a worker thread (node:http with keep-alive).`,
       '',
       table(
         ['path', 'req/s', 'p50 ms', 'p99 ms'],
