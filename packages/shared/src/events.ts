@@ -9,6 +9,8 @@ export const chatEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.deleted'), message }),
   z.object({ type: z.literal('chat.updated'), chat }),
   z.object({ type: z.literal('chat.removed'), chatId: id }),
+  /** The caller read `chatId` up to `lastReadMessageId` (on another tab or device, or this one). */
+  z.object({ type: z.literal('chat.read'), chatId: id, lastReadMessageId: id }),
 ])
 export type ChatEvent = z.infer<typeof chatEvent>
 export type ChatEventType = ChatEvent['type']

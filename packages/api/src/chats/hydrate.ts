@@ -47,14 +47,15 @@ export const hydrateChats = async (
     if (m.id === viewerId) lastRead.set(m.chat_id, m.last_read_message_id)
   }
   const lastById = new Map(lastMessages.map((m) => [m.id, m]))
-  const unread = await Promise.all(
-    rows.map((r) =>
-      r.last_message_id === null
-        ? Promise.resolve(0)
-        : deps.messages.countUnread(r.id, lastRead.get(r.id) ?? null, viewerId, UNREAD_CAP),
+  // One query for the page; a chat without messages has nothing to count.
+  const unread = await deps.messages.countUnread(
+    rows.flatMap((r) =>
+      r.last_message_id === null ? [] : [{ chatId: r.id, afterId: lastRead.get(r.id) ?? null }],
     ),
+    viewerId,
+    UNREAD_CAP,
   )
-  return rows.map((r, i) => {
+  return rows.map((r) => {
     const list = membersOf.get(r.id) ?? []
     const isDirect = r.is_direct === 1
     const other = list.find((u) => u.id !== viewerId)
@@ -73,7 +74,7 @@ export const hydrateChats = async (
       ownerId: r.owner_id,
       members: list,
       lastMessage: (r.last_message_id && lastById.get(r.last_message_id)) || null,
-      unreadCount: unread[i] ?? 0,
+      unreadCount: unread.get(r.id) ?? 0,
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
     }

@@ -9,6 +9,8 @@ export interface BusEvent {
   audience: string[]
   /** Set for message events, so no instance has to read it back per subscriber. */
   message?: Message
+  /** Set for `chat.read`: the reader's new read mark. */
+  readMessageId?: string
 }
 
 export type Listener = (e: BusEvent) => void

@@ -18,6 +18,7 @@ export interface PendingEvent {
   type: StoredEventType
   audience: string[]
   messageId?: string
+  readMessageId?: string
 }
 
 export const recordEvent = async (
@@ -27,13 +28,16 @@ export const recordEvent = async (
     type: StoredEventType
     audience: string[]
     messageId?: string
+    /** For `chat.read`: the new read mark, kept in the log's message column. */
+    readMessageId?: string
     onlyFor?: string
   },
 ): Promise<PendingEvent> => {
+  const logged = e.messageId ?? e.readMessageId
   const id = await insertEvent(trx, {
     chatId: e.chatId,
     type: e.type,
-    ...(e.messageId !== undefined && { messageId: e.messageId }),
+    ...(logged !== undefined && { messageId: logged }),
     ...(e.onlyFor !== undefined && { userId: e.onlyFor }),
   })
   return {
@@ -42,6 +46,7 @@ export const recordEvent = async (
     type: e.type,
     audience: e.audience,
     ...(e.messageId && { messageId: e.messageId }),
+    ...(e.readMessageId && { readMessageId: e.readMessageId }),
   }
 }
 
@@ -70,6 +75,7 @@ export const publishEvents = async (
       type: e.type,
       audience: e.audience,
       ...(message && { message }),
+      ...(e.readMessageId && { readMessageId: e.readMessageId }),
     }
     await deps.bus.publish(busEvent).catch((err: unknown) => {
       deps.log.error({ err, eventId: e.id }, 'publishing an event failed')
@@ -81,7 +87,12 @@ export const publishEvents = async (
 export const eventForUser = (
   deps: Deps,
   userId: string,
-  e: { type: StoredEventType; chatId: string; message?: Message | undefined },
+  e: {
+    type: StoredEventType
+    chatId: string
+    message?: Message | undefined
+    readMessageId?: string | undefined
+  },
 ): ChatEvent | null | Promise<ChatEvent | null> => {
   switch (e.type) {
     // Synchronous for messages: a message event reaches every member of a group at once.
@@ -93,6 +104,11 @@ export const eventForUser = (
       return { type: 'chat.removed', chatId: e.chatId }
     case 'chat.updated':
       return chatUpdatedFor(deps, userId, e.chatId)
+    // What changed, not the whole chat: the reader's other tabs move their unread badge.
+    case 'chat.read':
+      return e.readMessageId
+        ? { type: 'chat.read', chatId: e.chatId, lastReadMessageId: e.readMessageId }
+        : null
   }
 }
 
@@ -110,7 +126,9 @@ const chatUpdatedFor = async (
 /** Logged events after `afterId` that `userId` may see, oldest first, ready to send. */
 export const replayEvents = async (deps: Deps, userId: string, afterId: string, limit = 500) => {
   const rows = await listEventsSince(deps.db, userId, afterId, limit)
-  const ids = rows.flatMap((r) => (r.message_id ? [r.message_id] : []))
+  const ids = rows.flatMap((r) =>
+    r.message_id && r.type.startsWith('message.') ? [r.message_id] : [],
+  )
   const messages = new Map(
     (await hydrateMessages(deps, await deps.messages.getMany(ids))).map((m) => [m.id, m]),
   )
@@ -121,6 +139,7 @@ export const replayEvents = async (deps: Deps, userId: string, afterId: string, 
       type: r.type,
       chatId: r.chat_id,
       ...(message && { message }),
+      ...(r.type === 'chat.read' && r.message_id !== null && { readMessageId: r.message_id }),
     })
     if (event) out.push({ id: r.id, event })
   }

@@ -157,21 +157,37 @@ export const createElasticsearchStore = (db: Db, url: string, index: string): Me
       await es.index({ index, id: docId(m), document: toDoc(m), refresh: 'wait_for' })
     },
 
-    async countUnread(chatId, afterId, userId, cap) {
-      const r = await es.count({
-        index,
-        query: {
-          bool: {
-            filter: [
-              { term: { chat_id: chatId } },
-              { term: { deleted: false } },
-              ...(afterId === null ? [] : [{ range: { id: { gt: afterId } } }]),
-            ],
-            must_not: [{ term: { sender_id: userId } }],
+    async countUnread(chats, userId, cap) {
+      if (chats.length === 0) return new Map<string, number>()
+      // One multi-search of counts (size 0, totals tracked up to the cap) for the whole page.
+      const r = await es.msearch({
+        searches: chats.flatMap((c) => [
+          { index },
+          {
+            size: 0,
+            track_total_hits: cap,
+            query: {
+              bool: {
+                filter: [
+                  { term: { chat_id: c.chatId } },
+                  { term: { deleted: false } },
+                  ...(c.afterId === null ? [] : [{ range: { id: { gt: c.afterId } } }]),
+                ],
+                must_not: [{ term: { sender_id: userId } }],
+              },
+            },
           },
-        },
+        ]),
       })
-      return Math.min(r.count, cap)
+      return new Map(
+        chats.map((c, i) => {
+          const res = r.responses[i]
+          if (!res || 'error' in res) throw new Error(`counting unread in ${c.chatId} failed`)
+          const total = res.hits.total
+          const n = typeof total === 'number' ? total : (total?.value ?? 0)
+          return [c.chatId, Math.min(n, cap)]
+        }),
+      )
     },
 
     async search(q) {

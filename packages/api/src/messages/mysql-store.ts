@@ -1,5 +1,5 @@
 import {
-  countUnread,
+  countUnreadMany,
   deleteChatMessages,
   findMessageByClientId,
   findMessagesByIds,
@@ -99,7 +99,7 @@ export const createMysqlStore = (db: Db): MessageStore => {
       })
     },
 
-    countUnread: (chatId, afterId, userId, cap) => countUnread(db, chatId, afterId, userId, cap),
+    countUnread: (chats, userId, cap) => countUnreadMany(db, chats, userId, cap),
 
     async search(q) {
       const hits = await searchMessageIds(db, q)

@@ -52,8 +52,15 @@ export interface MessageStore {
   list(chatId: string, before: string | undefined, limit: number): Promise<StoredMessage[]>
   /** Writes an edit or a delete; takes the transaction that records its event. */
   update(trx: Executor, m: StoredMessage): Promise<void>
-  /** Others' live messages after `afterId` (all when null), counted up to `cap`. */
-  countUnread(chatId: string, afterId: string | null, userId: string, cap: number): Promise<number>
+  /**
+   * For each chat, others' live messages after `afterId` (all when null), counted up to `cap`, in
+   * one round trip for the whole page; chats with none may be absent.
+   */
+  countUnread(
+    chats: readonly { chatId: string; afterId: string | null }[],
+    userId: string,
+    cap: number,
+  ): Promise<Map<string, number>>
   /** Fuzzy search in the chats `userId` belongs to (or in `chatId` alone), best first. */
   search(q: StoreSearchQuery): Promise<StoredSearchHit[]>
   /** Drops every message of a chat that no longer exists. */

@@ -273,14 +273,62 @@ export const longestMember = async (db: Executor, chatId: string, except: string
       .executeTakeFirst()
   )?.user_id ?? null
 
-/** Moves the read mark forward only: reading an older message never makes newer ones unread. */
-export const markRead = (db: Executor, chatId: string, userId: string, messageId: string) =>
-  db
+/**
+ * Moves the read mark forward only (reading an older message never makes newer ones unread), in
+ * one conditional UPDATE that also checks membership and, when messages live in MySQL, that the
+ * message is in this chat. True when the mark moved; `readMarkRefusal` says why it did not.
+ */
+export const advanceReadMark = async (
+  db: Executor,
+  m: { chatId: string; userId: string; messageId: string; messageInMysql: boolean },
+) => {
+  const r = await db
     .updateTable('chat_members')
-    .set({ last_read_message_id: messageId })
-    .where('chat_id', '=', chatId)
-    .where('user_id', '=', userId)
+    .set({ last_read_message_id: m.messageId })
+    .where('chat_id', '=', m.chatId)
+    .where('user_id', '=', m.userId)
     .where((eb) =>
-      eb.or([eb('last_read_message_id', 'is', null), eb('last_read_message_id', '<', messageId)]),
+      eb.or([eb('last_read_message_id', 'is', null), eb('last_read_message_id', '<', m.messageId)]),
     )
-    .execute()
+    .$if(m.messageInMysql, (q) =>
+      q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('messages')
+            .select('messages.id')
+            .where('messages.id', '=', m.messageId)
+            .where('messages.chat_id', '=', m.chatId),
+        ),
+      ),
+    )
+    .executeTakeFirst()
+  return r.numUpdatedRows > 0n
+}
+
+/**
+ * Why `advanceReadMark` did not move the mark, in one query: no such chat, not a member, no such
+ * message in it (checked only when messages live in MySQL), or null when it was read that far.
+ */
+export const readMarkRefusal = async (
+  db: Executor,
+  m: { chatId: string; userId: string; messageId: string; messageInMysql: boolean },
+) => {
+  const r = await sql<{
+    chat: number | string
+    member: number | string
+    message: number | string
+  }>`SELECT
+      EXISTS (SELECT 1 FROM chats WHERE id = ${m.chatId}) AS chat,
+      EXISTS (SELECT 1 FROM chat_members
+               WHERE chat_id = ${m.chatId} AND user_id = ${m.userId}) AS member,
+      ${
+        m.messageInMysql
+          ? sql`EXISTS (SELECT 1 FROM messages WHERE id = ${m.messageId} AND chat_id = ${m.chatId})`
+          : sql`1`
+      } AS message`.execute(db)
+  const row = r.rows[0]
+  if (!row || Number(row.chat) === 0) return 'no-chat' as const
+  if (Number(row.member) === 0) return 'not-member' as const
+  if (Number(row.message) === 0) return 'no-message' as const
+  return null
+}

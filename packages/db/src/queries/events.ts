@@ -2,7 +2,13 @@ import { sql } from 'kysely'
 import type { Executor } from './chats'
 
 export type StoredEventType =
-  'message.created' | 'message.updated' | 'message.deleted' | 'chat.updated' | 'chat.removed'
+  | 'message.created'
+  | 'message.updated'
+  | 'message.deleted'
+  | 'chat.updated'
+  | 'chat.removed'
+  /** For the reader alone; `message_id` holds their new read mark. */
+  | 'chat.read'
 
 /** Appends to the durable event log; returns the event's id (increasing). */
 export const insertEvent = async (

@@ -56,23 +56,28 @@ export const updateMessage = (
     .execute()
 
 /**
- * Messages after `afterId` from others, counted up to `cap` so a huge backlog costs no more; a range
- * scan of (chat_id, id) from the read mark, for the same reason as in listChatMessages.
+ * Unread counts for a page of chats in one statement: per chat, others' live messages after its
+ * read mark, counted up to `cap` so a huge backlog costs no more. Each branch is a range scan of
+ * (chat_id, id) from the read mark, for the same reason as in listChatMessages. Chats with nothing
+ * unread are absent from the answer.
  */
-export const countUnread = async (
+export const countUnreadMany = async (
   db: Executor,
-  chatId: string,
-  afterId: string | null,
+  chats: readonly { chatId: string; afterId: string | null }[],
   userId: string,
   cap: number,
 ) => {
-  const r = await sql<{ n: number | string }>`
-    SELECT COUNT(*) AS n FROM (
-      SELECT 1 FROM messages FORCE INDEX (messages_chat)
-       WHERE chat_id = ${chatId} ${afterId === null ? sql`` : sql`AND id > ${afterId}`}
+  if (chats.length === 0) return new Map<string, number>()
+  const branches = chats.map(
+    (c) => sql`(SELECT chat_id FROM messages FORCE INDEX (messages_chat)
+       WHERE chat_id = ${c.chatId} ${c.afterId === null ? sql`` : sql`AND id > ${c.afterId}`}
          AND deleted = 0 AND sender_id <> ${userId}
-       ORDER BY chat_id, id LIMIT ${cap}) AS unread`.execute(db)
-  return Number(r.rows[0]?.n ?? 0)
+       ORDER BY chat_id, id LIMIT ${cap})`,
+  )
+  const r = await sql<{ chat_id: string; n: number | string }>`
+    SELECT chat_id, COUNT(*) AS n FROM (${sql.join(branches, sql` UNION ALL `)}) AS unread
+     GROUP BY chat_id`.execute(db)
+  return new Map(r.rows.map((row) => [row.chat_id, Number(row.n)]))
 }
 
 export const deleteChatMessages = (db: Executor, chatId: string) =>

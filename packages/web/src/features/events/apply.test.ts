@@ -62,4 +62,23 @@ describe('applyEvent', () => {
     applyEvent(qc, { type: 'message.created', message: m }, ctx)
     expect(qc.getQueryState(keys.chats)?.isInvalidated).toBe(true)
   })
+
+  it('chat.read from another tab clears the badge, or refetches when newer messages came since', () => {
+    const { qc, c, ctx } = setup()
+    const id = (n: number) => `01900000-0000-7000-8000-00000000000${n}`
+    const m1 = message(c.id, bob, 'one', '2026-01-02T00:00:00.000Z', { id: id(1) })
+    const m2 = message(c.id, bob, 'two', '2026-01-02T00:01:00.000Z', { id: id(2) })
+    applyEvent(qc, { type: 'message.created', message: m1 }, ctx)
+    applyEvent(qc, { type: 'message.created', message: m2 }, ctx)
+    expect(qc.getQueryData<Chat[]>(keys.chats)?.[0]?.unreadCount).toBe(2)
+    applyEvent(qc, { type: 'chat.read', chatId: c.id, lastReadMessageId: m2.id }, ctx)
+    expect(qc.getQueryData<Chat[]>(keys.chats)?.[0]?.unreadCount).toBe(0)
+    expect(qc.getQueryState(keys.chats)?.isInvalidated).toBe(false)
+    // Another tab read only the first; the second came since: the count is asked again.
+    const m3 = message(c.id, bob, 'three', '2026-01-02T00:02:00.000Z', { id: id(3) })
+    applyEvent(qc, { type: 'message.created', message: m3 }, ctx)
+    applyEvent(qc, { type: 'chat.read', chatId: c.id, lastReadMessageId: m2.id }, ctx)
+    expect(qc.getQueryState(keys.chats)?.isInvalidated).toBe(true)
+    expect(qc.getQueryData<Chat[]>(keys.chats)?.[0]?.unreadCount).toBe(1)
+  })
 })

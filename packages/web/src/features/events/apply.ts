@@ -3,6 +3,7 @@ import type { QueryClient } from '@tanstack/react-query'
 import { keys } from '../../lib/query-keys'
 import {
   applyMessageToChats,
+  applyReadMark,
   removeChat,
   replaceMessage,
   upsertChat,
@@ -37,6 +38,18 @@ export const applyEvent = (qc: QueryClient, event: ChatEvent, ctx: MessageContex
       const { chat } = event
       qc.setQueryData<Chat[]>(keys.chats, (chats) => chats && upsertChat(chats, chat))
       qc.setQueryData<Chat>(keys.chat(chat.id), chat)
+      return
+    }
+    case 'chat.read': {
+      const { chatId, lastReadMessageId } = event
+      const chats = qc.getQueryData<Chat[]>(keys.chats)
+      const list = chats && applyReadMark(chats, chatId, lastReadMessageId)
+      if (list) qc.setQueryData(keys.chats, list)
+      else if (list === null) void qc.invalidateQueries({ queryKey: keys.chats })
+      const one = qc.getQueryData<Chat>(keys.chat(chatId))
+      const single = one && applyReadMark([one], chatId, lastReadMessageId)
+      if (single?.[0]) qc.setQueryData(keys.chat(chatId), single[0])
+      else if (single === null) void qc.invalidateQueries({ queryKey: keys.chat(chatId) })
       return
     }
     case 'chat.removed': {

@@ -26,6 +26,24 @@ export const upsertChat = (chats: Chat[], chat: Chat) =>
 
 export const removeChat = (chats: Chat[], chatId: string) => chats.filter((c) => c.id !== chatId)
 
+/**
+ * The reader read `chatId` up to `lastReadMessageId` (maybe on another tab). Everything up to the
+ * chat's last message read means no unread; otherwise answers null, and the caller refetches the
+ * count (message ids are time-ordered, so they compare as strings).
+ */
+export const applyReadMark = (
+  chats: Chat[],
+  chatId: string,
+  lastReadMessageId: string,
+): Chat[] | null => {
+  const chat = chats.find((c) => c.id === chatId)
+  if (!chat) return chats
+  if (chat.lastMessage && chat.lastMessage.id > lastReadMessageId) return null
+  return chat.unreadCount === 0
+    ? chats
+    : chats.map((c) => (c.id === chatId ? { ...c, unreadCount: 0 } : c))
+}
+
 const sameMessage = (a: Message, b: Message) => a.id === b.id || a.clientId === b.clientId
 
 export interface MessageContext {
