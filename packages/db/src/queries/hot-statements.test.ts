@@ -1,0 +1,203 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../client'
+import { createTestDb, type TestDb } from '../testing'
+import {
+  advanceReadMark,
+  findChatWithMembers,
+  listChatsOfUser,
+  listMembers,
+  readMarkRefusal,
+} from './chats'
+import { insertEvent, listEventsSince } from './events'
+import { countUnreadMany, findMessagesByIds, listChatMessages, sendMessageRow } from './messages'
+
+/**
+ * Every statement behind chats.list, markRead, messages.list and the send must find its rows by
+ * an index. Measured as the InnoDB handler reads of one session around each statement, on tables
+ * of thousands of rows: an index lookup reads a handful of rows, a scan reads them all. (A
+ * stored procedure cannot be EXPLAINed, but its statements count in its caller's session.)
+ */
+
+const CHATS = 5000
+const USERS = 300
+const VIEWER_CHATS = 30
+const PER_CHAT = 20
+/** Far above what the seeded lookups touch, far below any table's size. */
+const BOUND = 500
+
+const id = (kind: number, n: number) =>
+  `0190${kind.toString(16).padStart(4, '0')}-0000-7000-8000-${n.toString(16).padStart(12, '0')}`
+const user = (n: number) => id(1, n)
+const chat = (n: number) => id(2, n)
+const message = (chatN: number, i: number) => id(3, chatN * 1000 + i)
+const viewer = user(0)
+
+const inBatches = async <T>(rows: T[], insert: (batch: T[]) => Promise<unknown>) => {
+  for (let i = 0; i < rows.length; i += 1000) await insert(rows.slice(i, i + 1000))
+}
+
+let t: TestDb
+beforeAll(async () => {
+  t = await createTestDb()
+  const db = t.db
+  await inBatches(
+    Array.from({ length: USERS }, (_, n) => ({
+      id: user(n),
+      login: `u${n}`,
+      email: `u${n}@example.com`,
+      first_name: 'U',
+      last_name: String(n),
+      password_hash: 'x',
+      password_salt: 'y',
+    })),
+    (b) => db.insertInto('users').values(b).execute(),
+  )
+  // The viewer is in the first chats; everyone else shares the rest in pairs.
+  const pair = (n: number) =>
+    n < VIEWER_CHATS ? [0, 1 + n] : [1 + (n % (USERS - 1)), 1 + ((n + 1) % (USERS - 1))]
+  // The viewer's chats and every tenth other chat have history.
+  const withHistory = (n: number) => n < VIEWER_CHATS || n % 10 === 0
+  await inBatches(
+    Array.from({ length: CHATS }, (_, n) => ({
+      id: chat(n),
+      is_direct: 1,
+      direct_key: `${user(pair(n)[0]!)}:${user(pair(n)[1]!)}:${n}`,
+      member_count: 2,
+      last_message_id: withHistory(n) ? message(n, PER_CHAT - 1) : null,
+      updated_at: new Date(Date.UTC(2026, 0, 1) + n * 1000),
+    })),
+    (b) => db.insertInto('chats').values(b).execute(),
+  )
+  await inBatches(
+    Array.from({ length: CHATS }, (_, n) =>
+      pair(n).map((u) => ({
+        chat_id: chat(n),
+        user_id: user(u),
+        last_read_message_id: u === 0 ? message(n, PER_CHAT - 3) : null,
+      })),
+    ).flat(),
+    (b) => db.insertInto('chat_members').values(b).execute(),
+  )
+  await inBatches(
+    Array.from({ length: CHATS }, (_, n) =>
+      withHistory(n)
+        ? Array.from({ length: PER_CHAT }, (_, i) => ({
+            id: message(n, i),
+            chat_id: chat(n),
+            sender_id: user(pair(n)[i % 2]!),
+            client_id: message(n, i),
+            text: `message ${i}`,
+          }))
+        : [],
+    ).flat(),
+    (b) => db.insertInto('messages').values(b).execute(),
+  )
+  await inBatches(
+    Array.from({ length: CHATS }, (_, n) => ({
+      chat_id: chat(n),
+      type: 'message.created',
+      message_id: withHistory(n) ? message(n, 0) : null,
+    })),
+    (b) => db.insertInto('chat_events').values(b).execute(),
+  )
+  await sql`ANALYZE TABLE chats, chat_members, messages, chat_events, users`.execute(db)
+}, 120_000)
+afterAll(() => t.drop())
+
+const handlerReads = async (conn: Db) => {
+  const r = await sql<{ Variable_name: string; Value: string }>`
+    SHOW SESSION STATUS LIKE 'Handler_read%'`.execute(conn)
+  return r.rows.reduce((sum, row) => sum + Number(row.Value), 0)
+}
+
+describe('hot statements use their indexes', () => {
+  it('reads a handful of rows for each, on tables of thousands', async () => {
+    const reads: Record<string, number> = {}
+    await t.db.connection().execute(async (conn) => {
+      const measure = async (name: string, run: () => Promise<unknown>) => {
+        const before = await handlerReads(conn)
+        await run()
+        reads[name] = (await handlerReads(conn)) - before
+      }
+      const viewerChats = Array.from({ length: VIEWER_CHATS }, (_, n) => chat(n))
+      const someChat = chat(7)
+
+      // chats.list
+      await measure('listChatsOfUser', () => listChatsOfUser(conn, viewer, null, 31))
+      await measure('listChatsOfUser, next page', () =>
+        listChatsOfUser(
+          conn,
+          viewer,
+          { updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 15)), id: chat(15) },
+          31,
+        ),
+      )
+      await measure('listMembers', () => listMembers(conn, viewerChats))
+      await measure('findMessagesByIds', () =>
+        findMessagesByIds(
+          conn,
+          viewerChats.map((_, n) => message(n, PER_CHAT - 1)),
+        ),
+      )
+      await measure('countUnreadMany', () =>
+        countUnreadMany(
+          conn,
+          viewerChats.map((c, n) => ({ chatId: c, afterId: message(n, PER_CHAT - 3) })),
+          viewer,
+          1000,
+        ),
+      )
+      // chats.get, messages.list, the send's membership check
+      await measure('findChatWithMembers', () => findChatWithMembers(conn, someChat))
+      await measure('listChatMessages', () => listChatMessages(conn, someChat, undefined, 51))
+      await measure('listChatMessages, older page', () =>
+        listChatMessages(conn, someChat, message(7, 10), 51),
+      )
+      // markRead
+      const mark = { chatId: someChat, userId: viewer, messageId: message(7, PER_CHAT - 1) }
+      await measure('advanceReadMark', () =>
+        advanceReadMark(conn, { ...mark, messageInMysql: true }),
+      )
+      await measure('readMarkRefusal', () =>
+        readMarkRefusal(conn, { ...mark, messageInMysql: true }),
+      )
+      await measure('insertEvent', () =>
+        insertEvent(conn, { chatId: someChat, type: 'chat.read', messageId: mark.messageId }),
+      )
+      // live events replay
+      await measure('listEventsSince', () => listEventsSince(conn, viewer, '4990', 500))
+      // the send: CALL send_message, every statement inside it
+      await measure('send_message', () =>
+        sendMessageRow(
+          conn,
+          {
+            id: message(7, 500),
+            chat_id: someChat,
+            sender_id: viewer,
+            client_id: message(7, 500),
+            text: 'hot path',
+            image_ids: null,
+            created_at: new Date(),
+            edited_at: null,
+            deleted: 0,
+          },
+          [],
+        ),
+      )
+    })
+    const scans = Object.entries(reads).filter(([, n]) => n > BOUND)
+    expect(
+      Object.fromEntries(scans),
+      `handler reads per statement: ${JSON.stringify(reads)}`,
+    ).toEqual({})
+    // The measure itself works: a statement that must scan is caught.
+    await t.db.connection().execute(async (conn) => {
+      const before = await handlerReads(conn)
+      await sql`SELECT COUNT(*) FROM chats IGNORE INDEX (PRIMARY, chats_direct_key) WHERE title IS NULL`.execute(
+        conn,
+      )
+      expect((await handlerReads(conn)) - before).toBeGreaterThanOrEqual(CHATS)
+    })
+  })
+})
