@@ -16,7 +16,12 @@ afterAll(async () => {
 })
 
 type U = Awaited<ReturnType<TestApp['signUp']>>
-const users = (n: number) => Promise.all(Array.from({ length: n }, () => t.signUp()))
+/** One after another: concurrent logins from one address contend on the throttle's rows. */
+const users = async (n: number) => {
+  const made: U[] = []
+  for (let i = 0; i < n; i++) made.push(await t.signUp())
+  return made
+}
 const say = (who: U, chatId: string, text: string) =>
   who.caller.messages.send({ chatId, clientId: randomUUID(), text })
 const listed = async (who: U) => (await who.caller.chats.list({ limit: 100 })).items
