@@ -21,6 +21,24 @@ const fail = async (login: string, ip: string) => {
 }
 
 describe('login throttling', () => {
+  // Regression: a release deleted failures without the scope lock and deadlocked with a
+  // reservation from the same address (a 500 for one of the logins).
+  it('parallel logins from one address all get their answer, none a 500', async () => {
+    const people = []
+    for (let i = 0; i < 8; i++) people.push(await t.signUp())
+    const ip = freshIp()
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        people.flatMap((p, i) => [
+          attempt(p.login, p.password, ip),
+          ...(i % 4 === 0 ? [attempt(p.login, 'wrong', ip)] : []),
+        ]),
+      )
+      // 429 is fair (ten attempts at once from one address is the limit); a 500 never is.
+      expect(answers.map((a) => a.status).filter((s) => ![200, 401, 429].includes(s))).toEqual([])
+    }
+  })
+
   it('10 failures for one account → TOO_MANY_REQUESTS with Retry-After, even with the right password', async () => {
     expect(MAX_FAILURES).toBe(10)
     expect(WINDOW_MS).toBe(15 * 60 * 1000)

@@ -40,7 +40,8 @@ export const reserveAttempt = async (
   ctx: Context,
   scopes: ThrottleScopes,
 ): Promise<LoginAttempt> => {
-  const reservation = await reserveLoginAttempt(ctx.db, [scopes.account, scopes.address], {
+  const scopeNames = [scopes.account, scopes.address]
+  const reservation = await reserveLoginAttempt(ctx.db, scopeNames, {
     max: MAX_FAILURES,
     windowMs: WINDOW_MS,
   })
@@ -53,7 +54,7 @@ export const reserveAttempt = async (
     })
   }
   return {
-    succeeded: () => releaseLoginAttempt(ctx.db, reservation.ids, scopes.account),
-    released: () => releaseLoginAttempt(ctx.db, reservation.ids),
+    succeeded: () => releaseLoginAttempt(ctx.db, scopeNames, reservation.ids, scopes.account),
+    released: () => releaseLoginAttempt(ctx.db, scopeNames, reservation.ids),
   }
 }

@@ -72,15 +72,29 @@ export const reserveLoginAttempt = async (
 /**
  * A reserved attempt that was not a failure (the right password, or an error before the check):
  * its rows are deleted. With `clearScope`, all of that scope's failures go too — a successful
- * login clears its account's count.
+ * login clears its account's count. The scope rows are locked first, in the same single statement
+ * as `reserveLoginAttempt` does, so a release and a reservation of the same scopes queue instead
+ * of deadlocking on the failures' index.
  */
-export const releaseLoginAttempt = async (db: Db, ids: number[], clearScope?: string) => {
+export const releaseLoginAttempt = async (
+  db: Db,
+  scopes: string[],
+  ids: number[],
+  clearScope?: string,
+) => {
   await db
-    .deleteFrom('login_failures')
-    .where((eb) =>
-      clearScope === undefined
-        ? eb('id', 'in', ids)
-        : eb.or([eb('id', 'in', ids), eb('scope', '=', clearScope)]),
-    )
-    .execute()
+    .transaction()
+    .setIsolationLevel('read committed')
+    .execute(async (trx) => {
+      await trx
+        .selectFrom('login_throttle_scopes')
+        .select('scope')
+        .where('scope', 'in', scopes)
+        .forUpdate()
+        .execute()
+      if (ids.length > 0) await trx.deleteFrom('login_failures').where('id', 'in', ids).execute()
+      if (clearScope !== undefined) {
+        await trx.deleteFrom('login_failures').where('scope', '=', clearScope).execute()
+      }
+    })
 }
