@@ -7,6 +7,7 @@ import * as m20261124170000 from './2026_11_24_170000_create_send_message_proced
 import * as m20261202031847 from './2026_12_02_031847_store_chat_kind'
 import * as m20261202032417 from './2026_12_02_032417_create_login_throttle_scopes'
 import * as m20261202033700 from './2026_12_02_033700_add_search_term_stems'
+import * as m20261202043000 from './2026_12_02_043000_commit_ordered_event_ids'
 
 /** Every migration by name, in order; add new files here. Landed migrations are frozen. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_031847_store_chat_kind': m20261202031847,
   '2026_12_02_032417_create_login_throttle_scopes': m20261202032417,
   '2026_12_02_033700_add_search_term_stems': m20261202033700,
+  '2026_12_02_043000_commit_ordered_event_ids': m20261202043000,
 }

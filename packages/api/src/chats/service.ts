@@ -21,7 +21,7 @@ import {
 } from '@messenger/db'
 import type { Chat } from '@messenger/shared'
 import type { AuthUser, Context } from '../context'
-import { publishEvents, recordEvent, type PendingEvent } from '../events/service'
+import { publishEvents, transactWithEvents } from '../events/service'
 import { newId } from '../ids'
 import { hydrateChats } from './hydrate'
 
@@ -73,9 +73,9 @@ export const createDirect = async (ctx: Ctx, userId: string): Promise<Chat> => {
   const id = newId()
   const audience = [ctx.user.id, userId]
   try {
-    const events = await ctx.db.transaction().execute(async (trx) => {
+    const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
       await insertChat(trx, { id, direct: { pair: [ctx.user.id, userId] } }, audience, new Date())
-      return [await recordEvent(trx, { chatId: id, type: 'chat.updated', audience })]
+      record({ chatId: id, type: 'chat.updated', audience })
     })
     await publishEvents(ctx, events)
     return await chatFor(ctx, id)
@@ -90,16 +90,13 @@ export const createDirect = async (ctx: Ctx, userId: string): Promise<Chat> => {
 
 /** Answers an existing personal chat, first putting it back in the caller's list if they hid it. */
 const reopenDirect = async (ctx: Ctx, chatId: string) => {
-  if (await unhideChat(ctx.db, chatId, ctx.user.id)) {
-    // The caller's other tabs and devices show it again; the other person is not told.
-    const event = await recordEvent(ctx.db, {
-      chatId,
-      type: 'chat.updated',
-      audience: [ctx.user.id],
-      onlyFor: ctx.user.id,
-    })
-    await publishEvents(ctx, [event])
-  }
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
+    if (await unhideChat(trx, chatId, ctx.user.id)) {
+      // The caller's other tabs and devices show it again; the other person is not told.
+      record({ chatId, type: 'chat.updated', audience: [ctx.user.id], onlyFor: ctx.user.id })
+    }
+  })
+  await publishEvents(ctx, events)
   return chatFor(ctx, chatId)
 }
 
@@ -107,9 +104,9 @@ export const createGroup = async (ctx: Ctx, title: string, memberIds: string[]):
   const members = [...new Set([ctx.user.id, ...memberIds])]
   await assertUsersExist(ctx, members, 'memberIds')
   const id = newId()
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     await insertChat(trx, { id, group: { title, ownerId: ctx.user.id } }, members, new Date())
-    return [await recordEvent(trx, { chatId: id, type: 'chat.updated', audience: members })]
+    record({ chatId: id, type: 'chat.updated', audience: members })
   })
   await publishEvents(ctx, events)
   return chatFor(ctx, id)
@@ -167,17 +164,12 @@ export const addMembers = async (ctx: Ctx, chatId: string, userIds: string[]) =>
   assertGroup(chat, 'add people')
   assertOwner(chat, ctx.user.id, 'add members')
   await assertUsersExist(ctx, userIds, 'userIds')
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     await lockChat(trx, chatId)
     const added = await addMemberRows(trx, chatId, userIds, new Date())
-    if (added.length === 0) return []
-    return [
-      await recordEvent(trx, {
-        chatId,
-        type: 'chat.updated',
-        audience: await memberIds(trx, chatId),
-      }),
-    ]
+    if (added.length > 0) {
+      record({ chatId, type: 'chat.updated', audience: await memberIds(trx, chatId) })
+    }
   })
   await publishEvents(ctx, events)
   return chatFor(ctx, chatId)
@@ -188,23 +180,18 @@ export const addMembers = async (ctx: Ctx, chatId: string, userIds: string[]) =>
  * longest-standing member; the last member leaving deletes it.
  */
 const takeOut = async (ctx: Ctx, chatId: string, userId: string) => {
-  const { events, deleted } = await ctx.db.transaction().execute(async (trx) => {
+  const { result: deleted, events } = await transactWithEvents(ctx.db, async (trx, record) => {
     const chat = await lockChat(trx, chatId)
     if (!chat) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such chat' })
     const now = new Date()
     if (!(await removeMemberRow(trx, chatId, userId, now))) {
       throw new TRPCError({ code: 'NOT_FOUND', message: 'userId: not a member of this chat' })
     }
-    const removed = await recordEvent(trx, {
-      chatId,
-      type: 'chat.removed',
-      audience: [userId],
-      onlyFor: userId,
-    })
+    record({ chatId, type: 'chat.removed', audience: [userId], onlyFor: userId })
     const rest = await memberIds(trx, chatId)
     if (rest.length === 0) {
       await deleteChat(trx, chatId)
-      return { events: [removed], deleted: true }
+      return true
     }
     if (chat.owner_id === userId) {
       await updateChat(trx, chatId, {
@@ -212,8 +199,8 @@ const takeOut = async (ctx: Ctx, chatId: string, userId: string) => {
         updatedAt: now,
       })
     }
-    const updated = await recordEvent(trx, { chatId, type: 'chat.updated', audience: rest })
-    return { events: [removed, updated] satisfies PendingEvent[], deleted: false }
+    record({ chatId, type: 'chat.updated', audience: rest })
+    return false
   })
   if (deleted) await ctx.messages.deleteChat(chatId)
   await publishEvents(ctx, events)
@@ -247,28 +234,23 @@ export const leave = async (ctx: Ctx, chatId: string) => {
 }
 
 const hide = async (ctx: Ctx, chatId: string) => {
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     await hideChat(trx, chatId, ctx.user.id)
     // The caller's other tabs and devices drop it from their list too.
-    return [
-      await recordEvent(trx, {
-        chatId,
-        type: 'chat.removed',
-        audience: [ctx.user.id],
-        onlyFor: ctx.user.id,
-      }),
-    ]
+    record({ chatId, type: 'chat.removed', audience: [ctx.user.id], onlyFor: ctx.user.id })
   })
   await publishEvents(ctx, events)
 }
 
 export const rename = async (ctx: Ctx, chatId: string, title: string) => {
-  const { chat, members } = await assertChatMember(ctx, chatId, ctx.user.id)
+  const { chat } = await assertChatMember(ctx, chatId, ctx.user.id)
   assertGroup(chat, 'give it a title')
   assertOwner(chat, ctx.user.id, 'rename it')
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
+    // Under the chat's lock, so the audience is the members at this event's place in the log.
+    await lockChat(trx, chatId)
     await updateChat(trx, chatId, { title, updatedAt: new Date() })
-    return [await recordEvent(trx, { chatId, type: 'chat.updated', audience: members })]
+    record({ chatId, type: 'chat.updated', audience: await memberIds(trx, chatId) })
   })
   await publishEvents(ctx, events)
   return chatFor(ctx, chatId)
@@ -280,14 +262,11 @@ export const markRead = async (ctx: Ctx, chatId: string, messageId: string) => {
   if (message?.chatId !== chatId) {
     throw new TRPCError({ code: 'NOT_FOUND', message: 'messageId: no such message in this chat' })
   }
-  await markReadRow(ctx.db, chatId, ctx.user.id, messageId)
-  // The reader's other tabs and devices update their unread badge.
-  const event = await recordEvent(ctx.db, {
-    chatId,
-    type: 'chat.updated',
-    audience: [ctx.user.id],
-    onlyFor: ctx.user.id,
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
+    await markReadRow(trx, chatId, ctx.user.id, messageId)
+    // The reader's other tabs and devices update their unread badge.
+    record({ chatId, type: 'chat.updated', audience: [ctx.user.id], onlyFor: ctx.user.id })
   })
-  await publishEvents(ctx, [event])
+  await publishEvents(ctx, events)
   return { ok: true as const }
 }
