@@ -9,6 +9,8 @@ export interface FeedHandlers {
   event: (id: string, event: ChatEvent) => void
   /** Called once if the feed stops by itself: its session ended, or reading failed. */
   end: (cause: unknown) => void
+  /** While replaying, awaited after each event when it answers a promise: the reader is full. */
+  backpressure?: () => Promise<void> | undefined
 }
 
 /**
@@ -71,7 +73,12 @@ export const openEventFeed = (
     let from = lastEventId
     while (from !== undefined && !state.closed) {
       const page = await replayEvents(ctx, ctx.user.id, from)
-      for (const e of page.events) if (!state.closed) on.event(e.id, e.event)
+      for (const e of page.events) {
+        if (state.closed) break
+        on.event(e.id, e.event)
+        const full = on.backpressure?.()
+        if (full) await full
+      }
       cursor = Math.max(cursor, Number(page.lastId))
       from = page.more ? page.lastId : undefined
     }
