@@ -79,7 +79,9 @@ export const sendLoad = async (o: {
 
 /** How a stream's message.created events compare with what was acknowledged. */
 export const checkStream = (received: readonly Received[], acked: readonly Acked[]) => {
-  const ids = received.flatMap((r) => (r.event.type === 'message.created' ? [r.event.message.id] : []))
+  const ids = received.flatMap((r) =>
+    r.event.type === 'message.created' ? [r.event.message.id] : [],
+  )
   const expected = new Set(acked.map((a) => a.messageId))
   const seen = new Set<string>()
   let duplicated = 0

@@ -169,9 +169,7 @@ describe('after removal', () => {
     const again = collectEvents(server.url, bob.accessToken, { lastEventId: seen!.id })
     await again.next(1)
     await new Promise((r) => setTimeout(r, 500))
-    expect(again.received.map((r) => r.event)).toEqual([
-      { type: 'chat.removed', chatId: group.id },
-    ])
+    expect(again.received.map((r) => r.event)).toEqual([{ type: 'chat.removed', chatId: group.id }])
     again.close()
   })
 
@@ -179,8 +177,9 @@ describe('after removal', () => {
     const ann = await t.signUp()
     const bob = await t.signUp()
     const group = await ann.caller.chats.createGroup({ title: 'G', memberIds: [bob.user.id] })
-    expect(await eventForUser(t.deps, bob.user.id, { type: 'chat.updated', chatId: group.id }))
-      .toMatchObject({ chat: { id: group.id } })
+    expect(
+      await eventForUser(t.deps, bob.user.id, { type: 'chat.updated', chatId: group.id }),
+    ).toMatchObject({ chat: { id: group.id } })
     await bob.caller.chats.leave({ chatId: group.id })
     await ann.caller.chats.rename({ chatId: group.id, title: 'Secret' })
     expect(

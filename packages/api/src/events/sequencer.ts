@@ -38,6 +38,8 @@ export const createSequencer = async (o: SequencerOptions) => {
   let known = delivered
   const held = new Map<number, BusEvent>()
   const state = { filling: false, closed: false, pollFailing: false }
+  // A function, so TypeScript does not narrow it across the awaits that let close() run.
+  const closed = () => state.closed
   let timer: NodeJS.Timeout | null = null
 
   const deliver = (e: BusEvent) => {
@@ -71,7 +73,7 @@ export const createSequencer = async (o: SequencerOptions) => {
     if (state.filling || state.closed) return
     state.filling = true
     try {
-      while (known > delivered && !state.closed) {
+      while (known > delivered && !closed()) {
         const upTo = Math.min(known, delivered + FILL_PAGE)
         const fromLog = new Map((await o.load(delivered, upTo)).map((e) => [Number(e.id), e]))
         // Everything up to `upTo` is committed, so the log holds all of it; a held copy is

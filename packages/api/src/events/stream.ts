@@ -28,6 +28,7 @@ export const openEventFeed = (
 ) => {
   // An object, so TypeScript does not narrow what the callbacks change.
   const state = { closed: false, replaying: true }
+  const isClosed = () => state.closed
   const backlog: BusEvent[] = []
   /** The last event id handed on (or skipped); ids only grow. */
   let cursor = lastEventId === undefined ? 0 : Number(lastEventId)
@@ -74,7 +75,7 @@ export const openEventFeed = (
     while (from !== undefined && !state.closed) {
       const page = await replayEvents(ctx, ctx.user.id, from)
       for (const e of page.events) {
-        if (state.closed) break
+        if (isClosed()) break
         on.event(e.id, e.event)
         const full = on.backpressure?.()
         if (full) await full

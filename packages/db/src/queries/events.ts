@@ -42,7 +42,7 @@ export const appendEvents = async (trx: Executor, events: readonly NewEvent[]) =
 /** The highest committed event id: every id up to it is committed too. */
 export const lastEventId = async (db: Executor) => {
   const r = await db.selectFrom('event_seq').select('n').where('id', '=', 1).executeTakeFirst()
-  return Number(r?.n ?? 0)
+  return r?.n ?? 0
 }
 
 export interface EventRow {

@@ -115,11 +115,12 @@ export const sendMessageRow = async (
  * The same bookkeeping for a store that keeps messages elsewhere: the chat's activity and event,
  * with the members read under the chat's row lock, as send_message does.
  */
+class NotMember extends Error {}
+
 export const recordMessageCreated = async (
   db: Db,
   m: { chatId: string; senderId: string; messageId: string; at: Date },
 ): Promise<SendOutcome> => {
-  const notMember = Symbol('not a member')
   try {
     return await db.transaction().execute(async (trx) => {
       await trx
@@ -136,14 +137,14 @@ export const recordMessageCreated = async (
           .execute()
       ).map((r) => r.user_id)
       // Thrown to roll the chat's activity back.
-      if (!members.includes(m.senderId)) throw notMember
+      if (!members.includes(m.senderId)) throw new NotMember()
       const [eventId] = await appendEvents(trx, [
         { chatId: m.chatId, type: 'message.created', messageId: m.messageId },
       ])
       return { status: 'sent' as const, eventId: eventId!, members }
     })
   } catch (e) {
-    if (e === notMember) return { status: 'not_member' }
+    if (e instanceof NotMember) return { status: 'not_member' }
     throw e
   }
 }
