@@ -94,8 +94,13 @@ export const serveEventStream =
       backpressure: () =>
         outgoing.writableNeedDrain && !outgoing.destroyed
           ? new Promise<void>((resolve) => {
-              outgoing.once('drain', resolve)
-              outgoing.once('close', resolve)
+              const done = () => {
+                outgoing.off('drain', done)
+                outgoing.off('close', done)
+                resolve()
+              }
+              outgoing.on('drain', done)
+              outgoing.on('close', done)
             })
           : undefined,
       end: (cause) => {
