@@ -116,7 +116,7 @@ describe('migration 2026_12_02_031847_store_chat_kind', () => {
         last_read_message_id: uid(904),
       },
     ])
-    // The commit-ordered event counter (2026_12_02_031900) goes on after the log's last id.
+    // The commit-ordered event counter (2026_12_02_043000) goes on after the log's last id.
     expect(await db.selectFrom('event_seq').select('n').executeTakeFirst()).toEqual({ n: 2 })
     // A group can never hold a pair's key again.
     await expect(

@@ -16,10 +16,11 @@ export interface FeedHandlers {
 /**
  * The caller's events as callbacks. Subscribes to the bus first and then replays the log from
  * `lastEventId`, so nothing committed in between is lost; live events at or below the last id
- * handed on are dropped (the bus delivers in id order, so they were replayed). A live message event is handed on straight from the bus listener, since one message
- * reaches every member of a group at once; a `chat.updated` needs a database read, and events
- * after it wait their turn. A stream outlives its access token, but not its session: it ends when
- * its session does (logout, revoke, refresh-token reuse), by event (auth/sessions.ts). Returns `close`.
+ * handed on are dropped (the bus delivers in id order, so they were replayed). A live message
+ * event is handed on straight from the bus listener, since one message reaches every member of a
+ * group at once; a `chat.updated` needs a database read, and events after it wait their turn. A
+ * stream outlives its access token, but not its session: it ends when its session does (logout,
+ * revoke, refresh-token reuse), by event (auth/sessions.ts). Returns `close`.
  */
 export const openEventFeed = (
   ctx: Context & { user: AuthUser },
