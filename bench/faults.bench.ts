@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp, createDeps } from '@messenger/api'
-import { checkStream, percentile, sendLoad, type Acked } from '@messenger/api/testing-load'
+import { checkStream, percentile, sendLoad, signUps, type Acked } from '@messenger/api/testing-load'
 import { startPrivateRedis } from '@messenger/api/testing-redis'
 import { collectEvents, listen } from '@messenger/api/testing-sse'
 import { createTestApp } from '@messenger/api/testing'
@@ -26,8 +26,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 type App = Awaited<ReturnType<typeof createTestApp>>
 
 const setup = async (t: App) => {
-  const senders = await Promise.all(Array.from({ length: SENDERS }, () => t.signUp()))
-  const readers = await Promise.all(Array.from({ length: READERS }, () => t.signUp()))
+  const senders = await signUps(t, SENDERS)
+  const readers = await signUps(t, READERS)
   const group = await senders[0]!.caller.chats.createGroup({
     title: 'Faults',
     memberIds: [...senders, ...readers].map((u) => u.user.id),

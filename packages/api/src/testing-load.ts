@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto'
+import type { TestApp } from './testing'
 import type { Received } from './testing-sse'
+
+/** `n` users, one after another: concurrent logins from one address deadlock in the throttle. */
+export const signUps = async (t: TestApp, n: number) => {
+  const users: Awaited<ReturnType<TestApp['signUp']>>[] = []
+  for (let i = 0; i < n; i++) users.push(await t.signUp())
+  return users
+}
 
 export interface Sender {
   token: string

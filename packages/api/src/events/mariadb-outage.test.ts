@@ -5,7 +5,7 @@ import { startPrivateMariadb, type PrivateMariadb } from '@messenger/db'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../testing'
-import { checkStream, sendLoad } from '../testing-load'
+import { checkStream, sendLoad, signUps } from '../testing-load'
 import { collectEvents, listen } from '../testing-sse'
 
 // A MariaDB of this test's own, which it kills (SIGKILL) and restarts under load.
@@ -27,8 +27,8 @@ afterAll(async () => {
 })
 
 it('stores every acknowledged message once across a MariaDB crash, and recovers without a restart', async () => {
-  const senders = await Promise.all(Array.from({ length: 6 }, () => t.signUp()))
-  const readers = await Promise.all(Array.from({ length: 2 }, () => t.signUp()))
+  const senders = await signUps(t, 6)
+  const readers = await signUps(t, 2)
   const group = await senders[0]!.caller.chats.createGroup({
     title: 'Load',
     memberIds: [...senders, ...readers].map((u) => u.user.id),

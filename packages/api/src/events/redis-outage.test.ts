@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createApp } from '../app'
 import { createDeps, type Deps } from '../deps'
 import { createTestApp, type TestApp } from '../testing'
-import { checkStream, percentile, sendLoad } from '../testing-load'
+import { checkStream, percentile, sendLoad, signUps } from '../testing-load'
 import { startPrivateRedis } from '../testing-redis'
 import { collectEvents, listen } from '../testing-sse'
 
@@ -28,8 +28,8 @@ afterAll(async () => {
 })
 
 it('delivers every event once, in order, across a Redis outage, and sends never wait on it', async () => {
-  const senders = await Promise.all(Array.from({ length: 5 }, () => t.signUp()))
-  const readers = await Promise.all(Array.from({ length: 3 }, () => t.signUp()))
+  const senders = await signUps(t, 5)
+  const readers = await signUps(t, 3)
   const group = await senders[0]!.caller.chats.createGroup({
     title: 'Load',
     memberIds: [...senders, ...readers].map((u) => u.user.id),
