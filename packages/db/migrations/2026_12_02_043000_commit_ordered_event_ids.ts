@@ -25,8 +25,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`DROP PROCEDURE IF EXISTS send_message`.execute(db)
   await sql`CREATE PROCEDURE send_message(
-    IN p_id CHAR(36) CHARACTER SET ascii, IN p_chat_id CHAR(36) CHARACTER SET ascii,
-    IN p_sender_id CHAR(36) CHARACTER SET ascii, IN p_client_id CHAR(36) CHARACTER SET ascii,
+    IN p_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin,
+    IN p_chat_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin,
+    IN p_sender_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin,
+    IN p_client_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin,
     IN p_text TEXT, IN p_image_ids TEXT CHARACTER SET ascii, IN p_created_at DATETIME(3),
     IN p_term_ids TEXT CHARACTER SET ascii)
   BEGIN
