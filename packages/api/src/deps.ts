@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { createDb, parseDatabaseUrl, type Db } from '@messenger/db'
+import { createDb, lastEventId, parseDatabaseUrl, type Db } from '@messenger/db'
 import {
   createFsImageStorage,
   createLimiter,
@@ -11,8 +11,9 @@ import { createPasswordHasher, type PasswordHasher } from './auth/password'
 import { createSessions, type Sessions } from './auth/sessions'
 import { createTokenVerifier, type TokenVerifier } from './auth/tokens'
 import type { Config } from './env'
-import { createLocalBus, type EventBus } from './events/bus'
+import { createLocalBus, type BusOptions, type EventBus } from './events/bus'
 import { createRedisBus } from './events/redis-bus'
+import { loadBusEvents } from './events/service'
 import { createLogger, type Logger } from './logger'
 import { createElasticsearchStore } from './messages/elasticsearch-store'
 import { createMysqlStore } from './messages/mysql-store'
@@ -47,12 +48,22 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
       ? createElasticsearchStore(db, config.elasticsearchUrl, config.elasticsearchIndex)
       : createMysqlStore(db))
   await messages.init()
+  const busOptions: BusOptions = {
+    log,
+    head: () => lastEventId(db),
+    // Called only once the deps below exist: missed events are read back with their messages.
+    load: (after, upTo) => loadBusEvents(deps, after, upTo),
+  }
   const bus =
     overrides.bus ??
     (config.redisUrl !== undefined
-      ? await createRedisBus(config.redisUrl, parseDatabaseUrl(config.databaseUrl).database, log)
-      : createLocalBus())
-  return {
+      ? await createRedisBus(
+          config.redisUrl,
+          parseDatabaseUrl(config.databaseUrl).database,
+          busOptions,
+        )
+      : await createLocalBus(busOptions))
+  const deps: Deps = {
     config,
     db,
     log,
@@ -80,6 +91,7 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
         maxWaitMs: config.requestQueueTimeoutMs,
       }),
   }
+  return deps
 }
 
 export const closeDeps = async (deps: Deps) => {

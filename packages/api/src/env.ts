@@ -41,6 +41,11 @@ const schema = z.object({
     .min(10, 'MAX_BATCH_SIZE must be at least 10, the most the web client batches')
     .max(1000)
     .default(10),
+  STREAM_MAX_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(1024 * 1024),
 })
 
 export interface Config {
@@ -74,6 +79,8 @@ export interface Config {
   requestQueueTimeoutMs: number
   /** The most tRPC calls one HTTP request may batch. */
   maxBatchSize: number
+  /** Unsent bytes at which a live event stream whose client stopped reading is closed. */
+  streamMaxBufferBytes: number
 }
 
 const SECRET_NAMES = ['JWT_SECRET', 'PASSWORD_PEPPER'] as const
@@ -167,5 +174,6 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     requestQueueLimit: e.REQUEST_QUEUE_LIMIT,
     requestQueueTimeoutMs: e.REQUEST_QUEUE_TIMEOUT_MS,
     maxBatchSize: e.MAX_BATCH_SIZE,
+    streamMaxBufferBytes: e.STREAM_MAX_BUFFER_BYTES,
   }
 }

@@ -21,8 +21,11 @@ const createCaller = createCallerFactory(appRouter)
  * A whole server on a fresh database of its own (real MariaDB), for one test file.
  * `callerFor(user)` calls procedures in-process; `app.request()` goes through HTTP handling.
  */
-export const createTestApp = async (env: Record<string, string> = {}) => {
-  const testDb = await createTestDb()
+export const createTestApp = async (
+  env: Record<string, string> = {},
+  options: { databaseServer?: string } = {},
+) => {
+  const testDb = await createTestDb(options.databaseServer)
   const dataDir = mkdtempSync(join(tmpdir(), 'messenger-test-'))
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -8,6 +8,7 @@ import * as m20261202031847 from './2026_12_02_031847_store_chat_kind'
 import * as m20261202032417 from './2026_12_02_032417_create_login_throttle_scopes'
 import * as m20261202033700 from './2026_12_02_033700_add_search_term_stems'
 import * as m20261202042613 from './2026_12_02_042613_send_message_params_like_columns'
+import * as m20261202043000 from './2026_12_02_043000_commit_ordered_event_ids'
 
 /** Every migration by name, in order; add new files here. Landed migrations are frozen. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_032417_create_login_throttle_scopes': m20261202032417,
   '2026_12_02_033700_add_search_term_stems': m20261202033700,
   '2026_12_02_042613_send_message_params_like_columns': m20261202042613,
+  '2026_12_02_043000_commit_ordered_event_ids': m20261202043000,
 }

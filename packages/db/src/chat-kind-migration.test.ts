@@ -70,13 +70,13 @@ describe('migration 2026_12_02_031847_store_chat_kind', () => {
     await chat(3, { title: null, owner: null, key: null, members: [1] })
     await db
       .insertInto('chat_events')
-      .values({ chat_id: uid(103), user_id: uid(4), type: 'chat.removed' })
+      .values({ id: 1, chat_id: uid(103), user_id: uid(4), type: 'chat.removed' })
       .execute()
     // User 5 left a personal chat with 2, and the pair then made a new one.
     await chat(4, { title: null, owner: null, key: null, members: [2] })
     await db
       .insertInto('chat_events')
-      .values({ chat_id: uid(104), user_id: uid(5), type: 'chat.removed' })
+      .values({ id: 2, chat_id: uid(104), user_id: uid(5), type: 'chat.removed' })
       .execute()
     await chat(5, { title: null, owner: null, key: key(2, 5), members: [2, 5] })
 
@@ -116,6 +116,8 @@ describe('migration 2026_12_02_031847_store_chat_kind', () => {
         last_read_message_id: uid(904),
       },
     ])
+    // The commit-ordered event counter (2026_12_02_043000) goes on after the log's last id.
+    expect(await db.selectFrom('event_seq').select('n').executeTakeFirst()).toEqual({ n: 2 })
     // A group can never hold a pair's key again.
     await expect(
       sql`UPDATE chats SET direct_key = 'x' WHERE id = ${uid(101)}`.execute(db),

@@ -81,13 +81,20 @@ export interface MessagesTable {
 }
 
 export interface ChatEventsTable {
-  id: Generated<number>
+  /** From event_seq, in commit order (see appendEvents). */
+  id: number
   chat_id: string
   /** Set for an event meant for one user only (a member removed from the chat). */
   user_id: string | null
   type: string
   message_id: string | null
   created_at: Timestamp
+}
+
+/** One row (id 1): the last event id handed out. */
+export interface EventSeqTable {
+  id: number
+  n: number
 }
 
 /** The search vocabulary: normalized terms (see normalizeWord in @messenger/shared). */
@@ -138,6 +145,7 @@ export interface Database {
   chat_members: ChatMembersTable
   messages: MessagesTable
   chat_events: ChatEventsTable
+  event_seq: EventSeqTable
   search_terms: SearchTermsTable
   search_term_variants: SearchTermVariantsTable
   search_postings: SearchPostingsTable

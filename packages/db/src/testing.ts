@@ -11,9 +11,9 @@ export interface TestDb {
   drop: () => Promise<void>
 }
 
-/** A fresh, migrated database with a unique name, for one test file. */
-export const createTestDb = async (): Promise<TestDb> => {
-  const url = `${SERVER_URL}/test_${randomBytes(6).toString('hex')}`
+/** A fresh, migrated database with a unique name, for one test file (on `serverUrl` if given). */
+export const createTestDb = async (serverUrl = SERVER_URL): Promise<TestDb> => {
+  const url = `${serverUrl}/test_${randomBytes(6).toString('hex')}`
   await createDatabaseIfMissing(url)
   const db = createDb(url)
   await migrateToLatest(db)

@@ -22,7 +22,7 @@ import {
 } from '@messenger/db'
 import type { Chat } from '@messenger/shared'
 import type { AuthUser, Context } from '../context'
-import { publishEvents, recordEvent, type PendingEvent } from '../events/service'
+import { publishEvents, transactWithEvents } from '../events/service'
 import { newId } from '../ids'
 import { hydrateChats } from './hydrate'
 
@@ -74,9 +74,9 @@ export const createDirect = async (ctx: Ctx, userId: string): Promise<Chat> => {
   const id = newId()
   const audience = [ctx.user.id, userId]
   try {
-    const events = await ctx.db.transaction().execute(async (trx) => {
+    const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
       await insertChat(trx, { id, direct: { pair: [ctx.user.id, userId] } }, audience, new Date())
-      return [await recordEvent(trx, { chatId: id, type: 'chat.updated', audience })]
+      record({ chatId: id, type: 'chat.updated', audience })
     })
     await publishEvents(ctx, events)
     return await chatFor(ctx, id)
@@ -91,16 +91,13 @@ export const createDirect = async (ctx: Ctx, userId: string): Promise<Chat> => {
 
 /** Answers an existing personal chat, first putting it back in the caller's list if they hid it. */
 const reopenDirect = async (ctx: Ctx, chatId: string) => {
-  if (await unhideChat(ctx.db, chatId, ctx.user.id)) {
-    // The caller's other tabs and devices show it again; the other person is not told.
-    const event = await recordEvent(ctx.db, {
-      chatId,
-      type: 'chat.updated',
-      audience: [ctx.user.id],
-      onlyFor: ctx.user.id,
-    })
-    await publishEvents(ctx, [event])
-  }
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
+    if (await unhideChat(trx, chatId, ctx.user.id)) {
+      // The caller's other tabs and devices show it again; the other person is not told.
+      record({ chatId, type: 'chat.updated', audience: [ctx.user.id], onlyFor: ctx.user.id })
+    }
+  })
+  await publishEvents(ctx, events)
   return chatFor(ctx, chatId)
 }
 
@@ -108,9 +105,9 @@ export const createGroup = async (ctx: Ctx, title: string, memberIds: string[]):
   const members = [...new Set([ctx.user.id, ...memberIds])]
   await assertUsersExist(ctx, members, 'memberIds')
   const id = newId()
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     await insertChat(trx, { id, group: { title, ownerId: ctx.user.id } }, members, new Date())
-    return [await recordEvent(trx, { chatId: id, type: 'chat.updated', audience: members })]
+    record({ chatId: id, type: 'chat.updated', audience: members })
   })
   await publishEvents(ctx, events)
   return chatFor(ctx, id)
@@ -168,17 +165,12 @@ export const addMembers = async (ctx: Ctx, chatId: string, userIds: string[]) =>
   assertGroup(chat, 'add people')
   assertOwner(chat, ctx.user.id, 'add members')
   await assertUsersExist(ctx, userIds, 'userIds')
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     await lockChat(trx, chatId)
     const added = await addMemberRows(trx, chatId, userIds, new Date())
-    if (added.length === 0) return []
-    return [
-      await recordEvent(trx, {
-        chatId,
-        type: 'chat.updated',
-        audience: await memberIds(trx, chatId),
-      }),
-    ]
+    if (added.length > 0) {
+      record({ chatId, type: 'chat.updated', audience: await memberIds(trx, chatId) })
+    }
   })
   await publishEvents(ctx, events)
   return chatFor(ctx, chatId)
@@ -189,23 +181,18 @@ export const addMembers = async (ctx: Ctx, chatId: string, userIds: string[]) =>
  * longest-standing member; the last member leaving deletes it.
  */
 const takeOut = async (ctx: Ctx, chatId: string, userId: string) => {
-  const { events, deleted } = await ctx.db.transaction().execute(async (trx) => {
+  const { result: deleted, events } = await transactWithEvents(ctx.db, async (trx, record) => {
     const chat = await lockChat(trx, chatId)
     if (!chat) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such chat' })
     const now = new Date()
     if (!(await removeMemberRow(trx, chatId, userId, now))) {
       throw new TRPCError({ code: 'NOT_FOUND', message: 'userId: not a member of this chat' })
     }
-    const removed = await recordEvent(trx, {
-      chatId,
-      type: 'chat.removed',
-      audience: [userId],
-      onlyFor: userId,
-    })
+    record({ chatId, type: 'chat.removed', audience: [userId], onlyFor: userId })
     const rest = await memberIds(trx, chatId)
     if (rest.length === 0) {
       await deleteChat(trx, chatId)
-      return { events: [removed], deleted: true }
+      return true
     }
     if (chat.owner_id === userId) {
       await updateChat(trx, chatId, {
@@ -213,8 +200,8 @@ const takeOut = async (ctx: Ctx, chatId: string, userId: string) => {
         updatedAt: now,
       })
     }
-    const updated = await recordEvent(trx, { chatId, type: 'chat.updated', audience: rest })
-    return { events: [removed, updated] satisfies PendingEvent[], deleted: false }
+    record({ chatId, type: 'chat.updated', audience: rest })
+    return false
   })
   if (deleted) await ctx.messages.deleteChat(chatId)
   await publishEvents(ctx, events)
@@ -248,39 +235,33 @@ export const leave = async (ctx: Ctx, chatId: string) => {
 }
 
 const hide = async (ctx: Ctx, chatId: string) => {
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     await hideChat(trx, chatId, ctx.user.id)
     // The caller's other tabs and devices drop it from their list too.
-    return [
-      await recordEvent(trx, {
-        chatId,
-        type: 'chat.removed',
-        audience: [ctx.user.id],
-        onlyFor: ctx.user.id,
-      }),
-    ]
+    record({ chatId, type: 'chat.removed', audience: [ctx.user.id], onlyFor: ctx.user.id })
   })
   await publishEvents(ctx, events)
 }
 
 export const rename = async (ctx: Ctx, chatId: string, title: string) => {
-  const { chat, members } = await assertChatMember(ctx, chatId, ctx.user.id)
+  const { chat } = await assertChatMember(ctx, chatId, ctx.user.id)
   assertGroup(chat, 'give it a title')
   assertOwner(chat, ctx.user.id, 'rename it')
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
+    // Under the chat's lock, so the audience is the members at this event's place in the log.
+    await lockChat(trx, chatId)
     await updateChat(trx, chatId, { title, updatedAt: new Date() })
-    return [await recordEvent(trx, { chatId, type: 'chat.updated', audience: members })]
+    record({ chatId, type: 'chat.updated', audience: await memberIds(trx, chatId) })
   })
   await publishEvents(ctx, events)
   return chatFor(ctx, chatId)
 }
 
 /**
- * The hot path is two statements: a conditional UPDATE that moves the mark (checking membership
- * and, in MySQL, that the message is in this chat) and the reader's `chat.read` event. Only when
- * the mark did not move does a third query tell why. The event is not in the UPDATE's
- * transaction: a crash between them costs another tab's badge until it next loads the chat list,
- * while a transaction would cost two more round trips on every read.
+ * The hot path is three statements: a conditional UPDATE that moves the mark (checking membership
+ * and, in MySQL, that the message is in this chat) and the reader's `chat.read` event (the counter and the row). Only when
+ * the mark did not move does another query tell why. The event is not in the UPDATE's
+ * transaction: a crash between them costs another tab's badge until it next loads the chat list.
  */
 export const markRead = async (ctx: Ctx, chatId: string, messageId: string) => {
   const mark = {
@@ -307,15 +288,19 @@ export const markRead = async (ctx: Ctx, chatId: string, messageId: string) => {
         return { ok: true as const }
     }
   }
-  // The reader's other tabs and devices move their unread badge.
-  const event = await recordEvent(ctx.db, {
-    chatId,
-    type: 'chat.read',
-    audience: [ctx.user.id],
-    onlyFor: ctx.user.id,
-    readMessageId: messageId,
+  // The reader's other tabs and devices move their unread badge. The event takes its id from the
+  // commit-ordered counter like every other, in a transaction of its own.
+  const { events } = await transactWithEvents(ctx.db, (_trx, record) => {
+    record({
+      chatId,
+      type: 'chat.read',
+      audience: [ctx.user.id],
+      onlyFor: ctx.user.id,
+      readMessageId: messageId,
+    })
+    return Promise.resolve()
   })
-  await publishEvents(ctx, [event])
+  await publishEvents(ctx, events)
   return { ok: true as const }
 }
 

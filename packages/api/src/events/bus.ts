@@ -1,5 +1,7 @@
 import type { StoredEventType } from '@messenger/db'
 import type { Message } from '@messenger/shared'
+import type { Logger } from '../logger'
+import { createSequencer, type SequencerOptions } from './sequencer'
 
 /** What travels between instances: the event log id, who may see it, and a ready message. */
 export interface BusEvent {
@@ -24,8 +26,9 @@ export interface AuthChange {
 export type AuthChangeListener = (change: AuthChange | null) => void
 
 export interface EventBus {
-  publish(e: BusEvent): Promise<void>
-  /** Calls `listener` for every event whose audience has `userId`; returns the unsubscribe. */
+  /** Hands a committed event on; never waits and never throws (the log has the event anyway). */
+  publish(e: BusEvent): void
+  /** Calls `listener` for every event whose audience has `userId`, in id order, once each. */
   subscribe(userId: string, listener: Listener): () => void
   /** Tells every instance, this one first and synchronously. */
   publishAuthChange(change: AuthChange): Promise<void>
@@ -49,36 +52,51 @@ export const createAuthChangeHub = () => {
   }
 }
 
-/** Delivers to this process's subscribers; the Redis bus feeds it from other instances too. */
-export const createLocalBus = (): EventBus & { deliver: (e: BusEvent) => void } => {
+/** This process's subscribers by user. */
+export const createFanout = () => {
   const listeners = new Map<string, Set<Listener>>()
-  const auth = createAuthChangeHub()
   const deliver = (e: BusEvent) => {
     for (const userId of e.audience) {
       for (const l of listeners.get(userId) ?? []) l(e)
     }
   }
+  const subscribe = (userId: string, listener: Listener) => {
+    let set = listeners.get(userId)
+    if (!set) listeners.set(userId, (set = new Set()))
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+      if (set.size === 0) listeners.delete(userId)
+    }
+  }
+  return { deliver, subscribe }
+}
+
+export type BusOptions = Pick<SequencerOptions, 'head' | 'load' | 'gapMs' | 'pollMs'> & {
+  log: Logger
+}
+
+/**
+ * The in-process bus: events go through this instance's sequencer to its streams. Without Redis,
+ * events written by another instance on the same database still arrive, from the log, within a
+ * poll interval.
+ */
+export const createLocalBus = async (o: BusOptions): Promise<EventBus> => {
+  const fanout = createFanout()
+  const sequencer = await createSequencer({ ...o, deliver: fanout.deliver })
+  const auth = createAuthChangeHub()
   return {
-    deliver,
-    publish: (e) => {
-      deliver(e)
-      return Promise.resolve()
-    },
-    subscribe(userId, listener) {
-      let set = listeners.get(userId)
-      if (!set) listeners.set(userId, (set = new Set()))
-      set.add(listener)
-      return () => {
-        set.delete(listener)
-        if (set.size === 0) listeners.delete(userId)
-      }
-    },
+    publish: (e) => sequencer.accept(e),
+    subscribe: fanout.subscribe,
     publishAuthChange: (change) => {
       auth.emit(change)
       return Promise.resolve()
     },
     onAuthChange: auth.on,
     live: true,
-    close: () => Promise.resolve(),
+    close: () => {
+      sequencer.close()
+      return Promise.resolve()
+    },
   }
 }

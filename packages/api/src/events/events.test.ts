@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto'
+import { appendEvents } from '@messenger/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app'
 import { createContextInner } from '../context'
 import { createDeps } from '../deps'
 import { createTestApp, type TestApp } from '../testing'
 import { collectEvents, listen } from '../testing-sse'
+import { eventForUser } from './service'
 import { streamEvents } from './stream'
 
 let t: TestApp
@@ -141,5 +143,91 @@ describe('messages.events', () => {
     r.close()
     await restarted.close()
     await deps.bus.close()
+  })
+})
+
+describe('after removal', () => {
+  it('replays to a removed member its chat.removed and nothing else about the chat', async () => {
+    const ann = await t.signUp()
+    const bob = await t.signUp()
+    const eve = await t.signUp()
+    const group = await ann.caller.chats.createGroup({
+      title: 'Before',
+      memberIds: [bob.user.id, eve.user.id],
+    })
+    const first = collectEvents(server.url, bob.accessToken)
+    await first.ready
+    const m = await say(ann, group.id, 'hello bob')
+    const [seen] = await first.next(1)
+    first.close()
+    // An event addressed to bob alone, then his removal, then what he must never see.
+    await bob.caller.chats.markRead({ chatId: group.id, messageId: m.id })
+    await ann.caller.chats.removeMember({ chatId: group.id, userId: bob.user.id })
+    await ann.caller.chats.rename({ chatId: group.id, title: 'After' })
+    await say(ann, group.id, 'said after bob left')
+
+    const again = collectEvents(server.url, bob.accessToken, { lastEventId: seen!.id })
+    await again.next(1)
+    await new Promise((r) => setTimeout(r, 500))
+    expect(again.received.map((r) => r.event)).toEqual([{ type: 'chat.removed', chatId: group.id }])
+    again.close()
+  })
+
+  it('builds no chat.updated for someone who left, when a live event reaches them late', async () => {
+    const ann = await t.signUp()
+    const bob = await t.signUp()
+    const group = await ann.caller.chats.createGroup({ title: 'G', memberIds: [bob.user.id] })
+    expect(
+      await eventForUser(t.deps, bob.user.id, { type: 'chat.updated', chatId: group.id }),
+    ).toMatchObject({ chat: { id: group.id } })
+    await bob.caller.chats.leave({ chatId: group.id })
+    await ann.caller.chats.rename({ chatId: group.id, title: 'Secret' })
+    expect(
+      await eventForUser(t.deps, bob.user.id, { type: 'chat.updated', chatId: group.id }),
+    ).toBeNull()
+  })
+})
+
+describe('commit order', () => {
+  it('loses no event of a transaction that took its id before a later one committed', async () => {
+    const { ann, bob, chat } = await setup()
+    const first = collectEvents(server.url, bob.accessToken)
+    await first.ready
+    await say(ann, chat.id, 'before')
+    const [before] = await first.next(1)
+    first.close()
+
+    // A slow transaction writes an event (and never publishes it, as if its instance died)...
+    let release = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    let took = () => {}
+    const taken = new Promise<void>((r) => (took = r))
+    const slow = t.db.transaction().execute(async (trx) => {
+      await appendEvents(trx, [{ chatId: chat.id, type: 'chat.updated' }])
+      took()
+      await gate
+    })
+    await taken
+    // ...while a send that started later goes ahead, and a client resumes in between.
+    const sent = say(ann, chat.id, 'after')
+    await new Promise((r) => setTimeout(r, 300))
+    const between = collectEvents(server.url, bob.accessToken, { lastEventId: before!.id })
+    await between.ready
+    await new Promise((r) => setTimeout(r, 300))
+    release()
+    await slow
+    await sent
+
+    const types = ['chat.updated', 'message.created']
+    const live = await between.next(2)
+    expect(live.map((r) => r.event.type)).toEqual(types)
+    expect(Number(live[1]!.id)).toBeGreaterThan(Number(live[0]!.id))
+    await new Promise((r) => setTimeout(r, 500))
+    expect(between.received).toHaveLength(2)
+    between.close()
+    // Resuming from any point in between gives the rest, once, in order.
+    const resumed = collectEvents(server.url, bob.accessToken, { lastEventId: live[0]!.id })
+    expect((await resumed.next(1)).map((r) => r.id)).toEqual([live[1]!.id])
+    resumed.close()
   })
 })

@@ -1,39 +1,62 @@
 import { Redis } from 'ioredis'
-import type { Logger } from '../logger'
 import {
   createAuthChangeHub,
-  createLocalBus,
+  createFanout,
   type AuthChange,
   type BusEvent,
+  type BusOptions,
   type EventBus,
 } from './bus'
+import { createSequencer } from './sequencer'
+
+/** A publish that Redis has not answered by then is given up (and logged): sends never wait. */
+const PUBLISH_TIMEOUT_MS = 1000
 
 /**
  * Fan-out across instances: every event goes through one Redis channel and each instance delivers
- * it to its own subscribers. Durable replay does not depend on Redis: it reads the event log.
- * The channel is named per database, so deployments sharing a Redis do not hear each other.
+ * it to its own subscribers through its sequencer, which puts events in log order, drops the echo
+ * of its own and reads from the log whatever Redis lost (an outage, a reconnect). Publishing
+ * never waits: the publishing instance's own streams get the event at once, and a publish Redis
+ * cannot take right now fails fast. The channel is named per database, so deployments sharing a
+ * Redis do not hear each other.
  * Auth changes (ended sessions) go through a second channel; while the subscriber connection is
  * down the bus is not `live`, and losing or regaining it tells listeners to forget their caches.
  */
 export const createRedisBus = async (
   url: string,
   database: string,
-  log: Logger,
+  o: BusOptions,
 ): Promise<EventBus> => {
   const CHANNEL = `messenger:events:${database}`
   const AUTH_CHANNEL = `messenger:auth:${database}`
-  const local = createLocalBus()
+  const fanout = createFanout()
+  const sequencer = await createSequencer({ ...o, deliver: fanout.deliver })
   const auth = createAuthChangeHub()
   let live = false
-  const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 })
+  // No offline queue and no retries: while Redis is away a publish fails at once instead of
+  // piling up; the subscribers' sequencers find the event in the log.
+  const pub = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: PUBLISH_TIMEOUT_MS,
+  })
   const sub = new Redis(url, { lazyConnect: true })
+  const down = { pub: false, sub: false, publishing: false }
+  const onError = (which: 'pub' | 'sub') => (err: Error) => {
+    if (!down[which]) o.log.warn({ err }, `redis ${which} connection lost`)
+    down[which] = true
+  }
+  pub.on('error', onError('pub'))
+  sub.on('error', onError('sub'))
+  pub.on('ready', () => (down.pub = false))
   await Promise.all([pub.connect(), sub.connect()])
   sub.on('message', (channel: string, payload: string) => {
     try {
       if (channel === AUTH_CHANNEL) auth.emit(JSON.parse(payload) as AuthChange)
-      else local.deliver(JSON.parse(payload) as BusEvent)
+      else sequencer.accept(JSON.parse(payload) as BusEvent)
     } catch (err) {
-      log.error({ err }, 'bad event on redis channel')
+      o.log.error({ err }, 'bad event on redis channel')
     }
   })
   await sub.subscribe(CHANNEL, AUTH_CHANNEL)
@@ -44,21 +67,33 @@ export const createRedisBus = async (
     auth.emit(null)
   })
   // ioredis reports ready before it has subscribed again: live once the subscription is back.
+  // What was published meanwhile is in the log: the sequencer reads it from there.
   sub.on('ready', () => {
     sub.subscribe(CHANNEL, AUTH_CHANNEL).then(
       () => {
+        if (down.sub) o.log.info('redis subscriber back; reading missed events from the log')
+        down.sub = false
+        void sequencer.checkNow()
         if (live) return
         live = true
         auth.emit(null)
       },
-      (err: unknown) => log.error({ err }, 'resubscribing to redis failed'),
+      (err: unknown) => o.log.error({ err }, 'resubscribing to redis failed'),
     )
   })
   return {
-    publish: async (e) => {
-      await pub.publish(CHANNEL, JSON.stringify(e))
+    publish: (e) => {
+      sequencer.accept(e)
+      pub.publish(CHANNEL, JSON.stringify(e)).then(
+        () => (down.publishing = false),
+        (err: unknown) => {
+          // Once per outage: the log keeps every event, the other instances read it from there.
+          if (!down.publishing) o.log.warn({ err, eventId: e.id }, 'publishing to redis failed')
+          down.publishing = true
+        },
+      )
     },
-    subscribe: (userId, listener) => local.subscribe(userId, listener),
+    subscribe: fanout.subscribe,
     publishAuthChange: async (change) => {
       auth.emit(change)
       await pub.publish(AUTH_CHANNEL, JSON.stringify(change))
@@ -67,9 +102,11 @@ export const createRedisBus = async (
     get live() {
       return live
     },
-    close: async () => {
+    close: () => {
+      sequencer.close()
       sub.disconnect()
-      await pub.quit()
+      pub.disconnect()
+      return Promise.resolve()
     },
   }
 }

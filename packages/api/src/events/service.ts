@@ -1,8 +1,12 @@
+import type { Transaction } from 'kysely'
 import {
+  appendEvents,
   findChat,
-  insertEvent,
+  listEventsBetween,
   listEventsSince,
-  type Executor,
+  memberIdsOfChats,
+  type Db,
+  type Database,
   type StoredEventType,
 } from '@messenger/db'
 import type { ChatEvent, Message } from '@messenger/shared'
@@ -11,48 +15,52 @@ import type { Deps } from '../deps'
 import { hydrateMessages } from '../messages/hydrate'
 import type { BusEvent } from './bus'
 
-/** An event written to the log inside the caller's transaction, to publish after commit. */
-export interface PendingEvent {
-  id: string
+/** An event to log with the change it announces. */
+export interface EventDraft {
   chatId: string
   type: StoredEventType
+  /** Who it is for, read inside the same transaction (under the chat's lock where members change). */
   audience: string[]
   messageId?: string
+  /** For one user only (their read mark, their removal): stored with the event for replay. */
+  onlyFor?: string
+  /** For `chat.read`: the new read mark, kept in the log's message column. */
   readMessageId?: string
 }
 
-export const recordEvent = async (
-  trx: Executor,
-  e: {
-    chatId: string
-    type: StoredEventType
-    audience: string[]
-    messageId?: string
-    /** For `chat.read`: the new read mark, kept in the log's message column. */
-    readMessageId?: string
-    onlyFor?: string
-  },
-): Promise<PendingEvent> => {
-  const logged = e.messageId ?? e.readMessageId
-  const id = await insertEvent(trx, {
-    chatId: e.chatId,
-    type: e.type,
-    ...(logged !== undefined && { messageId: logged }),
-    ...(e.onlyFor !== undefined && { userId: e.onlyFor }),
-  })
-  return {
-    id,
-    chatId: e.chatId,
-    type: e.type,
-    audience: e.audience,
-    ...(e.messageId && { messageId: e.messageId }),
-    ...(e.readMessageId && { readMessageId: e.readMessageId }),
-  }
+/** An event committed to the log, to publish. */
+export interface PendingEvent extends EventDraft {
+  id: string
 }
 
 /**
- * Publishes committed events; a bus failure is logged, since replay from the log still has them.
- * Callers that hold the message already pass it, so fan-out costs no extra reads.
+ * Runs `work` in a transaction and appends the events it records at the very end, just before
+ * COMMIT, so they take ids from the commit-ordered counter (appendEvents) and hold its lock only
+ * for the last statements. Every transaction that writes events goes through here.
+ */
+export const transactWithEvents = async <T>(
+  db: Db,
+  work: (trx: Transaction<Database>, record: (e: EventDraft) => void) => Promise<T>,
+): Promise<{ result: T; events: PendingEvent[] }> =>
+  db.transaction().execute(async (trx) => {
+    const drafts: EventDraft[] = []
+    const result = await work(trx, (e) => drafts.push(e))
+    const ids = await appendEvents(
+      trx,
+      drafts.map((d) => ({
+        chatId: d.chatId,
+        type: d.type,
+        messageId: d.messageId ?? d.readMessageId,
+        userId: d.onlyFor,
+      })),
+    )
+    return { result, events: drafts.map((d, i) => ({ ...d, id: ids[i]! })) }
+  })
+
+/**
+ * Hands committed events to the bus. Never waits on it: the log has them, and every instance
+ * reads what its bus missed from there (events/sequencer.ts). Callers that hold the message
+ * already pass it, so fan-out costs no extra reads.
  */
 export const publishEvents = async (
   deps: Deps,
@@ -69,21 +77,54 @@ export const publishEvents = async (
   }
   for (const e of events) {
     const message = e.messageId ? have.get(e.messageId) : undefined
-    const busEvent: BusEvent = {
+    deps.bus.publish({
       id: e.id,
       chatId: e.chatId,
       type: e.type,
       audience: e.audience,
       ...(message && { message }),
       ...(e.readMessageId && { readMessageId: e.readMessageId }),
-    }
-    await deps.bus.publish(busEvent).catch((err: unknown) => {
-      deps.log.error({ err, eventId: e.id }, 'publishing an event failed')
     })
   }
 }
 
-/** The event as `userId` sees it; null when it no longer applies (a message store lost it). */
+/**
+ * Logged events in `(after, upTo]` as bus events, for an instance whose bus missed them: for all
+ * current members of the chat, or for the one user an event is addressed to.
+ */
+export const loadBusEvents = async (
+  deps: Deps,
+  after: number,
+  upTo: number,
+): Promise<BusEvent[]> => {
+  const rows = await listEventsBetween(deps.db, after, upTo)
+  const [messages, members] = await Promise.all([
+    deps.messages
+      .getMany(rows.flatMap((r) => (r.message_id && isMessageEvent(r.type) ? [r.message_id] : [])))
+      .then((m) => hydrateMessages(deps, m)),
+    memberIdsOfChats(
+      deps.db,
+      rows.flatMap((r) => (r.user_id === null ? [r.chat_id] : [])),
+    ),
+  ])
+  const byId = new Map(messages.map((m) => [m.id, m]))
+  return rows.map((r) => {
+    const message = r.message_id ? byId.get(r.message_id) : undefined
+    return {
+      id: r.id,
+      chatId: r.chat_id,
+      type: r.type,
+      audience: r.user_id === null ? (members.get(r.chat_id) ?? []) : [r.user_id],
+      ...(message && { message }),
+      ...(r.type === 'chat.read' && r.message_id !== null && { readMessageId: r.message_id }),
+    }
+  })
+}
+
+/**
+ * The event as `userId` sees it; null when it no longer applies (a message store lost it, or
+ * `userId` is no longer a member: then nothing about the chat reaches them but its chat.removed).
+ */
 export const eventForUser = (
   deps: Deps,
   userId: string,
@@ -95,7 +136,8 @@ export const eventForUser = (
   },
 ): ChatEvent | null | Promise<ChatEvent | null> => {
   switch (e.type) {
-    // Synchronous for messages: a message event reaches every member of a group at once.
+    // Synchronous for messages: a message event reaches every member of a group at once. Its
+    // audience was read with the event, in log order, so it holds no one who had left.
     case 'message.created':
     case 'message.updated':
     case 'message.deleted':
@@ -104,7 +146,8 @@ export const eventForUser = (
       return { type: 'chat.removed', chatId: e.chatId }
     case 'chat.updated':
       return chatUpdatedFor(deps, userId, e.chatId)
-    // What changed, not the whole chat: the reader's other tabs move their unread badge.
+    // What changed, not the whole chat: the reader's other tabs move their unread badge. The
+    // replay query passes it only to a current member.
     case 'chat.read':
       return e.readMessageId
         ? { type: 'chat.read', chatId: e.chatId, lastReadMessageId: e.readMessageId }
@@ -112,6 +155,9 @@ export const eventForUser = (
   }
 }
 
+const isMessageEvent = (type: StoredEventType) => type.startsWith('message.')
+
+/** The chat as it is now, for a member only: the event may be read after they left. */
 const chatUpdatedFor = async (
   deps: Deps,
   userId: string,
@@ -120,15 +166,13 @@ const chatUpdatedFor = async (
   const row = await findChat(deps.db, chatId)
   if (!row) return null
   const [chat] = await hydrateChats(deps, userId, [row])
-  return chat ? { type: 'chat.updated', chat } : null
+  return chat?.members.some((m) => m.id === userId) ? { type: 'chat.updated', chat } : null
 }
 
 /** Logged events after `afterId` that `userId` may see, oldest first, ready to send. */
 export const replayEvents = async (deps: Deps, userId: string, afterId: string, limit = 500) => {
   const rows = await listEventsSince(deps.db, userId, afterId, limit)
-  const ids = rows.flatMap((r) =>
-    r.message_id && r.type.startsWith('message.') ? [r.message_id] : [],
-  )
+  const ids = rows.flatMap((r) => (r.message_id && isMessageEvent(r.type) ? [r.message_id] : []))
   const messages = new Map(
     (await hydrateMessages(deps, await deps.messages.getMany(ids))).map((m) => [m.id, m]),
   )

@@ -67,8 +67,20 @@ export const serveEventStream =
       'x-accel-buffering': 'no',
       'x-request-id': ctx.requestId,
     })
+    // A client that stops reading would make the server hold every event for it: past the
+    // bound the stream is dropped, and the client resumes from its lastEventId like after any
+    // drop (an SSE parser ignores an event cut off midway, so that id is of a whole event).
+    const limit = deps.config.streamMaxBufferBytes
     const write = (chunk: string) => {
-      if (!outgoing.writableEnded) outgoing.write(chunk)
+      if (outgoing.writableEnded || outgoing.destroyed) return
+      outgoing.write(chunk)
+      if (outgoing.writableLength > limit) {
+        deps.log.warn(
+          { requestId: ctx.requestId, unsent: outgoing.writableLength },
+          'event stream client is not reading; closing the stream',
+        )
+        outgoing.destroy()
+      }
     }
     write(`event: connected\ndata: ${JSON.stringify(SSE_CLIENT_OPTIONS)}\n\n`)
     const ping = setInterval(() => write('event: ping\ndata: \n\n'), SSE_PING_MS)
@@ -78,6 +90,19 @@ export const serveEventStream =
     }
     const close = openEventFeed(ctx, input.data.lastEventId, {
       event: (id, event) => write(`id: ${id}\ndata: ${serializeEvent(event)}\n\n`),
+      // A replay can be thousands of events: it goes no faster than the client reads.
+      backpressure: () =>
+        outgoing.writableNeedDrain && !outgoing.destroyed
+          ? new Promise<void>((resolve) => {
+              const done = () => {
+                outgoing.off('drain', done)
+                outgoing.off('close', done)
+                resolve()
+              }
+              outgoing.on('drain', done)
+              outgoing.on('close', done)
+            })
+          : undefined,
       end: (cause) => {
         const shape = getTRPCErrorShape({
           config: appRouter._def._config,

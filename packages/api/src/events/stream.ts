@@ -9,15 +9,18 @@ export interface FeedHandlers {
   event: (id: string, event: ChatEvent) => void
   /** Called once if the feed stops by itself: its session ended, or reading failed. */
   end: (cause: unknown) => void
+  /** While replaying, awaited after each event when it answers a promise: the reader is full. */
+  backpressure?: () => Promise<void> | undefined
 }
 
 /**
  * The caller's events as callbacks. Subscribes to the bus first and then replays the log from
- * `lastEventId`, so nothing committed in between is lost; live copies of replayed events are
- * dropped. A live message event is handed on straight from the bus listener, since one message
- * reaches every member of a group at once; a `chat.updated` needs a database read, and events
- * after it wait their turn. A stream outlives its access token, but not its session: it ends when
- * its session does (logout, revoke, refresh-token reuse), by event (auth/sessions.ts). Returns `close`.
+ * `lastEventId`, so nothing committed in between is lost; live events at or below the last id
+ * handed on are dropped (the bus delivers in id order, so they were replayed). A live message
+ * event is handed on straight from the bus listener, since one message reaches every member of a
+ * group at once; a `chat.updated` needs a database read, and events after it wait their turn. A
+ * stream outlives its access token, but not its session: it ends when its session does (logout,
+ * revoke, refresh-token reuse), by event (auth/sessions.ts). Returns `close`.
  */
 export const openEventFeed = (
   ctx: Context & { user: AuthUser },
@@ -26,8 +29,10 @@ export const openEventFeed = (
 ) => {
   // An object, so TypeScript does not narrow what the callbacks change.
   const state = { closed: false, replaying: true }
+  const isClosed = () => state.closed
   const backlog: BusEvent[] = []
-  const replayed = new Set<string>()
+  /** The last event id handed on (or skipped); ids only grow. */
+  let cursor = lastEventId === undefined ? 0 : Number(lastEventId)
   let tail: Promise<void> | null = null
 
   const close = () => {
@@ -41,7 +46,8 @@ export const openEventFeed = (
     on.end(cause)
   }
   const deliver = (e: BusEvent) => {
-    if (state.closed || replayed.has(e.id)) return
+    if (state.closed || Number(e.id) <= cursor) return
+    cursor = Number(e.id)
     const pending = eventForUser(ctx, ctx.user.id, e)
     if (!(pending instanceof Promise) && tail === null) {
       if (pending) on.event(e.id, pending)
@@ -66,14 +72,17 @@ export const openEventFeed = (
   )
 
   void (async () => {
-    let cursor = lastEventId
-    while (cursor !== undefined && !state.closed) {
-      const page = await replayEvents(ctx, ctx.user.id, cursor)
+    let from = lastEventId
+    while (from !== undefined && !state.closed) {
+      const page = await replayEvents(ctx, ctx.user.id, from)
       for (const e of page.events) {
-        replayed.add(e.id)
+        if (isClosed()) break
         on.event(e.id, e.event)
+        const full = on.backpressure?.()
+        if (full) await full
       }
-      cursor = page.more ? page.lastId : undefined
+      cursor = Math.max(cursor, Number(page.lastId))
+      from = page.more ? page.lastId : undefined
     }
     state.replaying = false
     for (const e of backlog.splice(0)) deliver(e)

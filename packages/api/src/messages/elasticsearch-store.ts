@@ -121,14 +121,20 @@ export const createElasticsearchStore = (db: Db, url: string, index: string): Me
         if (!(e instanceof errors.ResponseError && e.statusCode === 409)) throw e
         const existing = await findByClientId(m.senderId, m.clientId)
         if (!existing) throw e
-        return { message: existing, eventId: null }
+        return { status: 'duplicate', message: existing }
       }
-      const eventId = await recordMessageCreated(db, {
+      const sent = await recordMessageCreated(db, {
         chatId: m.chatId,
+        senderId: m.senderId,
         messageId: m.id,
         at: m.createdAt,
       })
-      return { message: m, eventId }
+      if (sent.status !== 'sent') {
+        // The sender left the chat meanwhile: take the document back, as if nothing was sent.
+        await es.delete({ index, id: docId(m), refresh: 'wait_for' })
+        return { status: 'not_member' }
+      }
+      return { ...sent, message: m }
     },
 
     getMany: (ids) =>

@@ -65,11 +65,12 @@ export const createMysqlStore = (db: Db): MessageStore => {
     init: () => Promise.resolve(),
 
     async create(m) {
-      const eventId = await sendMessageRow(db, toRow(m), await termIdsOf(m.text))
-      if (eventId !== null) return { message: m, eventId }
+      const sent = await sendMessageRow(db, toRow(m), await termIdsOf(m.text))
+      if (sent.status === 'sent') return { ...sent, message: m }
+      if (sent.status === 'not_member') return sent
       const existing = await findMessageByClientId(db, m.senderId, m.clientId)
       if (!existing) throw new Error('duplicate clientId without a message')
-      return { message: toStored(existing), eventId: null }
+      return { status: 'duplicate', message: toStored(existing) }
     },
 
     async getMany(ids) {

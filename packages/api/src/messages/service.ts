@@ -1,8 +1,9 @@
 import { TRPCError } from '@trpc/server'
+import { lockChat, memberIds } from '@messenger/db'
 import type { Message, SendMessageInput } from '@messenger/shared'
 import { assertChatMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
-import { publishEvents, recordEvent, type PendingEvent } from '../events/service'
+import { publishEvents, transactWithEvents, type PendingEvent } from '../events/service'
 import { newId } from '../ids'
 import { assertOwnImages } from '../images/service'
 import { hydrateMessages } from './hydrate'
@@ -18,7 +19,7 @@ const one = async (ctx: Ctx, m: StoredMessage) =>
  * clientId answers the first message and stores nothing.
  */
 export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Message> => {
-  const { members } = await assertChatMember(ctx, input.chatId, ctx.user.id)
+  await assertChatMember(ctx, input.chatId, ctx.user.id)
   const imageIds = [...new Set(input.imageIds ?? [])]
   await assertOwnImages(ctx, ctx.user.id, imageIds)
   const now = new Date()
@@ -33,16 +34,21 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
     editedAt: null,
     deleted: false,
   }
-  const { message, eventId } = await ctx.messages.create(draft)
+  const stored = await ctx.messages.create(draft)
+  if (stored.status === 'not_member') {
+    // Removed between the check above and the store's own check under the chat's lock.
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this chat' })
+  }
+  const { message } = stored
   const events: PendingEvent[] =
-    eventId === null
+    stored.status === 'duplicate'
       ? []
       : [
           {
-            id: eventId,
+            id: stored.eventId,
             chatId: draft.chatId,
             type: 'message.created',
-            audience: members,
+            audience: stored.members,
             messageId: draft.id,
           },
         ]
@@ -74,29 +80,29 @@ export const listMessages = async (
 const ownMessage = async (ctx: Ctx, messageId: string) => {
   const [m] = await ctx.messages.getMany([messageId])
   if (!m) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such message' })
-  const { members } = await assertChatMember(ctx, m.chatId, ctx.user.id).catch(() => {
+  await assertChatMember(ctx, m.chatId, ctx.user.id).catch(() => {
     throw new TRPCError({ code: 'NOT_FOUND', message: 'No such message' })
   })
   if (m.senderId !== ctx.user.id) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the sender can change a message' })
   }
   if (m.deleted) throw new TRPCError({ code: 'NOT_FOUND', message: 'This message was deleted' })
-  return { message: m, members }
+  return { message: m }
 }
 
 const change = async (ctx: Ctx, messageId: string, patch: (m: StoredMessage) => StoredMessage) => {
-  const { message, members } = await ownMessage(ctx, messageId)
+  const { message } = await ownMessage(ctx, messageId)
   const next = patch(message)
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
+    // Under the chat's lock, so the audience is the members at this event's place in the log.
+    await lockChat(trx, next.chatId)
     await ctx.messages.update(trx, next)
-    return [
-      await recordEvent(trx, {
-        chatId: next.chatId,
-        type: next.deleted ? 'message.deleted' : 'message.updated',
-        audience: members,
-        messageId: next.id,
-      }),
-    ]
+    record({
+      chatId: next.chatId,
+      type: next.deleted ? 'message.deleted' : 'message.updated',
+      audience: await memberIds(trx, next.chatId),
+      messageId: next.id,
+    })
   })
   const answer = await one(ctx, next)
   await publishEvents(ctx, events, [answer])

@@ -13,6 +13,11 @@ export interface StoredMessage {
   deleted: boolean
 }
 
+export type CreateOutcome =
+  | { status: 'sent'; message: StoredMessage; eventId: string; members: string[] }
+  | { status: 'duplicate'; message: StoredMessage }
+  | { status: 'not_member' }
+
 export interface StoredSearchHit {
   message: StoredMessage
   highlight: string
@@ -43,9 +48,10 @@ export interface MessageStore {
   init(): Promise<void>
   /**
    * Stores a new message, moves its chat's activity and appends its `message.created` event;
-   * answers the event id. When (senderId, clientId) exists already, answers that message and null.
+   * answers the event id and the members it is for. When (senderId, clientId) exists already,
+   * answers that message; when the sender is not a member (any more), stores nothing.
    */
-  create(m: StoredMessage): Promise<{ message: StoredMessage; eventId: string | null }>
+  create(m: StoredMessage): Promise<CreateOutcome>
   getMany(ids: readonly string[]): Promise<StoredMessage[]>
   findByClientId(senderId: string, clientId: string): Promise<StoredMessage | null>
   /** Newest first; `before` is a message id (exclusive). */

@@ -116,7 +116,7 @@ describe('chats.list unread counts', () => {
 })
 
 describe('chats.markRead', () => {
-  it('moves the mark in two statements and tells the reader’s other tabs what changed', async () => {
+  it('moves the mark in three statements and tells the reader’s other tabs what changed', async () => {
     const [ann, bob] = await users(2)
     const d = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
     const m1 = await say(ann!, d.id, 'one')
@@ -126,9 +126,10 @@ describe('chats.markRead', () => {
     await Promise.all([otherTab.ready, annTab.ready])
     const counted = countedCaller(bob!)
 
+    // The conditional UPDATE, then the event: the counter and the row (ids are commit-ordered).
     expect(
       await counted.count(() => counted.caller.chats.markRead({ chatId: d.id, messageId: m1.id })),
-    ).toBe(2)
+    ).toBe(3)
     const [first] = await otherTab.next(1)
     expect(first?.event).toEqual({ type: 'chat.read', chatId: d.id, lastReadMessageId: m1.id })
     expect((await bob!.caller.chats.get({ chatId: d.id })).unreadCount).toBe(1)

@@ -131,6 +131,19 @@ export const memberIds = async (db: Executor, chatId: string) =>
     await db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chatId).execute()
   ).map((r) => r.user_id)
 
+/** Member ids of each chat, in one query. */
+export const memberIdsOfChats = async (db: Executor, chatIds: readonly string[]) => {
+  const out = new Map<string, string[]>()
+  if (chatIds.length === 0) return out
+  const rows = await db
+    .selectFrom('chat_members')
+    .select(['chat_id', 'user_id'])
+    .where('chat_id', 'in', [...new Set(chatIds)])
+    .execute()
+  for (const r of rows) out.set(r.chat_id, [...(out.get(r.chat_id) ?? []), r.user_id])
+  return out
+}
+
 export const chatIdsOfUser = async (db: Executor, userId: string) =>
   (
     await db.selectFrom('chat_members').select('chat_id').where('user_id', '=', userId).execute()

@@ -10,26 +10,77 @@ export type StoredEventType =
   /** For the reader alone; `message_id` holds their new read mark. */
   | 'chat.read'
 
-/** Appends to the durable event log; returns the event's id (increasing). */
-export const insertEvent = async (
-  db: Executor,
-  e: { chatId: string; type: StoredEventType; messageId?: string; userId?: string },
-) => {
-  const r = await db
-    .insertInto('chat_events')
-    .values({
-      chat_id: e.chatId,
-      type: e.type,
-      message_id: e.messageId ?? null,
-      user_id: e.userId ?? null,
-    })
-    .executeTakeFirstOrThrow()
-  return String(r.insertId)
+export interface NewEvent {
+  chatId: string
+  type: StoredEventType
+  messageId?: string | undefined
+  /** Set for an event meant for one user only. */
+  userId?: string | undefined
 }
 
 /**
- * Events after `afterId` that `userId` may see: those of chats they belong to now, and those
- * addressed to them alone (being removed from a chat). Oldest first.
+ * Appends events to the durable log with ids from the commit-ordered counter (migration
+ * 2026_12_02_043000). Call it last in the transaction, right before COMMIT: the counter's row lock
+ * is held from here to the end of the transaction, so ids are visible in the order they were
+ * taken and a rollback gives them back. Answers the ids, ascending.
+ */
+export const appendEvents = async (trx: Executor, events: readonly NewEvent[]) => {
+  if (events.length === 0) return []
+  const r = await sql`UPDATE event_seq SET n = LAST_INSERT_ID(n + ${events.length})
+    WHERE id = 1`.execute(trx)
+  if (r.insertId === undefined) throw new Error('event_seq has no row: run the migrations')
+  const first = Number(r.insertId) - events.length + 1
+  await trx
+    .insertInto('chat_events')
+    .values(
+      events.map((e, i) => ({
+        id: first + i,
+        chat_id: e.chatId,
+        type: e.type,
+        message_id: e.messageId ?? null,
+        user_id: e.userId ?? null,
+      })),
+    )
+    .execute()
+  return events.map((_, i) => String(first + i))
+}
+
+/** The highest committed event id: every id up to it is committed too. */
+export const lastEventId = async (db: Executor) => {
+  const r = await db.selectFrom('event_seq').select('n').where('id', '=', 1).executeTakeFirst()
+  return r?.n ?? 0
+}
+
+export interface EventRow {
+  id: string
+  chat_id: string
+  user_id: string | null
+  type: StoredEventType
+  message_id: string | null
+}
+
+const toEventRow = (r: Omit<EventRow, 'id' | 'type'> & { id: string | number; type: string }) => ({
+  ...r,
+  id: String(r.id),
+  type: r.type as StoredEventType,
+})
+
+/** Every logged event with `after < id <= upTo`, oldest first, whoever it is for. */
+export const listEventsBetween = async (db: Executor, after: number, upTo: number) =>
+  (
+    await db
+      .selectFrom('chat_events')
+      .select(['id', 'chat_id', 'user_id', 'type', 'message_id'])
+      .where('id', '>', after)
+      .where('id', '<=', upTo)
+      .orderBy('id')
+      .execute()
+  ).map(toEventRow)
+
+/**
+ * Events after `afterId` that `userId` may see now: those of chats they belong to, and those
+ * addressed to them alone — of those only `chat.removed` once they have left, since anything
+ * else about a chat they left would show it as it is now. Oldest first.
  */
 export const listEventsSince = async (
   db: Executor,
@@ -50,8 +101,11 @@ export const listEventsSince = async (
         WHERE m.user_id = ${userId} AND e.id > ${afterId} AND e.user_id IS NULL
         ORDER BY e.id LIMIT ${limit})
       UNION ALL
-      (SELECT id, chat_id, user_id, type, message_id FROM chat_events
-        WHERE user_id = ${userId} AND id > ${afterId} ORDER BY id LIMIT ${limit})
+      (SELECT e.id, e.chat_id, e.user_id, e.type, e.message_id FROM chat_events e
+        WHERE e.user_id = ${userId} AND e.id > ${afterId}
+          AND (e.type = 'chat.removed' OR EXISTS (SELECT 1 FROM chat_members m
+                WHERE m.chat_id = e.chat_id AND m.user_id = ${userId}))
+        ORDER BY e.id LIMIT ${limit})
     ) AS visible ORDER BY id LIMIT ${limit}`.execute(db)
-  return rows.rows.map((r) => ({ ...r, id: String(r.id), type: r.type as StoredEventType }))
+  return rows.rows.map(toEventRow)
 }
