@@ -90,6 +90,41 @@ describe('wire format, as curl sends it', () => {
   })
 })
 
+describe('security headers', () => {
+  const expectLockedDown = (headers: Headers) => {
+    expect(headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    )
+    expect(headers.get('x-frame-options')).toBe('DENY')
+    expect(headers.get('x-content-type-options')).toBe('nosniff')
+    expect(headers.get('referrer-policy')).toBe('no-referrer')
+  }
+
+  it('tRPC answers, successes and errors, are never cached and may load or be framed by nothing', async () => {
+    const a = await t.signUp()
+    const ok = await get(t.app, 'users.me', undefined, bearer(a.accessToken))
+    const denied = await get(t.app, 'users.me', undefined)
+    const invalid = await post(t.app, 'auth.login', { login: 'x', passwordHash: 'nope' })
+    expect([ok.status, denied.status, invalid.status]).toEqual([200, 401, 400])
+    for (const res of [ok, denied, invalid]) {
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      expectLockedDown(res.headers)
+    }
+  })
+
+  it('health checks and unknown API paths carry the same', async () => {
+    for (const path of ['/healthz', '/readyz', '/trpc/nope', '/api/nope']) {
+      expectLockedDown((await t.app.request(path)).headers)
+    }
+  })
+
+  it('the web app keeps its own policy through the whole app', async () => {
+    const res = await t.app.request('/')
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+  })
+})
+
 describe('health', () => {
   it('/healthz answers while the process is alive', async () => {
     const res = await t.app.request('/healthz')

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import { TRPCError } from '@trpc/server'
+import { getTRPCErrorShape, TRPCError } from '@trpc/server'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import { sql } from 'kysely'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import { Hono, type Context as HonoContext } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { Overloaded } from './admission'
 import { serveEventStream } from './events/sse'
 import { createContext, type RequestMeta } from './context'
 import type { Deps } from './deps'
 import { imageRoutes } from './images/routes'
 import { appRouter } from './root'
+import { apiSecurityHeaders } from './security-headers'
 import { mountWebClient } from './static'
 
 export interface AppVariables {
@@ -39,6 +42,25 @@ export const requestMeta = (c: HonoContext<AppEnv>, deps: Deps): RequestMeta => 
   calls: 1,
 })
 
+/** The answer tRPC gives for an error raised before any procedure runs: its shape and status. */
+const trpcErrorResponse = (urlPath: string, error: TRPCError) =>
+  new Response(
+    JSON.stringify({
+      error: getTRPCErrorShape({
+        config: appRouter._def._config,
+        error,
+        type: 'unknown',
+        path: urlPath.slice('/trpc/'.length),
+        input: undefined,
+        ctx: undefined,
+      }),
+    }),
+    {
+      status: getHTTPStatusCodeFromError(error),
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    },
+  )
+
 /** Builds the whole HTTP app; `server.ts` only listens, so tests use `app.request()`. */
 export const createApp = (deps: Deps) => {
   const app = new Hono<AppEnv>()
@@ -61,6 +83,14 @@ export const createApp = (deps: Deps) => {
     })
   })
 
+  app.get(
+    '/trpc/messages.events',
+    serveEventStream(deps, (c) => requestMeta(c, deps)),
+  )
+
+  // After the event stream, which writes its own headers straight to the socket.
+  app.use(apiSecurityHeaders)
+
   app.get('/healthz', (c) => c.json({ ok: true }))
   app.get('/readyz', async (c) => {
     try {
@@ -71,13 +101,25 @@ export const createApp = (deps: Deps) => {
     }
   })
 
-  app.get(
-    '/trpc/messages.events',
-    serveEventStream(deps, (c) => requestMeta(c, deps)),
-  )
-
   // fetchRequestHandler directly (as @hono/trpc-server does) keeps the context typed.
   app.route('/api/images', imageRoutes(deps))
+
+  // Hono's bodyLimit stops reading a chunked body at the limit; a Content-Length over it is
+  // refused unread. The rest of a refused body is drained briefly, then the socket is closed.
+  app.use(
+    '/trpc/*',
+    bodyLimit({
+      maxSize: deps.config.maxRequestBytes,
+      onError: (c) =>
+        trpcErrorResponse(
+          c.req.path,
+          new TRPCError({
+            code: 'PAYLOAD_TOO_LARGE',
+            message: `The request body must be at most ${deps.config.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`,
+          }),
+        ),
+    }),
+  )
 
   app.all('/trpc/*', async (c) => {
     let release: (() => void) | undefined
@@ -87,6 +129,8 @@ export const createApp = (deps: Deps) => {
         endpoint: '/trpc',
         req: c.req.raw,
         maxBatchSize: deps.config.maxBatchSize,
+        // Answers are per user and per moment: no cache may keep them.
+        responseMeta: () => ({ headers: { 'cache-control': 'no-store' } }),
         createContext: async (opts) => {
           // Admitted before the session lookup, so a shed request has touched nothing.
           try {

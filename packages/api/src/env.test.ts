@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       dataDir: resolve(dataDir),
       trustProxy: false,
       maxBatchSize: 10,
+      maxRequestBytes: 1024 * 1024,
     })
   })
 

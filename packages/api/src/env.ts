@@ -34,6 +34,11 @@ const schema = z.object({
   REQUEST_CONCURRENCY: z.coerce.number().int().positive().default(64),
   REQUEST_QUEUE_LIMIT: z.coerce.number().int().min(0).default(1000),
   REQUEST_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   // The web client sends at most 10 calls in one request.
   MAX_BATCH_SIZE: z.coerce
     .number()
@@ -77,6 +82,8 @@ export interface Config {
   requestConcurrency: number
   requestQueueLimit: number
   requestQueueTimeoutMs: number
+  /** The largest request body /trpc reads; image uploads have maxUploadBytes. */
+  maxRequestBytes: number
   /** The most tRPC calls one HTTP request may batch. */
   maxBatchSize: number
   /** Unsent bytes at which a live event stream whose client stopped reading is closed. */
@@ -173,6 +180,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     requestConcurrency: e.REQUEST_CONCURRENCY,
     requestQueueLimit: e.REQUEST_QUEUE_LIMIT,
     requestQueueTimeoutMs: e.REQUEST_QUEUE_TIMEOUT_MS,
+    maxRequestBytes: e.MAX_REQUEST_BYTES,
     maxBatchSize: e.MAX_BATCH_SIZE,
     streamMaxBufferBytes: e.STREAM_MAX_BUFFER_BYTES,
   }

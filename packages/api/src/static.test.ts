@@ -68,4 +68,27 @@ describe('mountWebClient', () => {
     expect(res.status).toBe(503)
     expect(await res.text()).toContain('pnpm --filter @messenger/web build')
   })
+
+  it('serves the app with a strict Content-Security-Policy, no framing and no referrer', async () => {
+    for (const path of ['/', '/chats/0198', '/assets/index-abc123.js']) {
+      const res = await app.request(path)
+      const csp = res.headers.get('content-security-policy') ?? ''
+      // The built page has no inline script or style: only the app's own files run.
+      expect(csp).toContain("default-src 'self'")
+      expect(csp).toContain("script-src 'self';")
+      expect(csp).toContain("style-src 'self';")
+      expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/)
+      // Previews before upload are blob: URLs; placeholders are data: URLs.
+      expect(csp).toContain("img-src 'self' blob: data:")
+      expect(csp).toContain("connect-src 'self'")
+      expect(csp).toContain("object-src 'none'")
+      expect(csp).toContain("base-uri 'none'")
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(res.headers.get('permissions-policy')).toMatch(/camera=\(\).*microphone=\(\)/)
+      expect(res.headers.get('permissions-policy')).toContain('geolocation=()')
+    }
+  })
 })

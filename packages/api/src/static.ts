@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Hono } from 'hono'
+import { webAppSecurityHeaders } from './security-headers'
 
 /** packages/web/dist, found from this file so the server works from any working directory. */
 export const WEB_DIST = resolve(fileURLToPath(new URL('../../web/dist', import.meta.url)))
@@ -46,33 +47,37 @@ const fileAt = async (root: string, urlPath: string): Promise<string | null> => 
  * index.html is revalidated every time, so a new build is picked up at once.
  */
 export const mountWebClient = <E extends object>(app: Hono<E>, root = WEB_DIST) => {
-  app.get('*', async (c) => {
-    const path = c.req.path
-    if (SERVER_PREFIXES.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`))) {
-      return c.notFound()
-    }
-    const file = path === '/' ? null : await fileAt(root, path)
-    if (file) {
-      const immutable = path.startsWith('/assets/')
-      return c.body(await readFile(file), 200, {
-        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  const isServerPath = (path: string) =>
+    SERVER_PREFIXES.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`))
+  app.get(
+    '*',
+    (c, next) => (isServerPath(c.req.path) ? c.notFound() : next()),
+    webAppSecurityHeaders,
+    async (c) => {
+      const path = c.req.path
+      const file = path === '/' ? null : await fileAt(root, path)
+      if (file) {
+        const immutable = path.startsWith('/assets/')
+        return c.body(await readFile(file), 200, {
+          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+          'X-Content-Type-Options': 'nosniff',
+        })
+      }
+      // A missing asset is a 404, not the app: a stale tab asking for an old chunk must see it fail.
+      if (path.startsWith('/assets/') || extname(path) !== '') return c.notFound()
+      const index = await fileAt(root, '/index.html')
+      if (!index) {
+        return c.text(
+          'The web client is not built. Run `pnpm --filter @messenger/web build` (pnpm start does it for you).',
+          503,
+        )
+      }
+      return c.body(await readFile(index), 200, {
+        'Content-Type': TYPES['.html']!,
+        'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
       })
-    }
-    // A missing asset is a 404, not the app: a stale tab asking for an old chunk must see it fail.
-    if (path.startsWith('/assets/') || extname(path) !== '') return c.notFound()
-    const index = await fileAt(root, '/index.html')
-    if (!index) {
-      return c.text(
-        'The web client is not built. Run `pnpm --filter @messenger/web build` (pnpm start does it for you).',
-        503,
-      )
-    }
-    return c.body(await readFile(index), 200, {
-      'Content-Type': TYPES['.html']!,
-      'Cache-Control': 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
-    })
-  })
+    },
+  )
 }

@@ -20,6 +20,9 @@ interface Person {
   t: (key: MessageKey, vars?: Record<string, string | number>) => string
 }
 
+/** What Chromium reported against the Content-Security-Policy or Permissions-Policy. */
+const policyErrors: string[] = []
+
 let server: RunningServer | undefined
 let browser: Browser | undefined
 const people: Partial<Record<'alice' | 'bob' | 'carol', Person>> = {}
@@ -46,6 +49,9 @@ const open = async (
   })
   // Fail fast: every step here takes well under a second when it works.
   context.setDefaultTimeout(10_000)
+  context.on('console', (m) => {
+    if (/Content Security Policy|Permissions-Policy/i.test(m.text())) policyErrors.push(m.text())
+  })
   const page = await context.newPage()
   const p: Person = {
     login: `${name}_${suffix}`,
@@ -507,4 +513,23 @@ describe('messenger in Chromium', () => {
     await alice.page.getByRole('link', { name: /Project Team/ }).waitFor()
     await shot(alice.page, 'desktop-chat-list')
   }, 60_000)
+
+  it('runs under a strict Content-Security-Policy that refused nothing the app did', async () => {
+    const alice = person('alice')
+    const res = await fetch(`${server!.url}/`)
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self';")
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    // Every step above (sign-up, images, previews, live events, settings) ran without a violation.
+    expect(policyErrors).toEqual([])
+    // And the policy is enforced: an injected inline script does not run, and is reported.
+    const ran = await alice.page.evaluate(async () => {
+      const script = document.createElement('script')
+      script.textContent = 'document.body.dataset.injected = "yes"'
+      document.body.append(script)
+      await new Promise((r) => setTimeout(r, 100))
+      return document.body.dataset.injected === 'yes'
+    })
+    expect(ran).toBe(false)
+    await expect.poll(() => policyErrors.length).toBeGreaterThan(0)
+  }, 30_000)
 })
