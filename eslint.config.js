@@ -20,4 +20,6 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // Plain JavaScript files are type-checked (checkJs), which covers undefined names with Node's types.
+  { files: ['**/*.mjs'], rules: { 'no-undef': 'off' } },
 )

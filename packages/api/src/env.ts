@@ -46,6 +46,7 @@ const schema = z.object({
     .min(10, 'MAX_BATCH_SIZE must be at least 10, the most the web client batches')
     .max(1000)
     .default(10),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 })
 
 export interface Config {
@@ -81,6 +82,8 @@ export interface Config {
   maxRequestBytes: number
   /** The most tRPC calls one HTTP request may batch. */
   maxBatchSize: number
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  shutdownTimeoutMs: number
 }
 
 const SECRET_NAMES = ['JWT_SECRET', 'PASSWORD_PEPPER'] as const
@@ -175,5 +178,6 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     requestQueueTimeoutMs: e.REQUEST_QUEUE_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
     maxBatchSize: e.MAX_BATCH_SIZE,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   }
 }
