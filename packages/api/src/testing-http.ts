@@ -163,6 +163,7 @@ export const openRawEventStream = async (
   url: string,
   token: string,
   lastEventId?: string,
+  onEvent?: (event: SseEvent) => void,
 ): Promise<RawEventStream> => {
   const input = encodeURIComponent(JSON.stringify(lastEventId === undefined ? {} : { lastEventId }))
   const events: SseEvent[] = []
@@ -196,6 +197,7 @@ export const openRawEventStream = async (
         else if (field === 'data') event.data += value
       }
       events.push(event)
+      onEvent?.(event)
       for (const l of listeners) l()
     }
   })
