@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
@@ -29,6 +29,15 @@ const start = async () => {
   if (config.nodeEnv === 'production' && !existsSync(join(WEB_DIST, 'index.html'))) {
     throw new StartupError(
       `The web client is not built (${WEB_DIST} has no index.html): run \`pnpm build\` before starting with NODE_ENV=production.`,
+    )
+  }
+  // An upload would fail with a 500 much later; say it now (the image's DATA_DIR must be its user's).
+  try {
+    mkdirSync(join(config.dataDir, 'images'), { recursive: true })
+    accessSync(join(config.dataDir, 'images'), constants.W_OK)
+  } catch {
+    throw new StartupError(
+      `DATA_DIR (${config.dataDir}) is not writable by this user (uid ${process.getuid?.() ?? '?'}): give it to that user.`,
     )
   }
   await checkServices(config)
