@@ -13,6 +13,7 @@ export interface DatabaseServer {
 }
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost'])
+const COMPOSE_MYSQL = 'docker compose -f docker-compose.yml -f docker-compose.dev.yml up -d mysql'
 
 /**
  * First run on a laptop: when nothing answers at a local DATABASE_URL for root without a password
@@ -33,13 +34,13 @@ export const ensureDatabaseServer = async (
     config.nodeEnv !== 'production' && LOCAL_HOSTS.has(host) && user === 'root' && password === ''
   if (!ours) {
     throw new StartupError(
-      `No MySQL or MariaDB answers at ${where} (DATABASE_URL): start it, or run one with \`docker compose up -d mysql\` and point DATABASE_URL at it.`,
+      `No MySQL or MariaDB answers at ${where} (DATABASE_URL): start it, or run one with \`${COMPOSE_MYSQL}\` and point DATABASE_URL at it.`,
     )
   }
   const binary = findMariadbBinary()
   if (binary === undefined) {
     throw new StartupError(
-      `No MySQL or MariaDB answers at ${where} and none is installed: install MariaDB (pnpm start then runs one of its own under DATA_DIR), or run \`docker compose up -d mysql\` and set DATABASE_URL as the README says.`,
+      `No MySQL or MariaDB answers at ${where} and none is installed: install MariaDB (pnpm start then runs one of its own under DATA_DIR), or run \`${COMPOSE_MYSQL}\` and set DATABASE_URL as the README says.`,
     )
   }
   const dataDir = join(config.dataDir, 'mariadb')

@@ -135,7 +135,7 @@ describe('a missing service', () => {
     [
       'DATABASE_URL',
       'mysql://app:secret@127.0.0.1:PORT/messenger',
-      /^messenger: No MySQL or MariaDB answers at 127\.0\.0\.1:\d+ \(DATABASE_URL\).*docker compose up -d mysql/,
+      /^messenger: No MySQL or MariaDB answers at 127\.0\.0\.1:\d+ \(DATABASE_URL\).*docker compose -f docker-compose.yml -f docker-compose.dev.yml up -d mysql/,
     ],
   ])('named in %s stops the start with one line and no stack trace', async (name, url, line) => {
     const { code, stderr } = await runToExit({

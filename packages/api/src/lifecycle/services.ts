@@ -8,7 +8,7 @@ export const checkServices = async (config: Config) => {
     const { host, port } = hostPort(config.redisUrl)
     if (!(await reachable(host, port))) {
       throw new StartupError(
-        `Redis does not answer at ${host}:${port} (REDIS_URL): start it (install redis-server, or \`docker compose up -d redis\`), or leave REDIS_URL empty to keep live events within this one process.`,
+        `Redis does not answer at ${host}:${port} (REDIS_URL): start it (install redis-server), or leave REDIS_URL empty to keep live events within this one process.`,
       )
     }
   }
@@ -16,7 +16,7 @@ export const checkServices = async (config: Config) => {
     const { host, port } = hostPort(config.elasticsearchUrl)
     if (!(await reachable(host, port))) {
       throw new StartupError(
-        `Elasticsearch does not answer at ${host}:${port} (ELASTICSEARCH_URL): start it (\`docker compose up -d elasticsearch\`), or leave ELASTICSEARCH_URL empty to keep messages in MySQL.`,
+        `Elasticsearch does not answer at ${host}:${port} (ELASTICSEARCH_URL): start it (\`docker compose -f docker-compose.yml -f docker-compose.dev.yml up -d elasticsearch\`), or leave ELASTICSEARCH_URL empty to keep messages in MySQL.`,
       )
     }
   }
