@@ -27,5 +27,9 @@ await build({
   target: 'node20',
   external,
   sourcemap: true,
+  // Bundled CommonJS code may require() Node's built-ins, which an ES module has no require for.
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 })
