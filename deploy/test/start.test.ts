@@ -71,8 +71,8 @@ describe('pnpm start', () => {
     const [server] = childrenOf(pnpm.pid!)
     expect(server).toBeDefined()
     expect(
-      spawnSync('ps', ['-o', 'comm=', '-p', String(server)], { encoding: 'utf8' }).stdout.trim(),
-    ).toBe('node')
+      spawnSync('ps', ['-o', 'args=', '-p', String(server)], { encoding: 'utf8' }).stdout.trim(),
+    ).toMatch(/^\S*node packages\/api\/scripts\/start\.mjs$/)
     pnpm.kill('SIGTERM')
     expect(await exited, output).toBe(0)
     expect(output).toMatch(/SIGTERM: finishing/)
