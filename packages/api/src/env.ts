@@ -51,6 +51,7 @@ const schema = z.object({
     .int()
     .min(16 * 1024)
     .default(1024 * 1024),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 })
 
 export interface Config {
@@ -88,6 +89,8 @@ export interface Config {
   maxBatchSize: number
   /** Unsent bytes at which a live event stream whose client stopped reading is closed. */
   streamMaxBufferBytes: number
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  shutdownTimeoutMs: number
 }
 
 const SECRET_NAMES = ['JWT_SECRET', 'PASSWORD_PEPPER'] as const
@@ -183,5 +186,6 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     maxRequestBytes: e.MAX_REQUEST_BYTES,
     maxBatchSize: e.MAX_BATCH_SIZE,
     streamMaxBufferBytes: e.STREAM_MAX_BUFFER_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   }
 }
