@@ -3,7 +3,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState, useSyncExternalStore, type DragEvent } from 'react'
 import { useI18n } from '../../lib/i18n'
 import { keys } from '../../lib/query-keys'
-import { errorCode, errorMessage, trpc } from '../../lib/trpc'
+import { errorText } from '../../lib/errors'
+import { navigate } from '../../lib/router'
+import { errorCode, trpc } from '../../lib/trpc'
 import { GroupSettingsDialog } from '../chats/group-settings-dialog'
 import { PersonalChatDialog } from '../chats/personal-chat-dialog'
 import { useChat } from '../chats/use-chats'
@@ -67,7 +69,7 @@ export const ChatView = ({
   const outbox = useOutbox()
   const allPending = useSyncExternalStore(outbox.subscribe, outbox.getSnapshot)
   const attachments = useAttachments()
-  const [lightbox, setLightbox] = useState<Image | null>(null)
+  const [lightbox, setLightbox] = useState<{ image: Image; message: Message } | null>(null)
   const [editing, setEditing] = useState<Message | null>(null)
   const [settings, setSettings] = useState(false)
   const [dragging, setDragging] = useState(false)
@@ -95,12 +97,12 @@ export const ChatView = ({
       applyMessage(message)
       setEditing(null)
     },
-    onError: (err) => setActionError(t('errGeneric', { message: errorMessage(err) })),
+    onError: (err) => setActionError(errorText(t, err)),
   })
   const remove = useMutation({
     mutationFn: (message: Message) => trpc.messages.delete.mutate({ messageId: message.id }),
     onSuccess: (_, message) => applyMessage({ ...message, text: null, images: [], deleted: true }),
-    onError: (err) => setActionError(t('errGeneric', { message: errorMessage(err) })),
+    onError: (err) => setActionError(errorText(t, err)),
   })
 
   const send = (text: string) => {
@@ -118,9 +120,22 @@ export const ChatView = ({
   if (error) {
     const code = errorCode(error)
     return (
-      <p className="empty form-error" role="alert">
-        {code === 'FORBIDDEN' || code === 'NOT_FOUND' ? t('selectChat') : t('errNetwork')}
-      </p>
+      <section className="chat-view" aria-labelledby="chat-missing-h">
+        <header className="bar">
+          <BackButton />
+          <h2 id="chat-missing-h">{t('chats')}</h2>
+        </header>
+        <div className="empty stack">
+          <p role="alert">
+            {code === 'FORBIDDEN' || code === 'NOT_FOUND'
+              ? t('chatUnavailable')
+              : errorText(t, error)}
+          </p>
+          <button type="button" className="primary" onClick={() => navigate('/')}>
+            {t('backToChats')}
+          </button>
+        </div>
+      </section>
     )
   }
 
@@ -172,7 +187,7 @@ export const ChatView = ({
           loadingOlder={history.isFetchingNextPage}
           loadOlder={() => void history.fetchNextPage()}
           focusId={focusId}
-          onOpenImage={setLightbox}
+          onOpenImage={(image, message) => setLightbox({ image, message })}
           onRetry={(clientId) => void outbox.retry(clientId)}
           onDiscard={(clientId) => outbox.discard(clientId)}
           onEdit={setEditing}
@@ -201,7 +216,13 @@ export const ChatView = ({
           {t('dropHere')}
         </div>
       ) : null}
-      {lightbox ? <Lightbox image={lightbox} onClose={() => setLightbox(null)} /> : null}
+      {lightbox ? (
+        <Lightbox
+          image={lightbox.image}
+          message={lightbox.message}
+          onClose={() => setLightbox(null)}
+        />
+      ) : null}
       {settings && chat?.isDirect === true ? (
         <PersonalChatDialog me={me} chat={chat} onClose={() => setSettings(false)} />
       ) : null}

@@ -1,5 +1,5 @@
 import type { Message } from '@messenger/shared'
-import { MAX_TEXT_LENGTH } from '@messenger/shared'
+import { MAX_IMAGES_PER_MESSAGE, MAX_TEXT_LENGTH } from '@messenger/shared'
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { useI18n } from '../../lib/i18n'
 import { ClipIcon, CloseIcon, SendIcon } from '../layout/icons'
@@ -42,6 +42,17 @@ export const Composer = ({
       ref.current?.focus()
     // Only when edit mode starts or ends, not on every keystroke.
   }, [editing])
+
+  const refused = attachments.refused
+  const problems = [
+    ...attachments.items.flatMap((a) => (a.error ? [t(a.error.key, a.error.vars)] : [])),
+    ...(refused && refused.notImages.length > 0
+      ? [t('notImages', { names: refused.notImages.join(', ') })]
+      : []),
+    ...(refused && refused.overflow > 0
+      ? [t('notAttached', { count: refused.overflow, max: MAX_IMAGES_PER_MESSAGE })]
+      : []),
+  ]
 
   const trimmed = text.trim()
   const canSend = editing
@@ -87,12 +98,15 @@ export const Composer = ({
         <ul className="tray">
           {attachments.items.map((a) => (
             <li key={a.key} className={a.error ? 'error' : ''}>
-              <img src={a.previewUrl} alt={a.name} />
-              {a.image ? null : a.error ? (
-                <span className="tray-error" role="alert">
-                  {t('uploadFailed', { name: a.name, message: a.error })}
+              {/* A refused file may not be an image at all: no preview, so no broken icon. */}
+              {a.error ? (
+                <span className="tray-refused" aria-hidden="true">
+                  !
                 </span>
               ) : (
+                <img src={a.previewUrl} alt={a.name} />
+              )}
+              {a.image || a.error ? null : (
                 <progress
                   max={1}
                   value={a.progress}
@@ -108,6 +122,13 @@ export const Composer = ({
                 <CloseIcon />
               </button>
             </li>
+          ))}
+        </ul>
+      ) : null}
+      {problems.length > 0 ? (
+        <ul className="tray-problems" role="alert">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
           ))}
         </ul>
       ) : null}

@@ -19,7 +19,7 @@ export interface MessageListProps {
   loadingOlder: boolean
   loadOlder: () => void
   focusId: string | null
-  onOpenImage: (image: Image) => void
+  onOpenImage: (image: Image, message: Message) => void
   onRetry: (clientId: string) => void
   onDiscard: (clientId: string) => void
   onEdit: (message: Message) => void
@@ -144,7 +144,7 @@ export const MessageList = (props: MessageListProps) => {
                   showSender={showSender}
                   status={p?.status}
                   highlighted={highlight === m.id}
-                  onOpenImage={props.onOpenImage}
+                  onOpenImage={(image) => props.onOpenImage(image, m)}
                   onRetry={() => props.onRetry(m.clientId)}
                   onDiscard={() => props.onDiscard(m.clientId)}
                   onEdit={() => props.onEdit(m)}
