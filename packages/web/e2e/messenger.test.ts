@@ -424,17 +424,44 @@ describe('messenger in Chromium', () => {
     await log.getByText('Seed message 60', { exact: true }).waitFor()
     await expect(log.getByText('Hello Bob, wonderful weather today').count()).resolves.toBe(0)
     const anchor = log.getByText('Seed message 12', { exact: true })
+    // Near the top but not yet where older pages load; then a little further up, which loads one.
+    await log.evaluate((el) => (el.scrollTop = 450))
+    await anchor.waitFor()
     const before = await log.evaluate((el) => {
-      el.scrollTop = 0
+      el.scrollTop = 350
       const target = [...el.querySelectorAll('p.text')].find(
         (p) => p.textContent === 'Seed message 12',
       )
       return target!.getBoundingClientRect().top
     })
+    // The older page arrives above: what was on screen stays where it was.
+    await expect.poll(() => log.locator('.older').count()).toBe(0)
+    await expect
+      .poll(async () =>
+        Math.abs((await anchor.evaluate((el) => el.getBoundingClientRect().top)) - before),
+      )
+      .toBeLessThan(2)
+    // Only what is on screen is drawn (the history is virtualized); scrolling up shows the rest.
+    expect(await log.locator('li').count()).toBeLessThan(60)
+    await log.evaluate((el) => (el.scrollTop = 0))
     await log.getByText('Hello Bob, wonderful weather today').waitFor()
-    const after = await anchor.evaluate((el) => el.getBoundingClientRect().top)
-    expect(Math.abs(after - before)).toBeLessThan(2)
     await shot(alice.page, 'desktop-history')
+    // Back at the end by the jump button.
+    await alice.page.getByRole('button', { name: new RegExp(alice.t('jumpToLatest')) }).click()
+    await log.getByText('Seed message 60', { exact: true }).waitFor()
+
+    // A draft stays with its chat across switching chats and a reload; addresses become safe links.
+    const box = alice.page.getByRole('textbox', { name: alice.t('messageInput') })
+    await box.fill('half-written thought')
+    await openChatNamed(alice, 'Project Team')
+    await expect(box.inputValue()).resolves.toBe('')
+    await alice.page.goto(`/chats/${direct.id}`)
+    await expect.poll(() => box.inputValue()).toBe('half-written thought')
+    await box.fill('see https://example.com/docs?x=1.')
+    await box.press('Enter')
+    const link = log.getByRole('link', { name: 'https://example.com/docs?x=1' })
+    await expect(link.getAttribute('rel')).resolves.toBe('noopener noreferrer')
+    await expect(link.getAttribute('href')).resolves.toBe('https://example.com/docs?x=1')
   }, 60_000)
 
   it('edits and deletes own messages; images also come by drop and paste', async () => {

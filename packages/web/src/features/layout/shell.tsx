@@ -1,19 +1,27 @@
 import type { User } from '@messenger/shared'
 import { useQuery } from '@tanstack/react-query'
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { useI18n } from '../../lib/i18n'
 import { showNotice, useNotice } from '../../lib/notice'
 import { keys } from '../../lib/query-keys'
 import { navigate, useRoute } from '../../lib/router'
 import { trpc } from '../../lib/trpc'
 import { ChatList } from '../chats/chat-list'
-import { NewChatDialog } from '../chats/new-chat-dialog'
 import { useLiveEvents } from '../events/use-live-events'
 import { ChatView } from '../messages/chat-view'
 import { OutboxProvider } from '../messages/outbox-context'
-import { SearchPanel } from '../search/search-panel'
-import { SettingsPage } from '../settings/settings-page'
 import { CloseIcon, GearIcon, PlusIcon, SearchIcon } from './icons'
+
+// Not needed for the first screen: loaded when first opened.
+const NewChatDialog = lazy(() =>
+  import('../chats/new-chat-dialog').then((m) => ({ default: m.NewChatDialog })),
+)
+const SearchPanel = lazy(() =>
+  import('../search/search-panel').then((m) => ({ default: m.SearchPanel })),
+)
+const SettingsPage = lazy(() =>
+  import('../settings/settings-page').then((m) => ({ default: m.SettingsPage })),
+)
 
 /** Two panes on a desktop; on a phone one at a time (the list, or what was opened from it). */
 export const Shell = ({ me }: { me: User }) => {
@@ -100,17 +108,26 @@ export const Shell = ({ me }: { me: User }) => {
           <ChatList me={me} activeId={activeId} />
         </div>
         <div className="main">
-          {route.name === 'chat' ? (
-            <ChatView key={route.chatId} me={me} chatId={route.chatId} focusId={route.messageId} />
-          ) : route.name === 'search' ? (
-            <SearchPanel />
-          ) : route.name === 'settings' ? (
-            <SettingsPage me={me} />
-          ) : (
-            <p className="empty muted">{t('selectChat')}</p>
-          )}
+          <Suspense fallback={<p className="empty muted">{t('loading')}</p>}>
+            {route.name === 'chat' ? (
+              <ChatView
+                key={route.chatId}
+                me={me}
+                chatId={route.chatId}
+                focusId={route.messageId}
+              />
+            ) : route.name === 'search' ? (
+              <SearchPanel />
+            ) : route.name === 'settings' ? (
+              <SettingsPage me={me} />
+            ) : (
+              <p className="empty muted">{t('selectChat')}</p>
+            )}
+          </Suspense>
         </div>
-        {newChat ? <NewChatDialog me={me} onClose={() => setNewChat(false)} /> : null}
+        <Suspense fallback={null}>
+          {newChat ? <NewChatDialog me={me} onClose={() => setNewChat(false)} /> : null}
+        </Suspense>
       </main>
     </OutboxProvider>
   )

@@ -11,6 +11,20 @@ export interface ComposerProps {
   onCancelEdit: () => void
   onSend: (text: string) => void
   onSaveEdit: (message: Message, text: string) => void
+  /** localStorage key of this chat's draft: kept across switching chats and reloads. */
+  draftKey?: string
+}
+
+/** Drafts live under this prefix; logging out removes them all. */
+export const DRAFT_PREFIX = 'messenger.draft.'
+
+const readDraft = (key: string | undefined) => {
+  if (!key) return ''
+  try {
+    return localStorage.getItem(key) ?? ''
+  } catch {
+    return ''
+  }
 }
 
 /** Enter sends, Shift+Enter starts a new line; images come by button, paste or drop. */
@@ -20,11 +34,13 @@ export const Composer = ({
   onCancelEdit,
   onSend,
   onSaveEdit,
+  draftKey,
 }: ComposerProps) => {
   const { t } = useI18n()
   const fileRef = useRef<HTMLInputElement>(null)
-  const [text, setText] = useState('')
-  const [draft, setDraft] = useState('')
+  const [text, setText] = useState(() => readDraft(draftKey))
+  // What to return to after an edit (and on mount, which runs the edit effect once).
+  const [draft, setDraft] = useState(() => readDraft(draftKey))
   const ref = useRef<HTMLTextAreaElement>(null)
 
   useEffect(() => {
@@ -42,6 +58,16 @@ export const Composer = ({
       ref.current?.focus()
     // Only when edit mode starts or ends, not on every keystroke.
   }, [editing])
+
+  useEffect(() => {
+    if (!draftKey || editing) return
+    try {
+      if (text) localStorage.setItem(draftKey, text)
+      else localStorage.removeItem(draftKey)
+    } catch {
+      // Storage full or off: the draft lives only as long as this view.
+    }
+  }, [text, draftKey, editing])
 
   const refused = attachments.refused
   const problems = [

@@ -8,6 +8,7 @@ import { navigate } from '../../lib/router'
 import { errorText, readError } from '../../lib/errors'
 import { session, trpc } from '../../lib/trpc'
 import { Field } from '../auth/field'
+import { DRAFT_PREFIX } from '../messages/composer'
 import { BackButton } from '../layout/back-button'
 import { LanguageSelect } from './language-select'
 
@@ -41,8 +42,11 @@ export const logout = async () => {
   try {
     await trpc.auth.logout.mutate()
   } finally {
-    // Even if the server is unreachable, this device forgets the session.
+    // Even if the server is unreachable, this device forgets the session and its drafts.
     session.logoutLocally()
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith(DRAFT_PREFIX)) localStorage.removeItem(key)
+    }
     navigate('/', { replace: true })
   }
 }
