@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { Hono } from 'hono'
 import { afterAll, describe, expect, it } from 'vitest'
 import { mountWebClient } from './static'
@@ -9,6 +10,10 @@ const dist = mkdtempSync(join(tmpdir(), 'web-dist-'))
 mkdirSync(join(dist, 'assets'))
 writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>')
 writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)')
+const big = 'console.log("a fairly long line of JavaScript");\n'.repeat(200)
+writeFileSync(join(dist, 'assets', 'big-def456.js'), big)
+writeFileSync(join(dist, 'assets', 'big-def456.js.br'), brotliCompressSync(big))
+writeFileSync(join(dist, 'assets', 'big-def456.js.gz'), gzipSync(big))
 const outside = join(tmpdir(), 'outside-web-dist.txt')
 writeFileSync(outside, 'secret')
 
@@ -37,6 +42,28 @@ describe('mountWebClient', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/javascript')
     expect(res.headers.get('cache-control')).toContain('immutable')
+  })
+
+  it('serves the precompressed copy the client accepts, with Content-Encoding and Vary', async () => {
+    const get = (encoding?: string) =>
+      app.request('/assets/big-def456.js', {
+        headers: encoding === undefined ? {} : { 'accept-encoding': encoding },
+      })
+    const br = await get('gzip, deflate, br')
+    expect(br.headers.get('content-encoding')).toBe('br')
+    expect(br.headers.get('vary')).toBe('Accept-Encoding')
+    expect(br.headers.get('content-type')).toContain('text/javascript')
+    expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString()).toBe(big)
+
+    const gz = await get('gzip')
+    expect(gz.headers.get('content-encoding')).toBe('gzip')
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(big)
+
+    for (const plain of [await get(), await get('identity'), await get('br;q=0, gzip;q=0')]) {
+      expect(plain.headers.get('content-encoding')).toBeNull()
+      expect(plain.headers.get('vary')).toBe('Accept-Encoding')
+      expect(await plain.text()).toBe(big)
+    }
   })
 
   it('a missing asset is a 404, not the app', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,6 +21,22 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
 }
+
+/** Precompressed siblings the build writes (`app.js.br`, `app.js.gz`), best first. */
+const ENCODINGS = [
+  { name: 'br', ext: '.br' },
+  { name: 'gzip', ext: '.gz' },
+] as const
+
+/** The encodings an Accept-Encoding header accepts (q=0 refuses one). */
+const accepted = (header: string | undefined) =>
+  new Set(
+    (header ?? '')
+      .split(',')
+      .map((part) => part.trim().split(/\s*;\s*/))
+      .filter(([, q]) => !q || !/^q=0(\.0*)?$/.test(q))
+      .map(([name]) => name?.toLowerCase()),
+  )
 
 /** Routes owned by the server: a miss there is a 404, never the web app. */
 const SERVER_PREFIXES = ['/trpc', '/api/', '/healthz', '/readyz']
@@ -58,11 +75,23 @@ export const mountWebClient = <E extends object>(app: Hono<E>, root = WEB_DIST) 
       const file = path === '/' ? null : await fileAt(root, path)
       if (file) {
         const immutable = path.startsWith('/assets/')
-        return c.body(await readFile(file), 200, {
+        const headers: Record<string, string> = {
           'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
           'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
           'X-Content-Type-Options': 'nosniff',
-        })
+        }
+        // Serve the build's brotli or gzip copy when the client takes it; caches must key on that.
+        const compressed = ENCODINGS.filter((e) => existsSync(file + e.ext))
+        if (compressed.length > 0) {
+          headers.Vary = 'Accept-Encoding'
+          const ok = accepted(c.req.header('accept-encoding'))
+          const pick = compressed.find((e) => ok.has(e.name))
+          if (pick) {
+            headers['Content-Encoding'] = pick.name
+            return c.body(await readFile(file + pick.ext), 200, headers)
+          }
+        }
+        return c.body(await readFile(file), 200, headers)
       }
       // A missing asset is a 404, not the app: a stale tab asking for an old chunk must see it fail.
       if (path.startsWith('/assets/') || extname(path) !== '') return c.notFound()

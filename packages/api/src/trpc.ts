@@ -14,6 +14,19 @@ const fieldErrors = (error: ZodError) => {
   return out
 }
 
+/**
+ * Each issue's field path and kind, with the bound it broke: enough for a client to put a
+ * translated sentence on the right field without parsing English.
+ */
+const issueList = (error: ZodError) =>
+  error.issues.map((i) => ({
+    path: i.path.join('.'),
+    code: i.code,
+    ...('minimum' in i ? { minimum: Number(i.minimum) } : {}),
+    ...('maximum' in i ? { maximum: Number(i.maximum) } : {}),
+    ...('format' in i ? { format: i.format } : {}),
+  }))
+
 /** Shared with events/sse.ts, which writes the same stream format. */
 export const SSE_PING_MS = 15_000
 export const SSE_CLIENT_OPTIONS = { reconnectAfterInactivityMs: 40_000 }
@@ -43,6 +56,7 @@ const t = initTRPC.context<Context>().create({
         ...shape.data,
         stack: undefined,
         fieldErrors: zod ? fieldErrors(zod) : undefined,
+        issues: zod ? issueList(zod) : undefined,
       },
     }
   },

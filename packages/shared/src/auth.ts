@@ -39,6 +39,8 @@ export const session = z.object({
   createdAt: isoDate,
   lastUsedAt: isoDate,
   userAgent: z.string().nullable(),
+  /** The client address the session signed in from (as the server saw it). */
+  address: z.string().nullable(),
   current: z.boolean(),
 })
 export type Session = z.infer<typeof session>

@@ -18,3 +18,7 @@ export type ChatEventType = ChatEvent['type']
 export const eventsInput = z
   .object({ lastEventId: z.string().regex(/^\d+$/, 'lastEventId must be an event id').optional() })
   .default({})
+
+/** `messages.head`: where a client that has seen nothing yet resumes the event stream from. */
+export const eventsHead = z.object({ lastEventId: z.string().nullable() })
+export type EventsHead = z.infer<typeof eventsHead>

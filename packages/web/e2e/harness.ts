@@ -70,6 +70,8 @@ export const startServer = async (): Promise<RunningServer> => {
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      // An ended session's open stream notices within a second (a minute by default).
+      STREAM_SESSION_CHECK_SECONDS: '1',
       ELASTICSEARCH_URL: '',
       REDIS_URL: '',
     },

@@ -157,11 +157,17 @@ describe('messenger in Chromium', () => {
     await carol.page.goto('/')
     await carol.page.getByRole('button', { name: carol.t('signUp') }).click()
     await carol.page.getByLabel(carol.t('login'), { exact: true }).fill(alice.login)
-    await carol.page.getByLabel(carol.t('email')).fill(`other_${suffix}@example.com`)
+    await carol.page.getByLabel(carol.t('email')).fill('carol-at-example.com')
     await carol.page.getByLabel(carol.t('firstName')).fill('Carol')
     await carol.page.getByLabel(carol.t('lastName')).fill('Tester')
     await carol.page.getByLabel(carol.t('password'), { exact: true }).fill('password123')
     await carol.page.getByLabel(carol.t('passwordAgain')).fill('password123')
+    await carol.page.getByRole('button', { name: carol.t('signUp') }).click()
+    // The server's verdict lands on the field it is about, as a sentence in the UI's language.
+    const email = carol.page.getByLabel(carol.t('email'))
+    await carol.page.getByText(carol.t('errEmailFormat')).waitFor()
+    await expect(email.getAttribute('aria-invalid')).resolves.toBe('true')
+    await email.fill(`other_${suffix}@example.com`)
     await carol.page.getByRole('button', { name: carol.t('signUp') }).click()
     await carol.page.getByText(carol.t('errLoginTaken')).waitFor()
   }, 60_000)
@@ -171,6 +177,12 @@ describe('messenger in Chromium', () => {
     const bob = person('bob')
     await alice.page.getByRole('button', { name: alice.t('newChat') }).click()
     const dialog = alice.page.getByRole('dialog')
+    // The dialog starts where the person types: the search field, not Close.
+    await expect
+      .poll(() =>
+        dialog.getByLabel(alice.t('findPeople')).evaluate((el) => el === document.activeElement),
+      )
+      .toBe(true)
     await dialog.getByLabel(alice.t('findPeople')).fill(bob.login)
     await dialog.getByRole('button', { name: new RegExp(bob.login) }).click()
     const bobName = `${bob.first} ${bob.last}`
@@ -262,14 +274,30 @@ describe('messenger in Chromium', () => {
 
     await openChatNamed(carol, 'Project Team')
     await messageLog(carol).getByText('Kickoff notes: the launch is on Friday').waitFor()
+    // Carol is not the owner: she sees the title and the members, and only Leave to act on.
+    await carol.page.getByRole('button', { name: carol.t('groupSettings') }).click()
+    const carolSettings = carol.page.getByRole('dialog', { name: carol.t('groupSettings') })
+    await carolSettings.getByRole('button', { name: carol.t('leaveGroup') }).waitFor()
+    expect(await carolSettings.getByRole('button', { name: carol.t('rename') }).count()).toBe(0)
+    expect(await carolSettings.getByRole('textbox').count()).toBe(0)
+    expect(await carolSettings.getByRole('searchbox').count()).toBe(0)
+    expect(
+      await carolSettings
+        .getByRole('button', { name: new RegExp(carol.t('removeMember', { name: '' })) })
+        .count(),
+    ).toBe(0)
+    await carol.page.keyboard.press('Escape')
     await sendText(carol, 'Glad to be here')
     await messageLog(alice).getByText('Glad to be here').waitFor()
     await shot(carol.page, 'desktop-group')
   }, 60_000)
 
-  it('shows that it is reconnecting while offline, then catches up on what it missed', async () => {
+  it('catches up after going offline before any live event, without marking unseen as read', async () => {
     const alice = person('alice')
     const carol = person('carol')
+    // A fresh page that has received no live event yet still knows where to resume from.
+    await alice.page.reload()
+    await messageLog(alice).getByText('Glad to be here').waitFor()
     await alice.context.setOffline(true)
     try {
       await alice.page
@@ -277,15 +305,19 @@ describe('messenger in Chromium', () => {
         .getByText(alice.t('reconnecting'))
         .waitFor({ timeout: 20_000 })
       await shot(alice.page, 'desktop-reconnecting')
-      await sendText(carol, 'Sent while Alice was offline')
-      await messageLog(carol).getByText('Sent while Alice was offline').waitFor()
+      await sendText(carol, 'Missed one')
+      await messageLog(carol).getByText('Missed one').waitFor()
+      await sendText(carol, 'Missed two')
+      await messageLog(carol).getByText('Missed two').waitFor()
       // Alice's own message cannot leave: it stays on screen, marked, with a Retry.
       await sendText(alice, 'Written on a train')
       await messageLog(alice).getByText(alice.t('failed')).waitFor()
     } finally {
       await alice.context.setOffline(false)
     }
-    await messageLog(alice).getByText('Sent while Alice was offline').waitFor({ timeout: 20_000 })
+    await messageLog(alice).getByText('Missed two').waitFor({ timeout: 20_000 })
+    const texts = await messageLog(alice).locator('p.text').allTextContents()
+    expect(texts.filter((x) => x.startsWith('Missed '))).toEqual(['Missed one', 'Missed two'])
     await expect
       .poll(() => alice.page.getByText(alice.t('reconnecting')).count(), { timeout: 10_000 })
       .toBe(0)
@@ -296,6 +328,26 @@ describe('messenger in Chromium', () => {
     await expect.poll(() => messageLog(alice).getByText(alice.t('failed')).count()).toBe(0)
     expect(await messageLog(carol).getByText('Written on a train').count()).toBe(1)
     expect(await messageLog(alice).getByText('Written on a train').count()).toBe(1)
+
+    // With the tab hidden, what arrives in the open chat stays unread (badge and tab title)
+    // until Alice looks again.
+    const setHidden = (hidden: boolean) =>
+      alice.page.evaluate((h) => {
+        Object.defineProperty(document, 'visibilityState', {
+          configurable: true,
+          get: () => (h ? 'hidden' : 'visible'),
+        })
+        document.dispatchEvent(new Event('visibilitychange'))
+      }, hidden)
+    await setHidden(true)
+    await sendText(carol, 'While you were away')
+    await messageLog(alice).getByText('While you were away').waitFor()
+    const groupItem = alice.page.getByRole('link', { name: /Project Team/ })
+    await groupItem.getByText(alice.t('unread', { count: 1 })).waitFor()
+    await expect.poll(() => alice.page.title()).toMatch(/^\(1\) /)
+    await setHidden(false)
+    await expect.poll(() => groupItem.getByText(alice.t('unread', { count: 1 })).count()).toBe(0)
+    await expect.poll(() => alice.page.title()).not.toMatch(/^\(/)
   }, 60_000)
 
   it('finds a message by a word with a typo and opens it in its chat', async () => {
@@ -372,17 +424,44 @@ describe('messenger in Chromium', () => {
     await log.getByText('Seed message 60', { exact: true }).waitFor()
     await expect(log.getByText('Hello Bob, wonderful weather today').count()).resolves.toBe(0)
     const anchor = log.getByText('Seed message 12', { exact: true })
+    // Near the top but not yet where older pages load; then a little further up, which loads one.
+    await log.evaluate((el) => (el.scrollTop = 450))
+    await anchor.waitFor()
     const before = await log.evaluate((el) => {
-      el.scrollTop = 0
+      el.scrollTop = 350
       const target = [...el.querySelectorAll('p.text')].find(
         (p) => p.textContent === 'Seed message 12',
       )
       return target!.getBoundingClientRect().top
     })
+    // The older page arrives above: what was on screen stays where it was.
+    await expect.poll(() => log.locator('.older').count()).toBe(0)
+    await expect
+      .poll(async () =>
+        Math.abs((await anchor.evaluate((el) => el.getBoundingClientRect().top)) - before),
+      )
+      .toBeLessThan(2)
+    // Only what is on screen is drawn (the history is virtualized); scrolling up shows the rest.
+    expect(await log.locator('li').count()).toBeLessThan(60)
+    await log.evaluate((el) => (el.scrollTop = 0))
     await log.getByText('Hello Bob, wonderful weather today').waitFor()
-    const after = await anchor.evaluate((el) => el.getBoundingClientRect().top)
-    expect(Math.abs(after - before)).toBeLessThan(2)
     await shot(alice.page, 'desktop-history')
+    // Back at the end by the jump button.
+    await alice.page.getByRole('button', { name: new RegExp(alice.t('jumpToLatest')) }).click()
+    await log.getByText('Seed message 60', { exact: true }).waitFor()
+
+    // A draft stays with its chat across switching chats and a reload; addresses become safe links.
+    const box = alice.page.getByRole('textbox', { name: alice.t('messageInput') })
+    await box.fill('half-written thought')
+    await openChatNamed(alice, 'Project Team')
+    await expect(box.inputValue()).resolves.toBe('')
+    await alice.page.goto(`/chats/${direct.id}`)
+    await expect.poll(() => box.inputValue()).toBe('half-written thought')
+    await box.fill('see https://example.com/docs?x=1.')
+    await box.press('Enter')
+    const link = log.getByRole('link', { name: 'https://example.com/docs?x=1' })
+    await expect(link.getAttribute('rel')).resolves.toBe('noopener noreferrer')
+    await expect(link.getAttribute('href')).resolves.toBe('https://example.com/docs?x=1')
   }, 60_000)
 
   it('edits and deletes own messages; images also come by drop and paste', async () => {
@@ -465,6 +544,48 @@ describe('messenger in Chromium', () => {
     await messageLog(bob).getByText('Still there?').waitFor()
   }, 60_000)
 
+  it('says which picked files were refused and why; a removed member is told and sent back', async () => {
+    const alice = person('alice')
+    const bob = person('bob')
+    // Twelve files picked at once: ten are attached, one of them is no image at all.
+    const png = Buffer.from(await drawPng(alice.page, 'x', 48, 48), 'base64')
+    const files = Array.from({ length: 12 }, (_, i) =>
+      i === 0
+        ? { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just some text') }
+        : { name: `pic-${i}.png`, mimeType: 'image/png', buffer: png },
+    )
+    await alice.page.getByTestId('file-input').setInputFiles(files)
+    await alice.page.getByText(alice.t('notAttached', { count: 2, max: 10 })).waitFor()
+    await alice.page.getByText(alice.t('uploadCorrupt', { name: 'notes.png' })).waitFor({
+      timeout: 20_000,
+    })
+    // The refused file shows no (broken) preview.
+    expect(await alice.page.getByRole('img', { name: 'notes.png' }).count()).toBe(0)
+    await shot(alice.page, 'desktop-upload-refused')
+    await alice.page.reload()
+
+    // Bob, on his phone, has the group open when its owner removes him.
+    await bob.page.getByRole('button', { name: bob.t('back') }).click()
+    await openChatNamed(bob, 'Project Team')
+    await alice.page.goto('/')
+    await openChatNamed(alice, 'Project Team')
+    await alice.page.getByRole('button', { name: alice.t('groupSettings') }).click()
+    const settings = alice.page.getByRole('dialog', { name: alice.t('groupSettings') })
+    await settings
+      .getByRole('button', { name: alice.t('removeMember', { name: `${bob.first} ${bob.last}` }) })
+      .click()
+    await settings.getByText(alice.t('membersCount', { count: 2 })).waitFor()
+    await alice.page.keyboard.press('Escape')
+    await bob.page
+      .getByRole('status')
+      .getByText(bob.t('removedFromChat', { title: 'Project Team' }))
+      .waitFor()
+    await bob.page.getByRole('heading', { name: bob.t('chats') }).waitFor()
+    expect(await bob.page.getByRole('link', { name: /Project Team/ }).count()).toBe(0)
+    await shot(bob.page, 'phone-removed')
+    await bob.page.getByRole('button', { name: bob.t('dismiss') }).click()
+  }, 60_000)
+
   it('keeps the session over a reload; logout ends it', async () => {
     const alice = person('alice')
     await alice.page.reload()
@@ -510,8 +631,37 @@ describe('messenger in Chromium', () => {
     await alice.page.getByLabel(alice.t('loginOrEmail')).fill(`${alice.login}@example.com`)
     await alice.page.getByLabel(alice.t('password')).fill('correct horse battery')
     await alice.page.getByRole('button', { name: alice.t('signIn') }).click()
-    await alice.page.getByRole('link', { name: /Project Team/ }).waitFor()
+    await alice.page.getByRole('link', { name: new RegExp(person('bob').first) }).waitFor()
     await shot(alice.page, 'desktop-chat-list')
+
+    // "End all other sessions" from here ends two other devices at once.
+    const devices = await Promise.all(
+      [1, 2].map(() =>
+        callApi<{ accessToken: string; refreshToken: string }>(server!.url, 'auth.login', {
+          login: alice.login,
+          passwordHash: createHash('sha256').update('correct horse battery').digest('hex'),
+        }),
+      ),
+    )
+    await alice.page.getByRole('button', { name: alice.t('settings'), exact: true }).click()
+    await alice.page.getByText(alice.t('currentSession'), { exact: false }).waitFor()
+    await alice.page.getByRole('button', { name: alice.t('endOtherSessions') }).click()
+    await alice.page.getByText(alice.t('otherSessionsEnded')).waitFor()
+    for (const d of devices) {
+      await expect(
+        callApi(server!.url, 'auth.refresh', { refreshToken: d.refreshToken }),
+      ).rejects.toThrow()
+    }
+
+    // Ended from another device, this idle tab signs out as soon as its stream says so.
+    const elsewhere = await callApi<{ accessToken: string }>(server!.url, 'auth.login', {
+      login: alice.login,
+      passwordHash: createHash('sha256').update('correct horse battery').digest('hex'),
+    })
+    await callApi(server!.url, 'auth.revokeOtherSessions', undefined, elsewhere.accessToken)
+    const started = Date.now()
+    await alice.page.getByRole('heading', { name: alice.t('signIn') }).waitFor({ timeout: 8000 })
+    expect(Date.now() - started).toBeLessThan(8000)
   }, 60_000)
 
   it('runs under a strict Content-Security-Policy that refused nothing the app did', async () => {

@@ -5,6 +5,7 @@ import {
   findUserById,
   listSessions,
   registerUser,
+  revokeOtherSessions,
   revokeSession,
   rotateRefreshToken,
 } from '@messenger/db'
@@ -126,6 +127,7 @@ export const sessions = async (
       createdAt: r.created_at.toISOString(),
       lastUsedAt: r.last_used_at.toISOString(),
       userAgent: r.user_agent,
+      address: r.ip,
       current: r.id === ctx.user.sessionId,
     })),
   }
@@ -138,4 +140,11 @@ export const revokeOwnSession = async (ctx: Context & { user: AuthUser }, sessio
   }
   await ctx.sessions.ended([sessionId])
   return { ok: true as const }
+}
+
+/** Ends all of the caller's sessions but the one asking ("sign out everywhere else"). */
+export const revokeOthers = async (ctx: Context & { user: AuthUser }) => {
+  const ended = await revokeOtherSessions(ctx.db, ctx.user.id, ctx.user.sessionId)
+  if (ended.length > 0) await ctx.sessions.ended(ended)
+  return { ok: true as const, ended: ended.length }
 }

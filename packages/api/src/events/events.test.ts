@@ -105,6 +105,20 @@ describe('messages.events', () => {
     again.close()
   })
 
+  it('messages.head is a resume point: nothing committed after it is missed', async () => {
+    const { ann, bob, chat } = await setup()
+    await say(ann, chat.id, 'before the page loaded')
+    const { lastEventId } = await bob.caller.messages.head()
+    expect(lastEventId).toMatch(/^\d+$/)
+    const after = [await say(ann, chat.id, 'after 1'), await say(ann, chat.id, 'after 2')]
+    const resumed = collectEvents(server.url, bob.accessToken, { lastEventId: lastEventId! })
+    const events = await resumed.next(2)
+    expect(events.map((r) => r.event.type === 'message.created' && r.event.message.text)).toEqual(
+      after.map((m) => m.text),
+    )
+    resumed.close()
+  })
+
   it('ends a stream when its session ends', async () => {
     const { bob } = await setup()
     const ctx = { ...createContextInner(t.deps, bob.authUser), user: bob.authUser }

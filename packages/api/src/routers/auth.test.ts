@@ -112,6 +112,10 @@ describe('auth.register', () => {
     expect(res.body.error?.data.code).toBe('BAD_REQUEST')
     expect(res.body.error?.message.startsWith(`${field}:`)).toBe(true)
     expect(Object.keys(res.body.error?.data.fieldErrors ?? {})).toEqual([field])
+    // The client translates by kind, not by the English message.
+    const issues = (res.body.error?.data as { issues?: { path: string; code: string }[] }).issues
+    expect(issues?.map((i) => i.path)).toEqual([field])
+    expect(issues?.[0]?.code).toMatch(/^[a-z_]+$/)
   })
 
   it('stores nothing for a rejected registration', async () => {
@@ -324,7 +328,8 @@ describe('sessions', () => {
 
   it('lists the caller’s active sessions, marking the current one', async () => {
     const a = await t.signUp()
-    const phone = (await login(a.login, a.password, freshIp(), 'Phone/1.0')).body.result?.data as {
+    const phoneIp = freshIp()
+    const phone = (await login(a.login, a.password, phoneIp, 'Phone/1.0')).body.result?.data as {
       accessToken: string
     }
     const res = await get(t.app, 'auth.sessions', undefined, bearer(phone.accessToken))
@@ -333,13 +338,42 @@ describe('sessions', () => {
     expect(items).toHaveLength(2)
     const current = items.filter((s) => s.current === true)
     expect(current).toEqual([
-      expect.objectContaining({ id: claimsOf(phone.accessToken).sid, userAgent: 'Phone/1.0' }),
+      expect.objectContaining({
+        id: claimsOf(phone.accessToken).sid,
+        userAgent: 'Phone/1.0',
+        address: phoneIp,
+      }),
     ])
     for (const s of items) {
       expect(Object.keys(s).sort()).toEqual(
-        ['createdAt', 'current', 'id', 'lastUsedAt', 'userAgent'].sort(),
+        ['address', 'createdAt', 'current', 'id', 'lastUsedAt', 'userAgent'].sort(),
       )
     }
+  })
+
+  it('ends all other sessions, keeping the one that asks', async () => {
+    const a = await t.signUp()
+    const b = await t.signUp()
+    const others = await Promise.all(
+      [1, 2].map(
+        async () =>
+          (await login(a.login, a.password)).body.result?.data as {
+            accessToken: string
+            refreshToken: string
+          },
+      ),
+    )
+    const res = await post(t.app, 'auth.revokeOtherSessions', undefined, bearer(a.accessToken))
+    expect(res.status).toBe(200)
+    expect(res.body.result?.data).toEqual({ ok: true, ended: 2 })
+    for (const o of others) {
+      expect((await me(o.accessToken)).status).toBe(401)
+      expect((await refresh(o.refreshToken)).status).toBe(401)
+    }
+    expect((await me(a.accessToken)).status).toBe(200)
+    // Someone else's sessions are not touched.
+    expect((await me(b.accessToken)).status).toBe(200)
+    expect((await a.caller.auth.sessions()).items.map((s) => s.id)).toEqual([a.authUser.sessionId])
   })
 
   it('revokes another of the caller’s sessions', async () => {

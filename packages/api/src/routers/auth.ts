@@ -33,4 +33,7 @@ export const authRouter = router({
     .input(revokeSessionInput)
     .output(ok)
     .mutation(({ ctx, input }) => auth.revokeOwnSession(ctx, input.sessionId)),
+  revokeOtherSessions: authedProcedure
+    .output(z.object({ ok: z.literal(true), ended: z.number().int() }))
+    .mutation(({ ctx }) => auth.revokeOthers(ctx)),
 })

@@ -1,6 +1,7 @@
 import {
   deleteMessageInput,
   editMessageInput,
+  eventsHead,
   eventsInput,
   listMessagesInput,
   message,
@@ -10,6 +11,7 @@ import {
   searchMessagesInput,
   sendMessageInput,
 } from '@messenger/shared'
+import { latestEventId } from '@messenger/db'
 import { streamEvents } from '../events/stream'
 import * as messages from '../messages/service'
 import { authedProcedure, router } from '../trpc'
@@ -35,6 +37,10 @@ export const messagesRouter = router({
     .input(searchMessagesInput)
     .output(searchResult)
     .query(({ ctx, input }) => messages.searchMessages(ctx, input)),
+  // Read before the first page and chat list: resuming from it replays whatever they miss.
+  head: authedProcedure
+    .output(eventsHead)
+    .query(async ({ ctx }) => ({ lastEventId: await latestEventId(ctx.db) })),
   events: authedProcedure
     .input(eventsInput)
     .subscription(({ ctx, input, signal }) => streamEvents(ctx, input.lastEventId, signal)),

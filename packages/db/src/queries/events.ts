@@ -109,3 +109,15 @@ export const listEventsSince = async (
     ) AS visible ORDER BY id LIMIT ${limit}`.execute(db)
   return rows.rows.map(toEventRow)
 }
+
+/**
+ * The newest event id in the log, or null when it is empty. A client that starts from here and
+ * later resumes with it as `lastEventId` misses nothing committed after this read.
+ */
+export const latestEventId = async (db: Executor): Promise<string | null> => {
+  const row = await db
+    .selectFrom('chat_events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst()
+  return row?.id == null ? null : String(row.id)
+}

@@ -124,7 +124,7 @@ export const filterActiveSessions = async (db: Db, sessionIds: readonly string[]
 export const listSessions = (db: Db, userId: string) =>
   db
     .selectFrom('sessions')
-    .select(['id', 'created_at', 'last_used_at', 'user_agent'])
+    .select(['id', 'created_at', 'last_used_at', 'user_agent', 'ip'])
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .orderBy('last_used_at', 'desc')
@@ -141,3 +141,25 @@ export const revokeSession = async (db: Db, userId: string, sessionId: string) =
     .executeTakeFirst()
   return r.numUpdatedRows > 0n
 }
+
+/** Ends every active session of this user except `keepId`; returns the ids it ended. */
+export const revokeOtherSessions = async (db: Db, userId: string, keepId: string) =>
+  db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('id', '!=', keepId)
+      .where('revoked_at', 'is', null)
+      .forUpdate()
+      .execute()
+    const ids = rows.map((r) => r.id)
+    if (ids.length > 0) {
+      await trx
+        .updateTable('sessions')
+        .set({ revoked_at: new Date() })
+        .where('id', 'in', ids)
+        .execute()
+    }
+    return ids
+  })

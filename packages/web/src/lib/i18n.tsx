@@ -41,7 +41,7 @@ const en = {
   cancel: 'Cancel',
   save: 'Save',
   you: 'You',
-  unread: '{count} unread',
+  unread: { one: '{count} unread message', other: '{count} unread messages' },
   image: 'Image',
   deletedMessage: 'Message deleted',
   edited: 'edited',
@@ -85,7 +85,7 @@ const en = {
   confirmHideChat: 'Hide this chat from your list?',
   owner: 'owner',
   add: 'Add',
-  membersCount: '{count} members',
+  membersCount: { one: '{count} member', other: '{count} members' },
   searchPlaceholder: 'Search in all chats',
   searchInput: 'Search query',
   nothingFound: 'Nothing found.',
@@ -103,11 +103,62 @@ const en = {
   messages: 'Messages',
   you_: 'you',
   selected: 'selected',
+  errRequired: 'Fill in this field.',
+  errTooShort: {
+    one: 'Too short: at least {count} character.',
+    other: 'Too short: at least {count} characters.',
+  },
+  errTooLong: {
+    one: 'Too long: at most {count} character.',
+    other: 'Too long: at most {count} characters.',
+  },
+  errEmailFormat: 'Enter an email address like name@example.com.',
+  errInvalidValue: 'This value is not accepted.',
+  errFieldProblem: '{field}: {problem}',
+  errForbidden: 'You are not allowed to do this.',
+  errOwnerOnly: 'Only the group’s owner can do this.',
+  errNotFound: 'It no longer exists.',
+  errConflict: 'This conflicts with something that already exists.',
+  errServer: 'The server could not do this. Try again in a minute.',
+  errSessionEnded: 'Your session has ended. Sign in again.',
+  uploadNotImage: '“{name}” is not an image.',
+  uploadCorrupt: '“{name}” could not be read as an image.',
+  uploadTooBig: '“{name}” is too large: too many bytes or pixels.',
+  uploadUnsupported: '“{name}”: this image format is not supported.',
+  uploadNetwork: '“{name}” was not uploaded: no connection.',
+  notAttached: {
+    one: '{count} file was not attached: at most {max} images per message.',
+    other: '{count} files were not attached: at most {max} images per message.',
+  },
+  notImages: 'Not attached, not images: {names}.',
+  removedFromChat: 'You are no longer a member of “{title}”.',
+  chatUnavailable: 'This chat is not available: you are not a member of it, or it was deleted.',
+  backToChats: 'Back to chats',
+  dismiss: 'Dismiss',
+  newMessages: 'New messages',
+  jumpToLatest: 'Jump to the latest message',
+  newCount: { one: '{count} new message', other: '{count} new messages' },
+  download: 'Download',
+  endOtherSessions: 'End all other sessions',
+  signedInAt: 'signed in {time}',
+  fromAddress: 'from {address}',
+  currentSession: 'current session',
+  otherSessionsEnded: 'All other sessions have ended.',
+  noOtherSessions: 'No other sessions.',
 } as const
 
 export type MessageKey = keyof typeof en
 
-const ru: Record<MessageKey, string> = {
+/** Forms chosen by `Intl.PluralRules` for `{count}` (Russian needs one, few and many). */
+export interface Plural {
+  one: string
+  few?: string
+  many?: string
+  other: string
+}
+type Entry = string | Plural
+
+const ru: Record<MessageKey, Entry> = {
   appName: 'Мессенджер',
   signIn: 'Войти',
   signUp: 'Зарегистрироваться',
@@ -148,7 +199,12 @@ const ru: Record<MessageKey, string> = {
   cancel: 'Отмена',
   save: 'Сохранить',
   you: 'Вы',
-  unread: 'Непрочитанных: {count}',
+  unread: {
+    one: '{count} непрочитанное сообщение',
+    few: '{count} непрочитанных сообщения',
+    many: '{count} непрочитанных сообщений',
+    other: '{count} непрочитанного сообщения',
+  },
   image: 'Изображение',
   deletedMessage: 'Сообщение удалено',
   edited: 'изменено',
@@ -192,7 +248,12 @@ const ru: Record<MessageKey, string> = {
   confirmHideChat: 'Скрыть этот чат из списка?',
   owner: 'владелец',
   add: 'Добавить',
-  membersCount: 'Участников: {count}',
+  membersCount: {
+    one: '{count} участник',
+    few: '{count} участника',
+    many: '{count} участников',
+    other: '{count} участника',
+  },
   searchPlaceholder: 'Поиск по всем чатам',
   searchInput: 'Поисковый запрос',
   nothingFound: 'Ничего не найдено.',
@@ -210,6 +271,59 @@ const ru: Record<MessageKey, string> = {
   messages: 'Сообщения',
   you_: 'вы',
   selected: 'выбран',
+  errRequired: 'Заполните это поле.',
+  errTooShort: {
+    one: 'Слишком коротко: нужно не меньше {count} символа.',
+    few: 'Слишком коротко: нужно не меньше {count} символов.',
+    many: 'Слишком коротко: нужно не меньше {count} символов.',
+    other: 'Слишком коротко: нужно не меньше {count} символа.',
+  },
+  errTooLong: {
+    one: 'Слишком длинно: не больше {count} символа.',
+    few: 'Слишком длинно: не больше {count} символов.',
+    many: 'Слишком длинно: не больше {count} символов.',
+    other: 'Слишком длинно: не больше {count} символа.',
+  },
+  errEmailFormat: 'Введите email в виде name@example.com.',
+  errInvalidValue: 'Такое значение не подходит.',
+  errFieldProblem: '{field}: {problem}',
+  errForbidden: 'У вас нет прав на это действие.',
+  errOwnerOnly: 'Это может только владелец группы.',
+  errNotFound: 'Этого больше нет.',
+  errConflict: 'Это противоречит тому, что уже есть.',
+  errServer: 'Сервер не смог это выполнить. Попробуйте через минуту.',
+  errSessionEnded: 'Сеанс завершён. Войдите снова.',
+  uploadNotImage: '«{name}» — не изображение.',
+  uploadCorrupt: '«{name}» не удалось прочитать как изображение.',
+  uploadTooBig: '«{name}» слишком большой: много байт или пикселей.',
+  uploadUnsupported: '«{name}»: этот формат изображений не поддерживается.',
+  uploadNetwork: '«{name}» не загружен: нет связи.',
+  notAttached: {
+    one: '{count} файл не прикреплён: не больше {max} изображений в сообщении.',
+    few: '{count} файла не прикреплены: не больше {max} изображений в сообщении.',
+    many: '{count} файлов не прикреплены: не больше {max} изображений в сообщении.',
+    other: '{count} файла не прикреплены: не больше {max} изображений в сообщении.',
+  },
+  notImages: 'Не прикреплены, это не изображения: {names}.',
+  removedFromChat: 'Вы больше не участник чата «{title}».',
+  chatUnavailable: 'Этот чат недоступен: вы не его участник, или он удалён.',
+  backToChats: 'К списку чатов',
+  dismiss: 'Закрыть уведомление',
+  newMessages: 'Новые сообщения',
+  jumpToLatest: 'К последнему сообщению',
+  newCount: {
+    one: '{count} новое сообщение',
+    few: '{count} новых сообщения',
+    many: '{count} новых сообщений',
+    other: '{count} нового сообщения',
+  },
+  download: 'Скачать',
+  endOtherSessions: 'Завершить все другие сеансы',
+  signedInAt: 'вход {time}',
+  fromAddress: 'адрес {address}',
+  currentSession: 'текущий сеанс',
+  otherSessionsEnded: 'Все другие сеансы завершены.',
+  noOtherSessions: 'Других сеансов нет.',
 }
 
 export type Lang = 'en' | 'ru'
@@ -217,7 +331,8 @@ export const LANGS: { code: Lang; name: string }[] = [
   { code: 'en', name: 'English' },
   { code: 'ru', name: 'Русский' },
 ]
-const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ru }
+const dictionaries: Record<Lang, Record<MessageKey, Entry>> = { en, ru }
+const pluralRules = { en: new Intl.PluralRules('en'), ru: new Intl.PluralRules('ru') }
 const LANG_KEY = 'messenger.lang'
 
 /** The stored choice, else the browser's language, else English. */
@@ -227,11 +342,23 @@ export const initialLang = (): Lang => {
   return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en'
 }
 
+const pick = (lang: Lang, entry: Entry, count: unknown): string => {
+  if (typeof entry === 'string') return entry
+  const form = pluralRules[lang].select(typeof count === 'number' ? count : 0)
+  return (
+    (form === 'one' || form === 'few' || form === 'many' ? entry[form] : undefined) ?? entry.other
+  )
+}
+
+/** `translate('ru', 'membersCount', { count: 5 })` → "5 участников". */
 export const translate = (
   lang: Lang,
   key: MessageKey,
   vars: Record<string, string | number> = {},
-) => dictionaries[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ''))
+) =>
+  pick(lang, dictionaries[lang][key], vars.count).replace(/\{(\w+)\}/g, (_, name: string) =>
+    String(vars[name] ?? ''),
+  )
 
 interface I18n {
   lang: Lang

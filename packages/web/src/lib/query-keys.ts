@@ -1,5 +1,6 @@
 /** Query keys in one place, so live events update exactly what the screens read. */
 export const keys = {
+  head: ['head'] as const,
   chats: ['chats'] as const,
   chat: (chatId: string) => ['chat', chatId] as const,
   messages: (chatId: string) => ['messages', chatId] as const,

@@ -1,20 +1,19 @@
-import type { MessageKey } from '../../lib/i18n'
+import { readError, type Readable } from '../../lib/errors'
 import { errorCode, errorMessage } from '../../lib/trpc'
 
-/** What a person should read for a failed sign-in or sign-up. */
-export const authErrorKey = (error: unknown): { key: MessageKey; detail: string } => {
-  const code = errorCode(error)
-  const detail = errorMessage(error)
-  switch (code) {
+/** What a person should read for a failed sign-in or sign-up, by field where the server named one. */
+export const authError = (
+  error: unknown,
+  onScreen: readonly string[] = [],
+): { fields: Record<string, Readable>; form: Readable | null } => {
+  switch (errorCode(error)) {
     case 'UNAUTHORIZED':
-      return { key: 'errWrongCredentials', detail }
+      return { fields: {}, form: { key: 'errWrongCredentials' } }
     case 'CONFLICT':
-      return { key: /email/i.test(detail) ? 'errEmailTaken' : 'errLoginTaken', detail }
-    case 'TOO_MANY_REQUESTS':
-      return { key: 'errTooMany', detail }
-    case 'NETWORK':
-      return { key: 'errNetwork', detail }
+      return /email/i.test(errorMessage(error))
+        ? { fields: { email: { key: 'errEmailTaken' } }, form: null }
+        : { fields: { login: { key: 'errLoginTaken' } }, form: null }
     default:
-      return { key: 'errGeneric', detail }
+      return readError(error, onScreen)
   }
 }

@@ -2,7 +2,7 @@ import { useState, type SyntheticEvent } from 'react'
 import { sha256Hex } from '../../lib/hash'
 import { useI18n } from '../../lib/i18n'
 import { session, trpc } from '../../lib/trpc'
-import { authErrorKey } from './auth-errors'
+import { authError } from './auth-errors'
 import { Field } from './field'
 
 export const LoginForm = ({ onSwitch }: { onSwitch: () => void }) => {
@@ -23,8 +23,9 @@ export const LoginForm = ({ onSwitch }: { onSwitch: () => void }) => {
       })
       session.signIn(result)
     } catch (err) {
-      const { key, detail } = authErrorKey(err)
-      setError(t(key, { message: detail }))
+      const { fields, form } = authError(err)
+      const shown = form ?? Object.values(fields)[0]
+      setError(shown ? t(shown.key, shown.vars) : null)
       setBusy(false)
     }
   }

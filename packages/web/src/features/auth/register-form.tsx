@@ -1,12 +1,14 @@
 import { loginName, MIN_PASSWORD_LENGTH } from '@messenger/shared'
 import { useState, type SyntheticEvent } from 'react'
 import { sha256Hex } from '../../lib/hash'
-import { useI18n, type MessageKey } from '../../lib/i18n'
+import type { Readable } from '../../lib/errors'
+import { useI18n } from '../../lib/i18n'
 import { session, trpc } from '../../lib/trpc'
-import { authErrorKey } from './auth-errors'
+import { authError } from './auth-errors'
 import { Field } from './field'
 
 type FieldName = 'login' | 'email' | 'firstName' | 'lastName' | 'password' | 'password2'
+const SERVER_FIELDS = ['login', 'email', 'firstName', 'lastName', 'passwordHash'] as const
 
 export const RegisterForm = ({ onSwitch }: { onSwitch: () => void }) => {
   const { t } = useI18n()
@@ -18,7 +20,7 @@ export const RegisterForm = ({ onSwitch }: { onSwitch: () => void }) => {
     password: '',
     password2: '',
   })
-  const [errors, setErrors] = useState<Partial<Record<FieldName, MessageKey>>>({})
+  const [errors, setErrors] = useState<Partial<Record<FieldName, Readable>>>({})
   const [formError, setFormError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
@@ -29,10 +31,12 @@ export const RegisterForm = ({ onSwitch }: { onSwitch: () => void }) => {
   }
 
   const validate = () => {
-    const found: Partial<Record<FieldName, MessageKey>> = {}
-    if (!loginName.safeParse(values.login.trim()).success) found.login = 'errLoginFormat'
-    if (values.password.length < MIN_PASSWORD_LENGTH) found.password = 'errPasswordShort'
-    else if (values.password !== values.password2) found.password2 = 'errPasswordMismatch'
+    const found: Partial<Record<FieldName, Readable>> = {}
+    if (!loginName.safeParse(values.login.trim()).success) found.login = { key: 'errLoginFormat' }
+    if (values.password.length < MIN_PASSWORD_LENGTH) found.password = { key: 'errPasswordShort' }
+    else if (values.password !== values.password2) {
+      found.password2 = { key: 'errPasswordMismatch' }
+    }
     return found
   }
 
@@ -55,17 +59,18 @@ export const RegisterForm = ({ onSwitch }: { onSwitch: () => void }) => {
       })
       session.signIn(await trpc.auth.login.mutate({ login, passwordHash }))
     } catch (err) {
-      const { key, detail } = authErrorKey(err)
-      if (key === 'errLoginTaken') setErrors({ login: key })
-      else if (key === 'errEmailTaken') setErrors({ email: key })
-      else setFormError(t(key, { message: detail }))
+      const { fields, form } = authError(err, SERVER_FIELDS)
+      // The server checks passwordHash; the person typed a password.
+      const { passwordHash, ...rest } = fields
+      setErrors({ ...rest, ...(passwordHash ? { password: passwordHash } : {}) })
+      setFormError(form ? t(form.key, form.vars) : null)
       setBusy(false)
     }
   }
 
   const err = (name: FieldName) => {
-    const key = errors[name]
-    return key ? t(key) : null
+    const e = errors[name]
+    return e ? t(e.key, e.vars) : null
   }
 
   return (
@@ -103,6 +108,7 @@ export const RegisterForm = ({ onSwitch }: { onSwitch: () => void }) => {
           required
           value={values.firstName}
           onChange={set('firstName')}
+          error={err('firstName')}
         />
         <Field
           label={t('lastName')}
@@ -111,6 +117,7 @@ export const RegisterForm = ({ onSwitch }: { onSwitch: () => void }) => {
           required
           value={values.lastName}
           onChange={set('lastName')}
+          error={err('lastName')}
         />
       </div>
       <Field

@@ -1,4 +1,5 @@
 import type { Chat, User } from '@messenger/shared'
+import { useEffect } from 'react'
 import { formatShort } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { chatPath, navigate } from '../../lib/router'
@@ -13,9 +14,20 @@ const preview = (chat: Chat, me: User, t: ReturnType<typeof useI18n>['t']) => {
   return chat.isDirect ? body : `${m.sender.firstName}: ${body}`
 }
 
+/** "(3) Messenger" while messages wait unread, so a background tab shows them. */
+const useUnreadTitle = (chats: Chat[] | undefined) => {
+  const { t } = useI18n()
+  const unread = chats?.reduce((sum, c) => sum + c.unreadCount, 0) ?? 0
+  const app = t('appName')
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) ${app}` : app
+  }, [unread, app])
+}
+
 export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }) => {
   const { t, lang } = useI18n()
   const chats = useChats()
+  useUnreadTitle(chats.data)
 
   if (chats.isPending) return <p className="muted pad">{t('loading')}</p>
   if (chats.isError) return <p className="form-error pad">{t('errNetwork')}</p>

@@ -3,9 +3,11 @@ import { fullName } from '@messenger/shared'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useId, useState, type SyntheticEvent } from 'react'
 import { useI18n } from '../../lib/i18n'
+import { leavingChats } from '../../lib/notice'
 import { keys } from '../../lib/query-keys'
 import { navigate } from '../../lib/router'
-import { errorMessage, trpc } from '../../lib/trpc'
+import { errorText, readError } from '../../lib/errors'
+import { trpc } from '../../lib/trpc'
 import { removeChat, upsertChat } from '../events/merge'
 import { Avatar } from '../layout/avatar'
 import { Modal } from '../layout/modal'
@@ -49,14 +51,21 @@ export const GroupSettingsDialog = ({
     onSuccess: updated,
   })
   const leave = useMutation({
-    mutationFn: () => trpc.chats.leave.mutate({ chatId: chat.id }),
+    mutationFn: () => {
+      leavingChats.add(chat.id)
+      return trpc.chats.leave.mutate({ chatId: chat.id })
+    },
+    onError: () => leavingChats.delete(chat.id),
     onSuccess: () => {
       qc.setQueryData<Chat[]>(keys.chats, (chats) => chats && removeChat(chats, chat.id))
       onClose()
       navigate('/')
     },
   })
-  const error = rename.error ?? add.error ?? removeMember.error ?? leave.error
+  // A rename's problem belongs to the title field; the rest to the dialog.
+  const renameProblem = rename.error ? readError(rename.error, ['title']) : null
+  const titleError = renameProblem?.fields.title ?? renameProblem?.form ?? null
+  const error = add.error ?? removeMember.error ?? leave.error
 
   const submitRename = (e: SyntheticEvent) => {
     e.preventDefault()
@@ -65,21 +74,33 @@ export const GroupSettingsDialog = ({
 
   return (
     <Modal title={t('groupSettings')} onClose={onClose}>
-      <form onSubmit={submitRename} className="stack">
-        <label htmlFor={titleId}>{t('groupTitle')}</label>
-        <div className="row">
-          <input
-            id={titleId}
-            value={title}
-            maxLength={100}
-            required
-            onChange={(e) => setTitle(e.target.value)}
-          />
-          <button type="submit" disabled={rename.isPending}>
-            {t('rename')}
-          </button>
-        </div>
-      </form>
+      {/* Only the owner may rename: the others see the title, not a field that can only fail. */}
+      {isOwner ? (
+        <form onSubmit={submitRename} className="stack">
+          <label htmlFor={titleId}>{t('groupTitle')}</label>
+          <div className="row">
+            <input
+              id={titleId}
+              value={title}
+              maxLength={100}
+              required
+              aria-invalid={titleError ? true : undefined}
+              aria-describedby={titleError ? `${titleId}-error` : undefined}
+              onChange={(e) => setTitle(e.target.value)}
+            />
+            <button type="submit" disabled={rename.isPending}>
+              {t('rename')}
+            </button>
+          </div>
+          {titleError ? (
+            <p className="field-error" id={`${titleId}-error`} role="alert">
+              {t(titleError.key, titleError.vars)}
+            </p>
+          ) : null}
+        </form>
+      ) : (
+        <p className="group-title">{chat.title}</p>
+      )}
       <h3>{t('membersCount', { count: chat.members.length })}</h3>
       <ul className="people">
         {chat.members.map((m) => (
@@ -115,7 +136,7 @@ export const GroupSettingsDialog = ({
       ) : null}
       {error ? (
         <p className="form-error" role="alert">
-          {t('errGeneric', { message: errorMessage(error) })}
+          {errorText(t, error)}
         </p>
       ) : null}
       <button

@@ -5,7 +5,8 @@ import { useId, useState, type SyntheticEvent } from 'react'
 import { useI18n } from '../../lib/i18n'
 import { keys } from '../../lib/query-keys'
 import { chatPath, navigate } from '../../lib/router'
-import { errorMessage, trpc } from '../../lib/trpc'
+import { errorText, readError } from '../../lib/errors'
+import { trpc } from '../../lib/trpc'
 import { upsertChat } from '../events/merge'
 import { Modal } from '../layout/modal'
 import { UserPicker } from './user-picker'
@@ -33,6 +34,8 @@ export const NewChatDialog = ({ me, onClose }: { me: User; onClose: () => void }
     onSuccess: opened,
   })
   const error = direct.error ?? group.error
+  const problems = group.error ? readError(group.error, ['title']) : null
+  const titleError = problems?.fields.title
 
   const toggle = (u: PublicUser) =>
     setMembers((ms) =>
@@ -74,8 +77,15 @@ export const NewChatDialog = ({ me, onClose }: { me: User; onClose: () => void }
             value={title}
             required
             maxLength={100}
+            aria-invalid={titleError ? true : undefined}
+            aria-describedby={titleError ? `${titleId}-error` : undefined}
             onChange={(e) => setTitle(e.target.value)}
           />
+          {titleError ? (
+            <p className="field-error" id={`${titleId}-error`}>
+              {t(titleError.key, titleError.vars)}
+            </p>
+          ) : null}
           {members.length > 0 ? (
             <ul className="chips" aria-label={t('members')}>
               {members.map((m) => (
@@ -98,9 +108,9 @@ export const NewChatDialog = ({ me, onClose }: { me: User; onClose: () => void }
           </button>
         </form>
       )}
-      {error ? (
+      {error && !titleError ? (
         <p className="form-error" role="alert">
-          {t('errGeneric', { message: errorMessage(error) })}
+          {errorText(t, error)}
         </p>
       ) : null}
     </Modal>

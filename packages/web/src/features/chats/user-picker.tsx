@@ -36,7 +36,7 @@ export const UserPicker = ({
         type="search"
         placeholder={t('findPeoplePlaceholder')}
         value={query}
-        autoFocus
+        data-autofocus
         onChange={(e) => setQuery(e.target.value)}
       />
       {deferred.length > 0 && users.isSuccess && items.length === 0 ? (

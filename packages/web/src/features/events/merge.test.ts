@@ -48,6 +48,15 @@ describe('chat list merging', () => {
     expect(open![0]?.unreadCount).toBe(0)
   })
 
+  it('does not count a replayed message older than the preview (the server counted it)', () => {
+    const newest = message(older.id, bob, 'b', '2026-01-03T00:05:00.000Z')
+    const replayed = message(older.id, bob, 'a', '2026-01-03T00:00:00.000Z')
+    const list = [{ ...older, lastMessage: newest, unreadCount: 2 }]
+    const ctx = { myId: ann.id, openChatId: null }
+    const next = applyMessageToChats(list, replayed, 'created', ctx)!
+    expect(next[0]).toMatchObject({ unreadCount: 2, lastMessage: { text: 'b' } })
+  })
+
   it('does not count the same message twice (our send and its event)', () => {
     const m = message(older.id, bob, 'a', '2026-01-03T00:00:00.000Z')
     const ctx = { myId: ann.id, openChatId: null }

@@ -71,7 +71,9 @@ export const applyMessageToChats = (
   if (chat.lastMessage && sameMessage(chat.lastMessage, message)) return chats
   const isNewer =
     !chat.lastMessage || Date.parse(message.createdAt) >= Date.parse(chat.lastMessage.createdAt)
-  const counts = message.sender.id !== ctx.myId && ctx.openChatId !== chat.id
+  // An older message than the preview is one the server's count already has (a replayed event
+  // that the list was loaded after).
+  const counts = isNewer && message.sender.id !== ctx.myId && ctx.openChatId !== chat.id
   return upsertChat(chats, {
     ...chat,
     lastMessage: isNewer ? message : chat.lastMessage,

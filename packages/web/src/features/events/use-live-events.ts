@@ -1,7 +1,10 @@
-import { chatEvent } from '@messenger/shared'
+import { chatEvent, type Chat, type ChatEvent } from '@messenger/shared'
+import type { QueryClient } from '@tanstack/react-query'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
+import { leavingChats, showNotice } from '../../lib/notice'
 import { keys } from '../../lib/query-keys'
+import { navigate } from '../../lib/router'
 import { errorCode, session, trpc } from '../../lib/trpc'
 import { applyEvent } from './apply'
 
@@ -12,16 +15,34 @@ export const openChat = { id: null as string | null }
 
 const RETRY_MS = 2000
 
+/** The open chat is gone (removed by its owner): say so and go back to the list. */
+const announceRemoval = (qc: QueryClient, event: ChatEvent) => {
+  if (event.type !== 'chat.removed' || event.chatId !== openChat.id) return
+  if (leavingChats.delete(event.chatId)) return
+  const title =
+    qc.getQueryData<Chat[]>(keys.chats)?.find((c) => c.id === event.chatId)?.title ??
+    qc.getQueryData<Chat>(keys.chat(event.chatId))?.title ??
+    ''
+  showNotice({ key: 'removedFromChat', vars: { title } })
+  navigate('/', { replace: true })
+}
+
+/** Events of a chat on screen are seen only while the tab is visible. */
+const visibleChatId = () => (document.visibilityState === 'visible' ? openChat.id : null)
+
 /**
  * Subscribes to `messages.events` for the signed-in user and merges every event into the query
- * cache. Reconnects resume from the last event id, so nothing is missed during a network loss.
+ * cache. It resumes from `resumeFrom` (`messages.head`, read before anything else was loaded) and
+ * then from the last event seen, so nothing is missed during a network loss, even one that starts
+ * before the first live event. Null (`enabled` false) waits for the head.
  */
-export const useLiveEvents = (myId: string): LiveState => {
+export const useLiveEvents = (myId: string, resumeFrom: string | undefined): LiveState => {
   const qc = useQueryClient()
   const [state, setState] = useState<LiveState>('connecting')
 
   useEffect(() => {
-    let lastEventId: string | undefined
+    if (resumeFrom === undefined) return
+    let lastEventId = resumeFrom
     let everConnected = false
     let disconnected = false
     let retry: ReturnType<typeof setTimeout> | undefined
@@ -41,29 +62,33 @@ export const useLiveEvents = (myId: string): LiveState => {
     }
 
     const start = () => {
-      sub = trpc.messages.events.subscribe(lastEventId === undefined ? {} : { lastEventId }, {
-        onStarted: connected,
-        onData: (envelope) => {
-          lastEventId = envelope.id
-          const parsed = chatEvent.safeParse(envelope.data)
-          if (parsed.success) {
-            applyEvent(qc, parsed.data, { myId, openChatId: openChat.id })
-          }
+      sub = trpc.messages.events.subscribe(
+        { lastEventId },
+        {
+          onStarted: connected,
+          onData: (envelope) => {
+            lastEventId = envelope.id
+            const parsed = chatEvent.safeParse(envelope.data)
+            if (parsed.success) {
+              announceRemoval(qc, parsed.data)
+              applyEvent(qc, parsed.data, { myId, openChatId: visibleChatId() })
+            }
+          },
+          onConnectionStateChange: (s) => {
+            if (s.state === 'connecting' && s.error) lost()
+            if (s.state === 'pending') connected()
+          },
+          onError: (error) => {
+            // Not retried by the link (e.g. a token the server refused): start again with a fresh
+            // token; a refused refresh signs out, which ends this hook.
+            if (errorCode(error) === 'UNAUTHORIZED') session.refreshNow().catch(() => undefined)
+            lost()
+            sub?.unsubscribe()
+            sub = undefined
+            retry = setTimeout(start, RETRY_MS)
+          },
         },
-        onConnectionStateChange: (s) => {
-          if (s.state === 'connecting' && s.error) lost()
-          if (s.state === 'pending') connected()
-        },
-        onError: (error) => {
-          // Not retried by the link (e.g. a token the server refused): start again with a fresh
-          // token; a refused refresh signs out, which ends this hook.
-          if (errorCode(error) === 'UNAUTHORIZED') session.refreshNow().catch(() => undefined)
-          lost()
-          sub?.unsubscribe()
-          sub = undefined
-          retry = setTimeout(start, RETRY_MS)
-        },
-      })
+      )
     }
     // A dropped network can leave the stream silently half-open: the browser's own signal ends it
     // at once, and coming back online resumes from the last event id.
@@ -87,7 +112,7 @@ export const useLiveEvents = (myId: string): LiveState => {
       clearTimeout(retry)
       sub?.unsubscribe()
     }
-  }, [qc, myId])
+  }, [qc, myId, resumeFrom])
 
   return state
 }

@@ -10,11 +10,14 @@ export const Modal = ({
   onClose,
   children,
   className,
+  closeOnBackdrop = false,
 }: {
   title: string
   onClose: () => void
   children: ReactNode
   className?: string
+  /** A click outside the content closes it (viewers; not forms, where it would lose input). */
+  closeOnBackdrop?: boolean
 }) => {
   const { t } = useI18n()
   const ref = useRef<HTMLDialogElement>(null)
@@ -26,7 +29,11 @@ export const Modal = ({
     if (!dialog) return
     // Unmounting removes the element, which closes it; closing here would fire a late 'close'
     // event in StrictMode's remount and dismiss the dialog that was just opened.
-    if (!dialog.open) dialog.showModal()
+    if (!dialog.open) {
+      dialog.showModal()
+      // showModal focuses the first control (Close); a dialog that asks for input starts there.
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus()
+    }
     const close = () => onCloseRef.current()
     dialog.addEventListener('close', close)
     return () => dialog.removeEventListener('close', close)
@@ -37,6 +44,10 @@ export const Modal = ({
       ref={ref}
       className={`modal ${className ?? ''}`}
       aria-label={title}
+      onClick={(e) => {
+        // The backdrop is the dialog element itself; its content sits in children.
+        if (closeOnBackdrop && e.target === e.currentTarget) ref.current?.close()
+      }}
       onKeyDown={(e) => {
         // A search field would swallow the first Escape (to clear itself); in a dialog it closes.
         if (e.key === 'Escape') {

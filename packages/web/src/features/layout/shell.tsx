@@ -1,35 +1,80 @@
 import type { User } from '@messenger/shared'
-import { useState } from 'react'
+import { useQuery } from '@tanstack/react-query'
+import { lazy, Suspense, useState } from 'react'
 import { useI18n } from '../../lib/i18n'
+import { showNotice, useNotice } from '../../lib/notice'
+import { keys } from '../../lib/query-keys'
 import { navigate, useRoute } from '../../lib/router'
+import { trpc } from '../../lib/trpc'
 import { ChatList } from '../chats/chat-list'
-import { NewChatDialog } from '../chats/new-chat-dialog'
 import { useLiveEvents } from '../events/use-live-events'
 import { ChatView } from '../messages/chat-view'
 import { OutboxProvider } from '../messages/outbox-context'
-import { SearchPanel } from '../search/search-panel'
-import { SettingsPage } from '../settings/settings-page'
-import { GearIcon, PlusIcon, SearchIcon } from './icons'
+import { CloseIcon, GearIcon, PlusIcon, SearchIcon } from './icons'
+
+// Not needed for the first screen: loaded when first opened.
+const NewChatDialog = lazy(() =>
+  import('../chats/new-chat-dialog').then((m) => ({ default: m.NewChatDialog })),
+)
+const SearchPanel = lazy(() =>
+  import('../search/search-panel').then((m) => ({ default: m.SearchPanel })),
+)
+const SettingsPage = lazy(() =>
+  import('../settings/settings-page').then((m) => ({ default: m.SettingsPage })),
+)
 
 /** Two panes on a desktop; on a phone one at a time (the list, or what was opened from it). */
 export const Shell = ({ me }: { me: User }) => {
   const { t } = useI18n()
   const route = useRoute()
-  const live = useLiveEvents(me.id)
+  // The resume point comes first: whatever is committed after it reaches this tab by replay, even
+  // if the network drops before the first live event.
+  const head = useQuery({
+    queryKey: keys.head,
+    queryFn: () => trpc.messages.head.query(),
+    staleTime: Infinity,
+    retry: true,
+  })
+  const live = useLiveEvents(me.id, head.data ? (head.data.lastEventId ?? '0') : undefined)
+  const notice = useNotice()
   const [newChat, setNewChat] = useState(false)
   const activeId = route.name === 'chat' ? route.chatId : null
 
+  if (!head.data) {
+    return (
+      <main className="splash" aria-busy="true">
+        <h1 className="visually-hidden">{t('appName')}</h1>
+        <p>{head.isError ? t('errNetwork') : t('loading')}</p>
+      </main>
+    )
+  }
+
   return (
     <OutboxProvider myId={me.id}>
-      <div className={`shell ${route.name === 'home' ? 'show-list' : 'show-main'}`}>
+      {/* One main landmark and one h1 on every screen, phone included (where one pane shows). */}
+      <main className={`shell ${route.name === 'home' ? 'show-list' : 'show-main'}`}>
+        <h1 className="visually-hidden">{t('appName')}</h1>
         {live === 'reconnecting' ? (
           <div className="banner" role="status">
             {t('reconnecting')}
           </div>
         ) : null}
-        <aside className="sidebar">
+        {notice ? (
+          <div className="banner notice" role="status">
+            <span>{t(notice.key, notice.vars)}</span>
+            <button
+              type="button"
+              className="icon small"
+              aria-label={t('dismiss')}
+              onClick={() => showNotice(null)}
+            >
+              <CloseIcon />
+            </button>
+          </div>
+        ) : null}
+        <div className="sidebar">
           <header className="bar">
-            <h1 className="brand">{t('chats')}</h1>
+            <h2 className="brand">{t('chats')}</h2>
             <button
               type="button"
               className="icon"
@@ -61,20 +106,29 @@ export const Shell = ({ me }: { me: User }) => {
             </button>
           </header>
           <ChatList me={me} activeId={activeId} />
-        </aside>
-        <main className="main">
-          {route.name === 'chat' ? (
-            <ChatView key={route.chatId} me={me} chatId={route.chatId} focusId={route.messageId} />
-          ) : route.name === 'search' ? (
-            <SearchPanel />
-          ) : route.name === 'settings' ? (
-            <SettingsPage me={me} />
-          ) : (
-            <p className="empty muted">{t('selectChat')}</p>
-          )}
-        </main>
-        {newChat ? <NewChatDialog me={me} onClose={() => setNewChat(false)} /> : null}
-      </div>
+        </div>
+        <div className="main">
+          <Suspense fallback={<p className="empty muted">{t('loading')}</p>}>
+            {route.name === 'chat' ? (
+              <ChatView
+                key={route.chatId}
+                me={me}
+                chatId={route.chatId}
+                focusId={route.messageId}
+              />
+            ) : route.name === 'search' ? (
+              <SearchPanel />
+            ) : route.name === 'settings' ? (
+              <SettingsPage me={me} />
+            ) : (
+              <p className="empty muted">{t('selectChat')}</p>
+            )}
+          </Suspense>
+        </div>
+        <Suspense fallback={null}>
+          {newChat ? <NewChatDialog me={me} onClose={() => setNewChat(false)} /> : null}
+        </Suspense>
+      </main>
     </OutboxProvider>
   )
 }

@@ -1,11 +1,20 @@
 import type { Chat, Image, Message, User } from '@messenger/shared'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useRef, useState, useSyncExternalStore, type DragEvent } from 'react'
+import {
+  lazy,
+  Suspense,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type DragEvent,
+} from 'react'
 import { useI18n } from '../../lib/i18n'
 import { keys } from '../../lib/query-keys'
-import { errorCode, errorMessage, trpc } from '../../lib/trpc'
-import { GroupSettingsDialog } from '../chats/group-settings-dialog'
-import { PersonalChatDialog } from '../chats/personal-chat-dialog'
+import { errorText } from '../../lib/errors'
+import { navigate } from '../../lib/router'
+import { errorCode, trpc } from '../../lib/trpc'
 import { useChat } from '../chats/use-chats'
 import { applyEvent } from '../events/apply'
 import { flattenPages } from '../events/merge'
@@ -13,13 +22,21 @@ import { openChat } from '../events/use-live-events'
 import { Avatar } from '../layout/avatar'
 import { BackButton } from '../layout/back-button'
 import { InfoIcon } from '../layout/icons'
-import { Composer } from './composer'
-import { Lightbox } from './lightbox'
+import { Composer, DRAFT_PREFIX } from './composer'
 import { MessageList } from './message-list'
 import { visiblePending } from './outbox'
 import { useOutbox } from './outbox-context'
 import { useAttachments } from './use-attachments'
 import { useMessages } from './use-messages'
+
+// Opened on demand: not part of the first screen's download.
+const Lightbox = lazy(() => import('./lightbox').then((m) => ({ default: m.Lightbox })))
+const GroupSettingsDialog = lazy(() =>
+  import('../chats/group-settings-dialog').then((m) => ({ default: m.GroupSettingsDialog })),
+)
+const PersonalChatDialog = lazy(() =>
+  import('../chats/personal-chat-dialog').then((m) => ({ default: m.PersonalChatDialog })),
+)
 
 /** Marks the newest message read once it is on screen and the tab is visible. */
 const useMarkRead = (
@@ -67,15 +84,26 @@ export const ChatView = ({
   const outbox = useOutbox()
   const allPending = useSyncExternalStore(outbox.subscribe, outbox.getSnapshot)
   const attachments = useAttachments()
-  const [lightbox, setLightbox] = useState<Image | null>(null)
+  const [lightbox, setLightbox] = useState<{ image: Image; message: Message } | null>(null)
   const [editing, setEditing] = useState<Message | null>(null)
   const [settings, setSettings] = useState(false)
   const [dragging, setDragging] = useState(false)
   const [atBottom, setAtBottom] = useState(true)
   const [actionError, setActionError] = useState<string | null>(null)
 
-  const messages = flattenPages(history.data)
-  const pending = visiblePending(allPending, chatId, messages)
+  const messages = useMemo(() => flattenPages(history.data), [history.data])
+  const pending = useMemo(
+    () => visiblePending(allPending, chatId, messages),
+    [allPending, chatId, messages],
+  )
+  // Where the unread part started when the chat opened: the divider stays there while it is open.
+  const [unreadFromId, setUnreadFromId] = useState<string | null | undefined>(undefined)
+  useEffect(() => {
+    if (unreadFromId !== undefined || !chat || history.isPending) return
+    const fromOthers = messages.filter((m) => m.sender.id !== me.id)
+    const n = chat.unreadCount
+    setUnreadFromId(n > 0 ? (fromOthers[Math.max(0, fromOthers.length - n)]?.id ?? null) : null)
+  }, [unreadFromId, chat, history.isPending, messages, me.id])
   useMarkRead(chat, messages, me.id, atBottom)
 
   useEffect(() => {
@@ -95,12 +123,12 @@ export const ChatView = ({
       applyMessage(message)
       setEditing(null)
     },
-    onError: (err) => setActionError(t('errGeneric', { message: errorMessage(err) })),
+    onError: (err) => setActionError(errorText(t, err)),
   })
   const remove = useMutation({
     mutationFn: (message: Message) => trpc.messages.delete.mutate({ messageId: message.id }),
     onSuccess: (_, message) => applyMessage({ ...message, text: null, images: [], deleted: true }),
-    onError: (err) => setActionError(t('errGeneric', { message: errorMessage(err) })),
+    onError: (err) => setActionError(errorText(t, err)),
   })
 
   const send = (text: string) => {
@@ -118,9 +146,22 @@ export const ChatView = ({
   if (error) {
     const code = errorCode(error)
     return (
-      <p className="empty form-error" role="alert">
-        {code === 'FORBIDDEN' || code === 'NOT_FOUND' ? t('selectChat') : t('errNetwork')}
-      </p>
+      <section className="chat-view" aria-labelledby="chat-missing-h">
+        <header className="bar">
+          <BackButton />
+          <h2 id="chat-missing-h">{t('chats')}</h2>
+        </header>
+        <div className="empty stack">
+          <p role="alert">
+            {code === 'FORBIDDEN' || code === 'NOT_FOUND'
+              ? t('chatUnavailable')
+              : errorText(t, error)}
+          </p>
+          <button type="button" className="primary" onClick={() => navigate('/')}>
+            {t('backToChats')}
+          </button>
+        </div>
+      </section>
     )
   }
 
@@ -172,7 +213,8 @@ export const ChatView = ({
           loadingOlder={history.isFetchingNextPage}
           loadOlder={() => void history.fetchNextPage()}
           focusId={focusId}
-          onOpenImage={setLightbox}
+          unreadFromId={unreadFromId ?? null}
+          onOpenImage={(image, message) => setLightbox({ image, message })}
           onRetry={(clientId) => void outbox.retry(clientId)}
           onDiscard={(clientId) => outbox.discard(clientId)}
           onEdit={setEditing}
@@ -195,19 +237,28 @@ export const ChatView = ({
         onCancelEdit={() => setEditing(null)}
         onSend={send}
         onSaveEdit={(message, text) => edit.mutate({ message, text })}
+        draftKey={`${DRAFT_PREFIX}${me.id}.${chatId}`}
       />
       {dragging ? (
         <div className="drop-overlay" aria-hidden="true">
           {t('dropHere')}
         </div>
       ) : null}
-      {lightbox ? <Lightbox image={lightbox} onClose={() => setLightbox(null)} /> : null}
-      {settings && chat?.isDirect === true ? (
-        <PersonalChatDialog me={me} chat={chat} onClose={() => setSettings(false)} />
-      ) : null}
-      {settings && chat?.isDirect === false ? (
-        <GroupSettingsDialog me={me} chat={chat} onClose={() => setSettings(false)} />
-      ) : null}
+      <Suspense fallback={null}>
+        {lightbox ? (
+          <Lightbox
+            image={lightbox.image}
+            message={lightbox.message}
+            onClose={() => setLightbox(null)}
+          />
+        ) : null}
+        {settings && chat?.isDirect === true ? (
+          <PersonalChatDialog me={me} chat={chat} onClose={() => setSettings(false)} />
+        ) : null}
+        {settings && chat?.isDirect === false ? (
+          <GroupSettingsDialog me={me} chat={chat} onClose={() => setSettings(false)} />
+        ) : null}
+      </Suspense>
     </section>
   )
 }

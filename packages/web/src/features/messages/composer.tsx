@@ -1,5 +1,5 @@
 import type { Message } from '@messenger/shared'
-import { MAX_TEXT_LENGTH } from '@messenger/shared'
+import { MAX_IMAGES_PER_MESSAGE, MAX_TEXT_LENGTH } from '@messenger/shared'
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { useI18n } from '../../lib/i18n'
 import { ClipIcon, CloseIcon, SendIcon } from '../layout/icons'
@@ -11,6 +11,20 @@ export interface ComposerProps {
   onCancelEdit: () => void
   onSend: (text: string) => void
   onSaveEdit: (message: Message, text: string) => void
+  /** localStorage key of this chat's draft: kept across switching chats and reloads. */
+  draftKey?: string
+}
+
+/** Drafts live under this prefix; logging out removes them all. */
+export const DRAFT_PREFIX = 'messenger.draft.'
+
+const readDraft = (key: string | undefined) => {
+  if (!key) return ''
+  try {
+    return localStorage.getItem(key) ?? ''
+  } catch {
+    return ''
+  }
 }
 
 /** Enter sends, Shift+Enter starts a new line; images come by button, paste or drop. */
@@ -20,11 +34,13 @@ export const Composer = ({
   onCancelEdit,
   onSend,
   onSaveEdit,
+  draftKey,
 }: ComposerProps) => {
   const { t } = useI18n()
   const fileRef = useRef<HTMLInputElement>(null)
-  const [text, setText] = useState('')
-  const [draft, setDraft] = useState('')
+  const [text, setText] = useState(() => readDraft(draftKey))
+  // What to return to after an edit (and on mount, which runs the edit effect once).
+  const [draft, setDraft] = useState(() => readDraft(draftKey))
   const ref = useRef<HTMLTextAreaElement>(null)
 
   useEffect(() => {
@@ -42,6 +58,27 @@ export const Composer = ({
       ref.current?.focus()
     // Only when edit mode starts or ends, not on every keystroke.
   }, [editing])
+
+  useEffect(() => {
+    if (!draftKey || editing) return
+    try {
+      if (text) localStorage.setItem(draftKey, text)
+      else localStorage.removeItem(draftKey)
+    } catch {
+      // Storage full or off: the draft lives only as long as this view.
+    }
+  }, [text, draftKey, editing])
+
+  const refused = attachments.refused
+  const problems = [
+    ...attachments.items.flatMap((a) => (a.error ? [t(a.error.key, a.error.vars)] : [])),
+    ...(refused && refused.notImages.length > 0
+      ? [t('notImages', { names: refused.notImages.join(', ') })]
+      : []),
+    ...(refused && refused.overflow > 0
+      ? [t('notAttached', { count: refused.overflow, max: MAX_IMAGES_PER_MESSAGE })]
+      : []),
+  ]
 
   const trimmed = text.trim()
   const canSend = editing
@@ -87,12 +124,15 @@ export const Composer = ({
         <ul className="tray">
           {attachments.items.map((a) => (
             <li key={a.key} className={a.error ? 'error' : ''}>
-              <img src={a.previewUrl} alt={a.name} />
-              {a.image ? null : a.error ? (
-                <span className="tray-error" role="alert">
-                  {t('uploadFailed', { name: a.name, message: a.error })}
+              {/* A refused file may not be an image at all: no preview, so no broken icon. */}
+              {a.error ? (
+                <span className="tray-refused" aria-hidden="true">
+                  !
                 </span>
               ) : (
+                <img src={a.previewUrl} alt={a.name} />
+              )}
+              {a.image || a.error ? null : (
                 <progress
                   max={1}
                   value={a.progress}
@@ -108,6 +148,13 @@ export const Composer = ({
                 <CloseIcon />
               </button>
             </li>
+          ))}
+        </ul>
+      ) : null}
+      {problems.length > 0 ? (
+        <ul className="tray-problems" role="alert">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
           ))}
         </ul>
       ) : null}

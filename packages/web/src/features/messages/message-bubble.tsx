@@ -1,10 +1,20 @@
 import type { Image, Message } from '@messenger/shared'
 import { fullName } from '@messenger/shared'
-import { useState } from 'react'
+import { memo, useMemo, useState } from 'react'
 import { formatTime } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { MoreIcon } from '../layout/icons'
 import { ImageThumb } from './image-thumb'
+import { linkify } from './linkify'
+
+/** What a bubble can ask for; one stable object for the whole list, so rows redraw only on change. */
+export interface BubbleActions {
+  openImage: (image: Image, message: Message) => void
+  retry?: (message: Message) => void
+  discard?: (message: Message) => void
+  edit?: (message: Message) => void
+  remove?: (message: Message) => void
+}
 
 export interface BubbleProps {
   message: Message
@@ -12,28 +22,30 @@ export interface BubbleProps {
   showSender: boolean
   status?: 'sending' | 'failed'
   highlighted?: boolean
-  onOpenImage: (image: Image) => void
-  onRetry?: () => void
-  onDiscard?: () => void
-  onEdit?: () => void
-  onDelete?: () => void
+  actions: BubbleActions
 }
 
-export const MessageBubble = ({
+/** Room the menu needs below its button; with less, it opens upward (e.g. over the composer). */
+const MENU_ROOM_PX = 120
+
+const opensUpward = (button: HTMLElement) => {
+  const scroller = button.closest('.messages') ?? document.documentElement
+  const limit = scroller.getBoundingClientRect().bottom
+  return button.getBoundingClientRect().bottom + MENU_ROOM_PX > limit
+}
+
+export const MessageBubble = memo(function MessageBubble({
   message,
   own,
   showSender,
   status,
   highlighted,
-  onOpenImage,
-  onRetry,
-  onDiscard,
-  onEdit,
-  onDelete,
-}: BubbleProps) => {
+  actions,
+}: BubbleProps) {
   const { t, lang } = useI18n()
-  const [menu, setMenu] = useState(false)
-  const canAct = own && !message.deleted && status === undefined && (onEdit ?? onDelete)
+  const [menu, setMenu] = useState<'down' | 'up' | null>(null)
+  const canAct = own && !message.deleted && status === undefined && (actions.edit ?? actions.remove)
+  const text = useMemo(() => (message.text ? linkify(message.text) : null), [message.text])
 
   return (
     <div
@@ -50,11 +62,15 @@ export const MessageBubble = ({
             {message.images.length > 0 ? (
               <div className="images">
                 {message.images.map((img) => (
-                  <ImageThumb key={img.id} image={img} onOpen={() => onOpenImage(img)} />
+                  <ImageThumb
+                    key={img.id}
+                    image={img}
+                    onOpen={() => actions.openImage(img, message)}
+                  />
                 ))}
               </div>
             ) : null}
-            {message.text ? <p className="text">{message.text}</p> : null}
+            {text ? <p className="text">{text}</p> : null}
           </>
         )}
         <div className="meta">
@@ -66,10 +82,10 @@ export const MessageBubble = ({
       </div>
       {status === 'failed' ? (
         <div className="msg-actions">
-          <button type="button" onClick={onRetry}>
+          <button type="button" onClick={() => actions.retry?.(message)}>
             {t('retry')}
           </button>
-          <button type="button" onClick={onDiscard}>
+          <button type="button" onClick={() => actions.discard?.(message)}>
             {t('delete')}
           </button>
         </div>
@@ -79,39 +95,42 @@ export const MessageBubble = ({
           className="msg-menu"
           onBlur={(e) => {
             // Closes when focus leaves the menu: a click elsewhere, or Tab past its last item.
-            if (!e.currentTarget.contains(e.relatedTarget)) setMenu(false)
+            if (!e.currentTarget.contains(e.relatedTarget)) setMenu(null)
           }}
         >
           <button
             type="button"
             className="icon small"
             aria-label={t('messageActions')}
-            aria-expanded={menu}
-            onClick={() => setMenu((m) => !m)}
+            aria-expanded={menu !== null}
+            onClick={(e) => {
+              const button = e.currentTarget
+              setMenu((m) => (m ? null : opensUpward(button) ? 'up' : 'down'))
+            }}
           >
             <MoreIcon />
           </button>
           {menu ? (
-            <div className="menu" onKeyDown={(e) => e.key === 'Escape' && setMenu(false)}>
-              {message.text !== null && onEdit ? (
+            <div className={`menu ${menu}`} onKeyDown={(e) => e.key === 'Escape' && setMenu(null)}>
+              {message.text !== null && actions.edit ? (
                 <button
                   type="button"
                   autoFocus
                   onClick={() => {
-                    setMenu(false)
-                    onEdit()
+                    setMenu(null)
+                    actions.edit?.(message)
                   }}
                 >
                   {t('edit')}
                 </button>
               ) : null}
-              {onDelete ? (
+              {actions.remove ? (
                 <button
                   type="button"
                   className="danger"
                   onClick={() => {
-                    setMenu(false)
-                    onDelete()
+                    setMenu(null)
+                    actions.remove?.(message)
                   }}
                 >
                   {t('delete')}
@@ -123,4 +142,4 @@ export const MessageBubble = ({
       ) : null}
     </div>
   )
-}
+})

@@ -1,14 +1,18 @@
 import type { Image, Message } from '@messenger/shared'
-import { Fragment, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
+import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { formatDay, isSameDay } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
-import { MessageBubble } from './message-bubble'
+import { MessageBubble, type BubbleActions } from './message-bubble'
 import type { PendingMessage } from './outbox'
 
 /** Close enough to the bottom to follow new messages. */
 const STICK_PX = 80
 /** Start loading older messages before the top is reached. */
 const LOAD_OLDER_PX = 400
+/** Rows drawn beyond the visible ones, so a quick scroll shows no blank. */
+const OVERSCAN = 10
+const NO_LAYOUT_RECT = { width: 800, height: 800 }
 
 export interface MessageListProps {
   myId: string
@@ -19,7 +23,9 @@ export interface MessageListProps {
   loadingOlder: boolean
   loadOlder: () => void
   focusId: string | null
-  onOpenImage: (image: Image) => void
+  /** The first message that was unread when the chat opened: a divider goes above it. */
+  unreadFromId?: string | null
+  onOpenImage: (image: Image, message: Message) => void
   onRetry: (clientId: string) => void
   onDiscard: (clientId: string) => void
   onEdit: (message: Message) => void
@@ -29,38 +35,117 @@ export interface MessageListProps {
   empty: ReactNode
 }
 
+interface Row {
+  message: Message
+  status: PendingMessage['status'] | undefined
+  day: string | null
+  showSender: boolean
+  unreadDivider: boolean
+}
+
 /**
- * The scrolling history. Loading older pages keeps what is on screen in place (the distance from
- * the bottom is restored); new messages are followed only when the reader is already at the end.
+ * The scrolling history, virtualized: only the rows on screen (and a few around) are in the DOM,
+ * so a long history costs no more to update than a short one. Loading older pages keeps what is
+ * on screen in place (the distance from the bottom is restored, and rows measured later above the
+ * viewport shift the scroll by their change); the end is followed only when the reader is there.
  */
 export const MessageList = (props: MessageListProps) => {
   const { t, lang } = useI18n()
-  const { messages, pending, focusId } = props
+  const { messages, pending, focusId, myId, isGroup, unreadFromId } = props
   const ref = useRef<HTMLDivElement>(null)
+  const listRef = useRef<HTMLOListElement>(null)
   const fromBottom = useRef(0)
+  const stick = useRef(true)
   const atBottom = useRef(true)
   const firstId = useRef<string | null>(null)
   const lastKey = useRef<string | null>(null)
   const focused = useRef<string | null>(null)
   const [highlight, setHighlight] = useState<string | null>(null)
+  const [unseen, setUnseen] = useState(0)
+  const [away, setAway] = useState(false)
   const propsRef = useRef(props)
   propsRef.current = props
 
-  const all = [...messages, ...pending.map((p) => p.preview)]
-  const last = all.at(-1)
+  const rows = useMemo(() => {
+    const all: { m: Message; status: Row['status'] }[] = [
+      ...messages.map((m) => ({ m, status: undefined })),
+      ...pending.map((p) => ({ m: p.preview, status: p.status })),
+    ]
+    return all.map(({ m, status }, i): Row => {
+      const prev = all[i - 1]?.m
+      const newDay = !prev || !isSameDay(prev.createdAt, m.createdAt)
+      const own = m.sender.id === myId
+      return {
+        message: m,
+        status,
+        day: newDay ? formatDay(m.createdAt, lang) : null,
+        showSender: isGroup && !own && (newDay || prev.sender.id !== m.sender.id),
+        unreadDivider: m.id === unreadFromId,
+      }
+    })
+  }, [messages, pending, myId, isGroup, lang, unreadFromId])
+
+  // Stable across renders, so a row that did not change is not redrawn (MessageBubble is memo).
+  const actions = useMemo<BubbleActions>(
+    () => ({
+      openImage: (image, m) => propsRef.current.onOpenImage(image, m),
+      retry: (m) => propsRef.current.onRetry(m.clientId),
+      discard: (m) => propsRef.current.onDiscard(m.clientId),
+      edit: (m) => propsRef.current.onEdit(m),
+      remove: (m) => propsRef.current.onDelete(m),
+    }),
+    [],
+  )
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => ref.current,
+    estimateSize: (i) => (rows[i]?.message.images.length ? 260 : 64),
+    getItemKey: (i) => rows[i]?.message.clientId ?? i,
+    overscan: OVERSCAN,
+    // Without layout (jsdom) the scroller measures 0 high: draw a screenful rather than nothing.
+    initialRect: NO_LAYOUT_RECT,
+    observeElementRect: (instance, cb) =>
+      observeElementRect(instance, (rect) => cb(rect.height > 0 ? rect : NO_LAYOUT_RECT)),
+    // Corrections for rows measured above the viewport are applied to where the reader is now:
+    // the list also moves scrollTop itself (restoring the view after older pages arrive), which
+    // the virtualizer's own idea of the offset learns only from the next scroll event.
+    scrollToFn: (offset, { adjustments, behavior }, instance) => {
+      const el = instance.scrollElement
+      if (!el) return
+      if (adjustments) el.scrollTop += adjustments
+      else el.scrollTo({ top: offset, behavior })
+    },
+  })
+
+  const last = rows.at(-1)?.message
   const lastKeyNow = last ? last.clientId : null
+
+  const report = (el: HTMLDivElement) => {
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX
+    if (bottom !== atBottom.current) {
+      atBottom.current = bottom
+      setAway(!bottom)
+      propsRef.current.onAtBottom(bottom)
+    }
+    if (bottom) setUnseen(0)
+    return bottom
+  }
 
   const onScroll = () => {
     const el = ref.current
     if (!el) return
     fromBottom.current = el.scrollHeight - el.scrollTop
-    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX
-    if (bottom !== atBottom.current) {
-      atBottom.current = bottom
-      propsRef.current.onAtBottom(bottom)
-    }
+    stick.current = report(el)
     const p = propsRef.current
     if (el.scrollTop < LOAD_OLDER_PX && p.hasOlder && !p.loadingOlder) p.loadOlder()
+  }
+
+  const toBottom = () => {
+    const el = ref.current
+    if (!el) return
+    el.scrollTop = el.scrollHeight
+    stick.current = true
   }
 
   useLayoutEffect(() => {
@@ -72,16 +157,18 @@ export const MessageList = (props: MessageListProps) => {
     if (prepended) {
       el.scrollTop = el.scrollHeight - fromBottom.current
     } else if (lastKeyNow !== lastKey.current) {
-      const mine = last?.sender.id === props.myId
+      const mine = last?.sender.id === myId
       const initial = lastKey.current === null
-      if ((initial && !focusId) || atBottom.current || mine) el.scrollTop = el.scrollHeight
+      if ((initial && !focusId) || stick.current || mine) toBottom()
+      else if (!initial) setUnseen((n) => n + 1)
+    } else if (stick.current) {
+      // A row grew (measured, an edit, a long message confirmed): keep the end in view.
+      el.scrollTop = el.scrollHeight
     }
     firstId.current = first
     lastKey.current = lastKeyNow
     fromBottom.current = el.scrollHeight - el.scrollTop
-    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX
-    atBottom.current = bottom
-    props.onAtBottom(bottom)
+    report(el)
   })
 
   // Too little history to scroll: load more so the reader can reach older messages.
@@ -95,10 +182,11 @@ export const MessageList = (props: MessageListProps) => {
   // Opening a search result: page back until the message is loaded, then bring it into view.
   useEffect(() => {
     if (!focusId || focused.current === focusId) return
-    const el = document.getElementById(`m-${focusId}`)
-    if (el) {
+    const index = rows.findIndex((r) => r.message.id === focusId)
+    if (index >= 0) {
       focused.current = focusId
-      el.scrollIntoView({ block: 'center' })
+      stick.current = false
+      virtualizer.scrollToIndex(index, { align: 'center' })
       setHighlight(focusId)
       const timer = setTimeout(() => setHighlight(null), 2500)
       return () => clearTimeout(timer)
@@ -107,54 +195,77 @@ export const MessageList = (props: MessageListProps) => {
     return undefined
   })
 
+  virtualizer.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) => {
+    const el = instance.scrollElement
+    return el ? item.end <= el.scrollTop - (listRef.current?.offsetTop ?? 0) : false
+  }
+  const items = virtualizer.getVirtualItems()
+
   return (
-    <div
-      ref={ref}
-      className="messages"
-      role="log"
-      aria-label={t('messages')}
-      tabIndex={0}
-      onScroll={onScroll}
-    >
-      {/* Always there while older pages exist, so showing the loader never shifts the history. */}
-      {props.hasOlder ? (
-        <p className="older muted center" aria-live="polite">
-          {props.loadingOlder ? t('loadingOlder') : ''}
-        </p>
-      ) : null}
-      {all.length === 0 ? props.empty : null}
-      <ol>
-        {all.map((m, i) => {
-          const prev = all[i - 1]
-          const newDay = !prev || !isSameDay(prev.createdAt, m.createdAt)
-          const own = m.sender.id === props.myId
-          const p = pending.find((x) => x.preview.id === m.id)
-          const showSender = props.isGroup && !own && (newDay || prev.sender.id !== m.sender.id)
-          return (
-            <Fragment key={m.clientId}>
-              {newDay ? (
-                <li className="day" role="separator">
-                  <span>{formatDay(m.createdAt, lang)}</span>
-                </li>
-              ) : null}
-              <li>
+    <div className="messages-wrap">
+      <div
+        ref={ref}
+        className="messages"
+        role="log"
+        aria-label={t('messages')}
+        tabIndex={0}
+        onScroll={onScroll}
+      >
+        {/* Always there while older pages exist, so showing the loader never shifts the history. */}
+        {props.hasOlder ? (
+          <p className="older muted center" aria-live="polite">
+            {props.loadingOlder ? t('loadingOlder') : ''}
+          </p>
+        ) : null}
+        {rows.length === 0 ? props.empty : null}
+        <ol ref={listRef} style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((v) => {
+            const row = rows[v.index]!
+            const m = row.message
+            return (
+              <li
+                key={v.key}
+                data-index={v.index}
+                ref={virtualizer.measureElement}
+                style={{ transform: `translateY(${v.start}px)` }}
+              >
+                {row.unreadDivider ? (
+                  <p className="divider unread-divider">
+                    <span>{t('newMessages')}</span>
+                  </p>
+                ) : null}
+                {row.day ? (
+                  <p className="divider day">
+                    <span>{row.day}</span>
+                  </p>
+                ) : null}
                 <MessageBubble
                   message={m}
-                  own={own}
-                  showSender={showSender}
-                  status={p?.status}
+                  own={m.sender.id === myId}
+                  showSender={row.showSender}
+                  status={row.status}
                   highlighted={highlight === m.id}
-                  onOpenImage={props.onOpenImage}
-                  onRetry={() => props.onRetry(m.clientId)}
-                  onDiscard={() => props.onDiscard(m.clientId)}
-                  onEdit={() => props.onEdit(m)}
-                  onDelete={() => props.onDelete(m)}
+                  actions={actions}
                 />
               </li>
-            </Fragment>
-          )
-        })}
-      </ol>
+            )
+          })}
+        </ol>
+      </div>
+      {away ? (
+        <button
+          type="button"
+          className="jump-latest"
+          aria-label={
+            unseen > 0
+              ? `${t('jumpToLatest')}: ${t('newCount', { count: unseen })}`
+              : t('jumpToLatest')
+          }
+          onClick={toBottom}
+        >
+          ↓{unseen > 0 ? <span className="badge">{unseen}</span> : null}
+        </button>
+      ) : null}
     </div>
   )
 }

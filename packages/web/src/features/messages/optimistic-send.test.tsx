@@ -20,6 +20,8 @@ const noAttachments: ReturnType<typeof useAttachments> = {
   take: () => [],
   uploading: false,
   ready: 0,
+  refused: null,
+  clearRefused: () => undefined,
 }
 
 /** The chat view's send path without the network: composer → outbox → list. */

@@ -5,7 +5,8 @@ import { formatDateTime } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { keys } from '../../lib/query-keys'
 import { chatPath, navigate } from '../../lib/router'
-import { errorMessage, trpc } from '../../lib/trpc'
+import { errorText } from '../../lib/errors'
+import { trpc } from '../../lib/trpc'
 import { useChats } from '../chats/use-chats'
 import { BackButton } from '../layout/back-button'
 import { Highlighted } from './highlighted'
@@ -61,7 +62,7 @@ export const SearchPanel = () => {
         <div role="status" className="muted">
           {results.isFetching ? t('loading') : ''}
           {results.isSuccess && results.data.items.length === 0 ? t('nothingFound') : ''}
-          {results.isError ? t('errGeneric', { message: errorMessage(results.error) }) : ''}
+          {results.isError ? errorText(t, results.error) : ''}
         </div>
         <ul className="results">
           {results.data?.items.map(({ message, highlight }) => (

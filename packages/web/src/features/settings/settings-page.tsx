@@ -5,8 +5,10 @@ import { formatDateTime } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { keys } from '../../lib/query-keys'
 import { navigate } from '../../lib/router'
-import { errorMessage, session, trpc } from '../../lib/trpc'
+import { errorText, readError } from '../../lib/errors'
+import { session, trpc } from '../../lib/trpc'
 import { Field } from '../auth/field'
+import { DRAFT_PREFIX } from '../messages/composer'
 import { BackButton } from '../layout/back-button'
 import { LanguageSelect } from './language-select'
 
@@ -40,8 +42,11 @@ export const logout = async () => {
   try {
     await trpc.auth.logout.mutate()
   } finally {
-    // Even if the server is unreachable, this device forgets the session.
+    // Even if the server is unreachable, this device forgets the session and its drafts.
     session.logoutLocally()
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith(DRAFT_PREFIX)) localStorage.removeItem(key)
+    }
     navigate('/', { replace: true })
   }
 }
@@ -58,6 +63,11 @@ const Profile = ({ me }: { me: User }) => {
     e.preventDefault()
     save.mutate()
   }
+  const problems = save.isError ? readError(save.error, ['firstName', 'lastName']) : null
+  const fieldError = (name: 'firstName' | 'lastName') => {
+    const p = problems?.fields[name]
+    return p ? t(p.key, p.vars) : null
+  }
   return (
     <section aria-labelledby="profile-h">
       <h3 id="profile-h">{t('profile')}</h3>
@@ -70,12 +80,14 @@ const Profile = ({ me }: { me: User }) => {
             label={t('firstName')}
             value={firstName}
             required
+            error={fieldError('firstName')}
             onChange={(e) => setFirstName(e.target.value)}
           />
           <Field
             label={t('lastName')}
             value={lastName}
             required
+            error={fieldError('lastName')}
             onChange={(e) => setLastName(e.target.value)}
           />
         </div>
@@ -85,7 +97,7 @@ const Profile = ({ me }: { me: User }) => {
           </button>
           <span role="status" className="muted">
             {save.isSuccess ? t('saved') : ''}
-            {save.isError ? t('errGeneric', { message: errorMessage(save.error) }) : ''}
+            {problems?.form ? t(problems.form.key, problems.form.vars) : ''}
           </span>
         </div>
       </form>
@@ -104,34 +116,70 @@ const Sessions = () => {
     mutationFn: (sessionId: string) => trpc.auth.revokeSession.mutate({ sessionId }),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.sessions }),
   })
+  const revokeOthers = useMutation({
+    mutationFn: () => trpc.auth.revokeOtherSessions.mutate(),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.sessions }),
+  })
+  const items = sessions.data?.items ?? []
+  // The current one first, then the others by last use (as the server orders them).
+  const ordered = [...items.filter((s) => s.current), ...items.filter((s) => !s.current)]
+  const others = items.filter((s) => !s.current).length
+  const error = revoke.error ?? revokeOthers.error
   return (
     <section aria-labelledby="sessions-h">
       <h3 id="sessions-h">{t('sessions')}</h3>
       {sessions.isPending ? <p className="muted">{t('loading')}</p> : null}
       <ul className="sessions">
-        {sessions.data?.items.map((s) => (
-          <li key={s.id}>
-            <span>
-              <strong>{describeDevice(s.userAgent) ?? t('unknownDevice')}</strong>
-              {s.current ? <span className="tag">{t('thisDevice')}</span> : null}
-              <br />
-              <span className="muted">
-                {t('lastUsed', { time: formatDateTime(s.lastUsedAt, lang) })}
+        {ordered.map((s) => {
+          const device = describeDevice(s.userAgent) ?? t('unknownDevice')
+          return (
+            <li key={s.id} aria-current={s.current ? 'true' : undefined}>
+              <span>
+                <strong>{device}</strong>
+                {s.current ? (
+                  <span className="tag">
+                    {t('currentSession')} · {t('thisDevice')}
+                  </span>
+                ) : null}
+                <br />
+                <span className="muted">
+                  {s.address ? `${t('fromAddress', { address: s.address })} · ` : ''}
+                  {t('signedInAt', { time: formatDateTime(s.createdAt, lang) })} ·{' '}
+                  {t('lastUsed', { time: formatDateTime(s.lastUsedAt, lang) })}
+                </span>
               </span>
-            </span>
-            {s.current ? null : (
-              <button
-                type="button"
-                onClick={() => revoke.mutate(s.id)}
-                disabled={revoke.isPending}
-                aria-label={`${t('endSession')}: ${describeDevice(s.userAgent) ?? t('unknownDevice')}, ${formatDateTime(s.lastUsedAt, lang)}`}
-              >
-                {t('endSession')}
-              </button>
-            )}
-          </li>
-        ))}
+              {s.current ? null : (
+                <button
+                  type="button"
+                  onClick={() => revoke.mutate(s.id)}
+                  disabled={revoke.isPending}
+                  aria-label={`${t('endSession')}: ${device}, ${s.address ?? ''} ${formatDateTime(s.lastUsedAt, lang)}`}
+                >
+                  {t('endSession')}
+                </button>
+              )}
+            </li>
+          )
+        })}
       </ul>
+      {others > 0 ? (
+        <button
+          type="button"
+          onClick={() => revokeOthers.mutate()}
+          disabled={revokeOthers.isPending}
+        >
+          {t('endOtherSessions')}
+        </button>
+      ) : sessions.isSuccess ? (
+        <p className="muted" role="status">
+          {revokeOthers.isSuccess ? t('otherSessionsEnded') : t('noOtherSessions')}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {errorText(t, error)}
+        </p>
+      ) : null}
     </section>
   )
 }
