@@ -90,19 +90,20 @@ export const serveEventStream =
     }
     const close = openEventFeed(ctx, input.data.lastEventId, {
       event: (id, event) => write(`id: ${id}\ndata: ${serializeEvent(event)}\n\n`),
-      // A replay can be thousands of events: it goes no faster than the client reads.
+      // A replay can be thousands of events: it goes no faster than the client reads. Waits
+      // while half the bound is unsent, by watching the count rather than a 'drain' event, which
+      // not every Node version emits on a response whose socket drained.
       backpressure: () =>
-        outgoing.writableNeedDrain && !outgoing.destroyed
-          ? new Promise<void>((resolve) => {
-              const done = () => {
-                outgoing.off('drain', done)
-                outgoing.off('close', done)
-                resolve()
-              }
-              outgoing.on('drain', done)
-              outgoing.on('close', done)
-            })
-          : undefined,
+        outgoing.destroyed || outgoing.writableLength < limit / 2
+          ? undefined
+          : new Promise<void>((resolve) => {
+              const check = setInterval(() => {
+                if (outgoing.destroyed || outgoing.writableLength < limit / 2) {
+                  clearInterval(check)
+                  resolve()
+                }
+              }, 10)
+            }),
       end: (cause) => {
         const shape = getTRPCErrorShape({
           config: appRouter._def._config,

@@ -114,7 +114,9 @@ export const MessageList = (props: MessageListProps) => {
       const el = instance.scrollElement
       if (!el) return
       if (adjustments) el.scrollTop += adjustments
-      else el.scrollTo({ top: offset, behavior })
+      // A plain jump is a scrollTop write (it also works where scrollTo is missing, as in jsdom).
+      else if (behavior === 'smooth') el.scrollTo({ top: offset, behavior })
+      else el.scrollTop = offset
     },
   })
 
