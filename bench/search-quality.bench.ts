@@ -378,7 +378,7 @@ export const evaluate = async (db: Db, messages: Message[], loadSeconds: number)
       `${messages.length.toLocaleString('en')} messages of real text — Debian's fortune cookies, ` +
         `${langs.ru.toLocaleString('en')} Russian (fortunes-ru) and ${langs.en.toLocaleString('en')} English (fortunes) — ` +
         `in ${CHATS} chats of one user, indexed by the MySQL store's index (loaded in ${fmt(loadSeconds, 0)} s). ` +
-        `Each query is 2-3 consecutive words (3+ letters) of one random message, mangled as its class says; ` +
+        `Each query is 2-3 words (4+ letters, in order) of one random message, mangled as its class says; ` +
         `a hit is that message (or an identical text) in the top ${TOP} of searchMessageIds. ` +
         'Word forms are made by changing the ending and kept only when hunspell (ru_RU, en_US) knows the ' +
         'result, so they do not depend on the stemmer under test; two typos are random deletions, ' +
