@@ -7,7 +7,6 @@ import {
   fuzzyDistance,
   maxPrefixEdits,
   prefixDistance,
-  VARIANT_PREFIX,
 } from './fuzzy'
 import { switchLayout } from './layout'
 import { stemOf } from './stem'
@@ -80,45 +79,56 @@ interface Candidate {
   src: Source
 }
 
-/** Every vocabulary term that could match any word of the readings, in one round trip. */
-const lookUp = async (db: Executor, readings: readonly string[][]) => {
-  const variants = new Set<string>()
-  const stems = new Set<string>()
-  const prefixes = new Set<string>()
-  const fuzzyPrefixes = new Set<string>()
-  for (const ws of readings) {
-    ws.forEach((w, i) => {
-      for (const v of deletionVariants(w)) variants.add(v)
-      stems.add(stemOf(w))
-      const length = codePoints(w).length
-      if (i !== ws.length - 1 || length < MIN_PREFIX_LENGTH) return
-      prefixes.add(w)
-      // From VARIANT_PREFIX letters on, the exact variant lookup already meets every term whose
-      // start is within the allowed edits (both sides are cut to that many letters).
-      if (maxPrefixEdits(length) > 0 && length < VARIANT_PREFIX) {
-        for (const v of deletionVariants(w, maxPrefixEdits(length))) fuzzyPrefixes.add(v)
-      }
-    })
+/**
+ * Vocabulary terms in one round trip: for `words`, every term that could match them (deletion
+ * variants, stems, completions of the last word); for `check`, just enough to tell whether a
+ * reading reads as words (the same term, stem or start); for `fuzzyPrefix`, the terms whose start
+ * is within one typo of it.
+ */
+const lookUp = async (
+  db: Executor,
+  q: { words?: readonly string[]; check?: readonly string[]; fuzzyPrefix?: string },
+) => {
+  const ws = q.words ?? []
+  const check = q.check ?? []
+  const variants = [...new Set(ws.flatMap((w) => deletionVariants(w)))]
+  const stems = [...new Set([...ws, ...check].map(stemOf))]
+  const lastOf = (list: readonly string[]) => {
+    const w = list.at(-1)
+    return w !== undefined && codePoints(w).length >= MIN_PREFIX_LENGTH ? w : undefined
   }
   const parts: RawBuilder<unknown>[] = []
-  if (variants.size > 0) {
+  if (variants.length > 0) {
     parts.push(sql`(SELECT t.id, t.term, t.stem, 'variant' AS src FROM search_term_variants v
-      JOIN search_terms t ON t.id = v.term_id WHERE v.variant IN (${sql.join([...variants])}))`)
+      JOIN search_terms t ON t.id = v.term_id WHERE v.variant IN (${sql.join(variants)}))`)
   }
-  for (const s of stems) {
+  if (check.length > 0) {
+    parts.push(sql`(SELECT id, term, stem, 'stem' AS src FROM search_terms
+      WHERE term IN (${sql.join(check)}))`)
+  }
+  if (stems.length > 0) {
     parts.push(sql`(SELECT id, term, stem, 'stem' AS src FROM search_terms FORCE INDEX (search_terms_stem)
-      WHERE stem = ${s} LIMIT ${FORMS_SCAN})`)
+      WHERE stem IN (${sql.join(stems)}) LIMIT ${FORMS_SCAN * stems.length})`)
   }
-  for (const p of prefixes) {
+  const prefix = lastOf(ws)
+  if (prefix !== undefined) {
     parts.push(sql`(SELECT id, term, stem, 'prefix' AS src FROM search_terms FORCE INDEX (search_terms_term)
-      WHERE term LIKE ${startsWith(p)} ORDER BY term LIMIT ${PREFIX_SCAN})`)
+      WHERE term LIKE ${startsWith(prefix)} ORDER BY term LIMIT ${PREFIX_SCAN})`)
+  }
+  const checked = lastOf(check)
+  if (checked !== undefined) {
+    parts.push(sql`(SELECT id, term, stem, 'prefix' AS src FROM search_terms FORCE INDEX (search_terms_term)
+      WHERE term LIKE ${startsWith(checked)} ORDER BY term LIMIT 1)`)
   }
   // A typo in the unfinished word: the term's stored variants (deletions from its first letters)
   // start with one of the word's own deletions, so a range scan of the variant index meets it.
-  for (const v of fuzzyPrefixes) {
-    parts.push(sql`(SELECT t.id, t.term, t.stem, 'prefix' AS src FROM search_term_variants v
-      JOIN search_terms t ON t.id = v.term_id
-      WHERE v.variant LIKE ${startsWith(v)} ORDER BY v.variant LIMIT ${FUZZY_PREFIX_SCAN})`)
+  const fuzzy = q.fuzzyPrefix
+  if (fuzzy !== undefined) {
+    for (const v of deletionVariants(fuzzy, maxPrefixEdits(codePoints(fuzzy).length))) {
+      parts.push(sql`(SELECT t.id, t.term, t.stem, 'prefix' AS src FROM search_term_variants v
+        JOIN search_terms t ON t.id = v.term_id
+        WHERE v.variant LIKE ${startsWith(v)} ORDER BY v.variant LIMIT ${FUZZY_PREFIX_SCAN})`)
+    }
   }
   if (parts.length === 0) return []
   const { rows } = await sql<Candidate>`${sql.join(parts, sql` UNION `)}`.execute(db)
@@ -182,6 +192,25 @@ const readCount = (matches: readonly WordMatch[][]) =>
   ).length
 
 /**
+ * A typo in the unfinished last word is the last resort: its terms are looked up only when nothing
+ * else matched that word and it has the letters for it.
+ */
+const withFuzzyPrefix = async (
+  db: Executor,
+  ws: readonly string[],
+  matches: WordMatch[][],
+  penalty: number,
+) => {
+  const last = ws.at(-1)
+  const length = last === undefined ? 0 : codePoints(last).length
+  if (last === undefined || matches.at(-1)!.length > 0 || maxPrefixEdits(length) === 0) {
+    return matches
+  }
+  const found = matchWords([last], await lookUp(db, { fuzzyPrefix: last }), penalty)[0]!
+  return [...matches.slice(0, -1), found.filter((m) => m.kind === 'prefix')]
+}
+
+/**
  * A query's words and the vocabulary terms each matches: the same word, another form of it (same
  * stem), a completion of the unfinished last word (with one typo allowed from 5 letters on), or a
  * word within its typo allowance. When the query read through the other keyboard layout has more
@@ -194,12 +223,15 @@ export const expandQuery = async (db: Executor, query: string): Promise<Expanded
   const other = switched === null ? [] : queryTerms(switched)
   const useOther = other.length > 0 && other.join(' ') !== typed.join(' ')
   if (typed.length === 0 && !useOther) return { words: [], matches: [], layout: false }
-  const candidates = await lookUp(db, useOther ? [typed, other] : [typed])
-  const asTyped = matchWords(typed, candidates, 0)
-  if (useOther) {
-    const asSwitched = matchWords(other, candidates, MATCH_COST.layout)
-    if (readCount(asSwitched) > readCount(asTyped)) {
-      return { words: other, matches: asSwitched, layout: true }
+  // The query as typed in full; the other reading only far enough to see whether it reads better.
+  const candidates = await lookUp(db, { words: typed, ...(useOther && { check: other }) })
+  const asTyped = await withFuzzyPrefix(db, typed, matchWords(typed, candidates, 0), 0)
+  if (useOther && readCount(matchWords(other, candidates, 0)) > readCount(asTyped)) {
+    const switched = matchWords(other, await lookUp(db, { words: other }), MATCH_COST.layout)
+    return {
+      words: other,
+      matches: await withFuzzyPrefix(db, other, switched, MATCH_COST.layout),
+      layout: true,
     }
   }
   return { words: typed, matches: asTyped, layout: false }
