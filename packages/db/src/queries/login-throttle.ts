@@ -1,11 +1,21 @@
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Db } from '../client'
+import type { Database } from '../database'
 
 export type LoginAttemptReservation =
   /** One failure row per scope, written before the password is checked; released if it was not one. */
   | { reserved: true; ids: number[] }
   /** Some scope is full: no row written; `retryAt` is when its oldest failure leaves the window. */
   | { reserved: false; retryAt: Date }
+
+/** One statement locks the scopes' rows in index order, so two attempts never wait on each other. */
+const lockScopes = (trx: Transaction<Database>, scopes: string[]) =>
+  trx
+    .selectFrom('login_throttle_scopes')
+    .select('scope')
+    .where('scope', 'in', scopes)
+    .forUpdate()
+    .execute()
 
 /**
  * Counts an attempt against every scope before the slow password check, unless a scope already
@@ -31,13 +41,7 @@ export const reserveLoginAttempt = async (
     .transaction()
     .setIsolationLevel('read committed')
     .execute(async (trx) => {
-      // One statement locks the rows in index order, so two attempts never wait on each other.
-      await trx
-        .selectFrom('login_throttle_scopes')
-        .select('scope')
-        .where('scope', 'in', scopes)
-        .forUpdate()
-        .execute()
+      await lockScopes(trx, scopes)
       const since = new Date(Date.now() - windowMs)
       // Failures that left the window are never counted again; keeping the table small.
       await trx
@@ -86,12 +90,7 @@ export const releaseLoginAttempt = async (
     .transaction()
     .setIsolationLevel('read committed')
     .execute(async (trx) => {
-      await trx
-        .selectFrom('login_throttle_scopes')
-        .select('scope')
-        .where('scope', 'in', scopes)
-        .forUpdate()
-        .execute()
+      await lockScopes(trx, scopes)
       if (ids.length > 0) await trx.deleteFrom('login_failures').where('id', 'in', ids).execute()
       if (clearScope !== undefined) {
         await trx.deleteFrom('login_failures').where('scope', '=', clearScope).execute()
