@@ -7,10 +7,15 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createApp, createDeps } from '@messenger/api'
-import { checkStream, percentile, sendLoad, signUps, type Acked } from '@messenger/api/testing-load'
+import {
+  loadGroup,
+  percentile,
+  pollReady,
+  settleStreams,
+  twoInstances,
+} from '@messenger/api/testing-load'
 import { startPrivateRedis } from '@messenger/api/testing-redis'
-import { collectEvents, listen } from '@messenger/api/testing-sse'
+import { listen } from '@messenger/api/testing-sse'
 import { createTestApp } from '@messenger/api/testing'
 import { startPrivateMariadb } from '@messenger/db'
 import { sql } from 'kysely'
@@ -23,36 +28,17 @@ const OUTAGE_MS = Number(process.env.BENCH_OUTAGE_MS ?? 10_000)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-type App = Awaited<ReturnType<typeof createTestApp>>
-
-const setup = async (t: App) => {
-  const senders = await signUps(t, SENDERS)
-  const readers = await signUps(t, READERS)
-  const group = await senders[0]!.caller.chats.createGroup({
-    title: 'Faults',
-    memberIds: [...senders, ...readers].map((u) => u.user.id),
-  })
-  return { senders, readers, group }
-}
-
 /** The stream figures over all readers: events missing, duplicated, streams out of order. */
 const streamFigures = async (
-  streams: ReturnType<typeof collectEvents>[],
-  acked: readonly Acked[],
+  streams: Parameters<typeof settleStreams>[0],
+  acked: Parameters<typeof settleStreams>[1],
 ) => {
-  let missing = 0
-  let duplicated = 0
-  let outOfOrder = 0
-  for (const s of streams) {
-    await s.next(acked.length, 30_000).catch(() => undefined)
-    await sleep(500)
-    const c = checkStream(s.received, acked)
-    missing += c.missing
-    duplicated += c.duplicated + c.unexpected
-    if (!c.inOrder) outOfOrder++
-    s.close()
+  const checks = await settleStreams(streams, acked, 30_000)
+  return {
+    missing: checks.reduce((n, c) => n + c.missing, 0),
+    duplicated: checks.reduce((n, c) => n + c.duplicated + c.unexpected, 0),
+    outOfOrder: checks.filter((c) => !c.inOrder).length,
   }
-  return { missing, duplicated, outOfOrder }
 }
 
 const mariadbCrash = async () => {
@@ -61,23 +47,16 @@ const mariadbCrash = async () => {
   const t = await createTestApp({}, { databaseServer: mariadb.url })
   const server = await listen(t.app)
   try {
-    const { senders, readers, group } = await setup(t)
-    const streams = readers.map((r) => collectEvents(server.url, r.accessToken))
-    await Promise.all(streams.map((s) => s.ready))
-    const ready: { at: number; status: number }[] = []
-    const polling = { on: true }
-    const poller = (async () => {
-      while (polling.on) {
-        const res = await fetch(`${server.url}/readyz`).catch(() => null)
-        ready.push({ at: performance.now(), status: res?.status ?? 0 })
-        await sleep(50)
-      }
-    })()
+    const { group, streams, load } = await loadGroup(t, {
+      senders: SENDERS,
+      readers: READERS,
+      streamUrl: server.url,
+    })
+    const readiness = pollReady(server.url, 50)
     let acks = 0
     const started = performance.now()
-    const load = sendLoad({
+    const sending = load({
       url: server.url,
-      senders: senders.map((s) => ({ token: s.accessToken, chatId: group.id })),
       perSender: PER_SENDER,
       attemptTimeoutMs: 3000,
       retryMs: 200,
@@ -94,10 +73,9 @@ const mariadbCrash = async () => {
     const ackAtRestart = acks
     while (acks === ackAtRestart && acks < SENDERS * PER_SENDER) await sleep(10)
     const firstAckAt = performance.now()
-    const result = await load
+    const result = await sending
     const loadMs = performance.now() - started
-    polling.on = false
-    await poller
+    const ready = await readiness.stop()
     const rows = await sql<{ id: string; n: number | string }>`
       SELECT client_id AS id, COUNT(*) AS n FROM messages WHERE chat_id = ${group.id}
        GROUP BY sender_id, client_id`.execute(t.db)
@@ -127,19 +105,17 @@ const mariadbCrash = async () => {
 
 const redisOutage = async () => {
   const redis = await startPrivateRedis()
-  const t = await createTestApp({ REDIS_URL: redis.url })
-  const second = await createDeps(t.config, { db: t.db })
-  const one = await listen(t.app)
-  const two = await listen(createApp(second))
+  const app = await twoInstances({ REDIS_URL: redis.url })
   try {
-    const { senders, readers, group } = await setup(t)
-    const streams = readers.map((r) => collectEvents(two.url, r.accessToken))
-    await Promise.all(streams.map((s) => s.ready))
+    const { streams, load } = await loadGroup(app.t, {
+      senders: SENDERS,
+      readers: READERS,
+      streamUrl: app.two.url,
+    })
     let acks = 0
     const started = performance.now()
-    const load = sendLoad({
-      url: one.url,
-      senders: senders.map((s) => ({ token: s.accessToken, chatId: group.id })),
+    const sending = load({
+      url: app.one.url,
       perSender: PER_SENDER,
       pauseMs: 100,
       onAck: () => acks++,
@@ -150,7 +126,7 @@ const redisOutage = async () => {
     await sleep(OUTAGE_MS)
     const whileDown = acks - ackAtKill
     await redis.start()
-    const result = await load
+    const result = await sending
     const loadMs = performance.now() - started
     return {
       name: `Redis killed, down ${OUTAGE_MS / 1000} s (streams on the other instance)`,
@@ -166,10 +142,7 @@ const redisOutage = async () => {
       loadMs,
     }
   } finally {
-    await one.close()
-    await two.close()
-    await second.bus.close()
-    await t.close()
+    await app.close()
     await redis.close()
   }
 }

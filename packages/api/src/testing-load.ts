@@ -1,12 +1,76 @@
 import { randomUUID } from 'node:crypto'
-import type { TestApp } from './testing'
-import type { Received } from './testing-sse'
+import { createApp } from './app'
+import { createDeps } from './deps'
+import { createTestApp, type TestApp } from './testing'
+import { collectEvents, listen, type Received } from './testing-sse'
 
 /** `n` users, one after another: concurrent logins from one address deadlock in the throttle. */
 export const signUps = async (t: TestApp, n: number) => {
   const users: Awaited<ReturnType<TestApp['signUp']>>[] = []
   for (let i = 0; i < n; i++) users.push(await t.signUp())
   return users
+}
+
+/** `senders` and `readers` in one group, with each reader's stream open on `streamUrl`. */
+export const loadGroup = async (
+  t: TestApp,
+  o: { senders: number; readers: number; streamUrl: string },
+) => {
+  const senders = await signUps(t, o.senders)
+  const readers = await signUps(t, o.readers)
+  const group = await senders[0]!.caller.chats.createGroup({
+    title: 'Load',
+    memberIds: [...senders, ...readers].map((u) => u.user.id),
+  })
+  const streams = readers.map((r) => collectEvents(o.streamUrl, r.accessToken))
+  await Promise.all(streams.map((s) => s.ready))
+  /** Every sender sends to the group, as `sendLoad` describes. */
+  const load = (l: Omit<Parameters<typeof sendLoad>[0], 'senders'>) =>
+    sendLoad({ ...l, senders: senders.map((s) => ({ token: s.accessToken, chatId: group.id })) })
+  return { senders, readers, group, streams, load }
+}
+
+/**
+ * Two instances on one database, as behind nginx: `one` is the test app, `two` a second set of
+ * dependencies on the same database and configuration (so the same Redis).
+ */
+export const twoInstances = async (config: Parameters<typeof createTestApp>[0] = {}) => {
+  const t = await createTestApp(config)
+  const second = await createDeps(t.config, { db: t.db })
+  const one = await listen(t.app)
+  const two = await listen(createApp(second))
+  return {
+    t,
+    one,
+    two,
+    close: async () => {
+      await one.close()
+      await two.close()
+      await second.bus.close()
+      await t.close()
+    },
+  }
+}
+
+/** Polls `/readyz` until stopped; each sample says when it answered what (0: no answer). */
+export const pollReady = (url: string, intervalMs: number) => {
+  const samples: { at: number; status: number }[] = []
+  const polling = { on: true }
+  const loop = (async () => {
+    while (polling.on) {
+      const res = await fetch(`${url}/readyz`).catch(() => null)
+      samples.push({ at: performance.now(), status: res?.status ?? 0 })
+      await new Promise((r) => setTimeout(r, intervalMs))
+    }
+  })()
+  return {
+    samples,
+    stop: async () => {
+      polling.on = false
+      await loop
+      return samples
+    },
+  }
 }
 
 export interface Sender {
@@ -104,6 +168,26 @@ export const checkStream = (received: readonly Received[], acked: readonly Acked
     unexpected: [...seen].filter((id) => !expected.has(id)).length,
     inOrder: eventIds.every((id, i) => i === 0 || id > eventIds[i - 1]!),
   }
+}
+
+/**
+ * Waits until each stream holds every acknowledged message (or `timeoutMs` passes), lets stragglers
+ * arrive, then compares each with `acked` and closes it.
+ */
+export const settleStreams = async (
+  streams: readonly ReturnType<typeof collectEvents>[],
+  acked: readonly Acked[],
+  timeoutMs = 15_000,
+) => {
+  const checks: ReturnType<typeof checkStream>[] = []
+  for (const s of streams) {
+    await s.next(acked.length, timeoutMs).catch(() => undefined)
+    // Anything duplicated would arrive right after.
+    await new Promise((r) => setTimeout(r, 300))
+    checks.push(checkStream(s.received, acked))
+    s.close()
+  }
+  return checks
 }
 
 export const percentile = (values: readonly number[], p: number) => {

@@ -5,8 +5,8 @@ import { startPrivateMariadb, type PrivateMariadb } from '@messenger/db'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../testing'
-import { checkStream, sendLoad, signUps } from '../testing-load'
-import { collectEvents, listen } from '../testing-sse'
+import { loadGroup, pollReady, settleStreams } from '../testing-load'
+import { listen } from '../testing-sse'
 
 // A MariaDB of this test's own, which it kills (SIGKILL) and restarts under load.
 let dataDir: string
@@ -27,29 +27,16 @@ afterAll(async () => {
 })
 
 it('stores every acknowledged message once across a MariaDB crash, and recovers without a restart', async () => {
-  const senders = await signUps(t, 6)
-  const readers = await signUps(t, 2)
-  const group = await senders[0]!.caller.chats.createGroup({
-    title: 'Load',
-    memberIds: [...senders, ...readers].map((u) => u.user.id),
+  const { group, streams, load } = await loadGroup(t, {
+    senders: 6,
+    readers: 2,
+    streamUrl: server.url,
   })
-  const streams = readers.map((r) => collectEvents(server.url, r.accessToken))
-  await Promise.all(streams.map((s) => s.ready))
-
-  const ready: { at: number; status: number }[] = []
-  const polling = { on: true }
-  const poller = (async () => {
-    while (polling.on) {
-      const res = await fetch(`${server.url}/readyz`).catch(() => null)
-      ready.push({ at: performance.now(), status: res?.status ?? 0 })
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  })()
+  const readiness = pollReady(server.url, 100)
 
   let acks = 0
-  const load = sendLoad({
+  const sending = load({
     url: server.url,
-    senders: senders.map((s) => ({ token: s.accessToken, chatId: group.id })),
     perSender: 20,
     attemptTimeoutMs: 3000,
     retryMs: 200,
@@ -62,9 +49,8 @@ it('stores every acknowledged message once across a MariaDB crash, and recovers 
   await new Promise((r) => setTimeout(r, 2000))
   const restartedAt = performance.now()
   mariadb = await startPrivateMariadb({ dataDir, port: mariadb.port })
-  const result = await load
-  polling.on = false
-  await poller
+  const result = await sending
+  const ready = await readiness.stop()
 
   expect(ackedBeforeKill).toBeGreaterThan(0)
   expect(result.failedAttempts).toBeGreaterThan(0)
@@ -78,15 +64,7 @@ it('stores every acknowledged message once across a MariaDB crash, and recovers 
   // readyz said so while the database was away, and recovered by itself.
   expect(ready.some((r) => r.at > killedAt && r.at < restartedAt && r.status === 503)).toBe(true)
   expect(ready.at(-1)?.status).toBe(200)
-  for (const s of streams) {
-    await s.next(result.acked.length, 15_000)
-    await new Promise((r) => setTimeout(r, 300))
-    expect(checkStream(s.received, result.acked)).toEqual({
-      missing: 0,
-      duplicated: 0,
-      unexpected: 0,
-      inOrder: true,
-    })
-    s.close()
+  for (const check of await settleStreams(streams, result.acked)) {
+    expect(check).toEqual({ missing: 0, duplicated: 0, unexpected: 0, inOrder: true })
   }
 }, 120_000)

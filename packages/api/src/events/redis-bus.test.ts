@@ -1,32 +1,23 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../app'
-import { createDeps, type Deps } from '../deps'
-import { createTestApp, type TestApp } from '../testing'
-import { bearer, post, sha256, type TrpcBody } from '../testing'
-import { collectEvents, listen } from '../testing-sse'
+import { bearer, post, sha256, type TestApp, type TrpcBody } from '../testing'
+import { twoInstances } from '../testing-load'
+import { collectEvents } from '../testing-sse'
 
 // Two server instances on one MariaDB database and the local Redis, as behind nginx in production.
+let app: Awaited<ReturnType<typeof twoInstances>>
 let t: TestApp
-let second: Deps
-let one: Awaited<ReturnType<typeof listen>>
-let two: Awaited<ReturnType<typeof listen>>
+let one: { url: string }
+let two: { url: string }
 beforeAll(async () => {
   // An hour between safety rechecks: sessions here can end only by event.
-  t = await createTestApp({
+  app = await twoInstances({
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     STREAM_SESSION_CHECK_SECONDS: '3600',
   })
-  second = await createDeps(t.config, { db: t.db })
-  one = await listen(t.app)
-  two = await listen(createApp(second))
+  ;({ t, one, two } = app)
 })
-afterAll(async () => {
-  await one.close()
-  await two.close()
-  await second.bus.close()
-  await t.close()
-})
+afterAll(() => app.close())
 
 it('delivers live to a subscriber on one instance a message sent through the other', async () => {
   const ann = await t.signUp()

@@ -1,48 +1,31 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createApp } from '../app'
-import { createDeps, type Deps } from '../deps'
-import { createTestApp, type TestApp } from '../testing'
-import { checkStream, percentile, sendLoad, signUps } from '../testing-load'
+import { loadGroup, percentile, settleStreams, twoInstances } from '../testing-load'
 import { startPrivateRedis } from '../testing-redis'
-import { collectEvents, listen } from '../testing-sse'
 
 // Two instances on one database and a Redis of this test's own, which it kills and restarts.
 let redis: Awaited<ReturnType<typeof startPrivateRedis>>
-let t: TestApp
-let second: Deps
-let one: Awaited<ReturnType<typeof listen>>
-let two: Awaited<ReturnType<typeof listen>>
+let app: Awaited<ReturnType<typeof twoInstances>>
 beforeAll(async () => {
   redis = await startPrivateRedis()
-  t = await createTestApp({ REDIS_URL: redis.url })
-  second = await createDeps(t.config, { db: t.db })
-  one = await listen(t.app)
-  two = await listen(createApp(second))
+  app = await twoInstances({ REDIS_URL: redis.url })
 })
 afterAll(async () => {
-  await one.close()
-  await two.close()
-  await second.bus.close()
-  await t.close()
+  await app.close()
   await redis.close()
 })
 
 it('delivers every event once, in order, across a Redis outage, and sends never wait on it', async () => {
-  const senders = await signUps(t, 5)
-  const readers = await signUps(t, 3)
-  const group = await senders[0]!.caller.chats.createGroup({
-    title: 'Load',
-    memberIds: [...senders, ...readers].map((u) => u.user.id),
-  })
   // Streams on instance two; every send goes through instance one.
-  const streams = readers.map((r) => collectEvents(two.url, r.accessToken))
-  await Promise.all(streams.map((s) => s.ready))
+  const { streams, load } = await loadGroup(app.t, {
+    senders: 5,
+    readers: 3,
+    streamUrl: app.two.url,
+  })
 
   let acks = 0
-  const load = sendLoad({
+  const sending = load({
     onAck: () => acks++,
-    url: one.url,
-    senders: senders.map((s) => ({ token: s.accessToken, chatId: group.id })),
+    url: app.one.url,
     // Long enough to outlast the outage even when sends are fast.
     perSender: 100,
     pauseMs: 50,
@@ -53,7 +36,7 @@ it('delivers every event once, in order, across a Redis outage, and sends never 
   await new Promise((r) => setTimeout(r, 3000))
   const sentWhileDown = acks - atKill
   await redis.start()
-  const result = await load
+  const result = await sending
   expect(sentWhileDown).toBeGreaterThan(20)
   expect(acks).toBeGreaterThan(atKill + sentWhileDown)
 
@@ -64,15 +47,7 @@ it('delivers every event once, in order, across a Redis outage, and sends never 
   // loose because this machine is shared; the count sent while Redis was down above is the
   // sharper check.
   expect(percentile(result.attemptMs, 100)).toBeLessThan(3000)
-  for (const s of streams) {
-    await s.next(result.acked.length, 15_000)
-    await new Promise((r) => setTimeout(r, 300))
-    expect(checkStream(s.received, result.acked)).toEqual({
-      missing: 0,
-      duplicated: 0,
-      unexpected: 0,
-      inOrder: true,
-    })
-    s.close()
+  for (const check of await settleStreams(streams, result.acked)) {
+    expect(check).toEqual({ missing: 0, duplicated: 0, unexpected: 0, inOrder: true })
   }
 }, 60_000)
