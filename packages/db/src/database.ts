@@ -66,6 +66,10 @@ export interface ChatMembersTable {
   hidden: ColumnType<number, number | undefined, number>
   /** The chat's last message when it was hidden; a different one brings it back. */
   hidden_last_message_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** The member's own view: 1 when muted, 1 when archived, when pinned (null: not pinned). */
+  muted: ColumnType<number, number | undefined, number>
+  archived: ColumnType<number, number | undefined, number>
+  pinned_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface MessagesTable {

@@ -4,6 +4,8 @@ import { message } from './messages'
 import { publicUser } from './users'
 
 export const MAX_GROUP_MEMBERS = 1000
+/** Pinned chats are all shown at the top of the first page, so there are few of them. */
+export const MAX_PINNED_CHATS = 10
 
 export const chat = z.object({
   id,
@@ -14,6 +16,10 @@ export const chat = z.object({
   members: z.array(publicUser),
   lastMessage: message.nullable(),
   unreadCount: z.number().int(),
+  /** The caller's own view of the chat (additions to API.md's Chat): see chats.setPreferences. */
+  muted: z.boolean(),
+  archived: z.boolean(),
+  pinned: z.boolean(),
   createdAt: isoDate,
   updatedAt: isoDate,
 })
@@ -35,14 +41,31 @@ export const listChatsInput = z
   .object({
     cursor: z.string().max(100).optional(),
     limit: z.number().int().min(1).max(100).default(30),
+    /** The archive instead of the main list. The main list's first page starts with pinned chats. */
+    archived: z.boolean().default(false),
   })
-  .default({ limit: 30 })
+  .default({ limit: 30, archived: false })
 export const addMembersInput = z.object({
   chatId: id,
   userIds: z.array(id).min(1, 'give at least one user').max(MAX_GROUP_MEMBERS),
 })
 export const removeMemberInput = z.object({ chatId: id, userId: id })
 export const renameChatInput = z.object({ chatId: id, title: chatTitle })
+export const setChatPreferencesInput = z
+  .object({
+    chatId: id,
+    muted: z.boolean().optional(),
+    /** Archiving unpins; pinning takes the chat out of the archive. */
+    archived: z.boolean().optional(),
+    pinned: z.boolean().optional(),
+  })
+  .refine((p) => p.muted !== undefined || p.archived !== undefined || p.pinned !== undefined, {
+    message: 'give muted, archived or pinned',
+  })
+  .refine((p) => !(p.archived === true && p.pinned === true), {
+    message: 'a chat cannot be pinned and archived at once',
+    path: ['pinned'],
+  })
 export const markReadInput = z.object({ chatId: id, messageId: id })
 
 export const chatPage = z.object({ items: z.array(chat), nextCursor: z.string().nullable() })

@@ -39,18 +39,20 @@ export const hydrateChats = async (
       .then((m) => hydrateMessages(deps, m)),
   ])
   const membersOf = new Map<string, PublicUser[]>()
-  const lastRead = new Map<string, string | null>()
+  const mine = new Map<string, (typeof members)[number]>()
   for (const m of members) {
     const list = membersOf.get(m.chat_id) ?? []
     list.push(toPublicUser(m))
     membersOf.set(m.chat_id, list)
-    if (m.id === viewerId) lastRead.set(m.chat_id, m.last_read_message_id)
+    if (m.id === viewerId) mine.set(m.chat_id, m)
   }
   const lastById = new Map(lastMessages.map((m) => [m.id, m]))
   // One query for the page; a chat without messages has nothing to count.
   const unread = await deps.messages.countUnread(
     rows.flatMap((r) =>
-      r.last_message_id === null ? [] : [{ chatId: r.id, afterId: lastRead.get(r.id) ?? null }],
+      r.last_message_id === null
+        ? []
+        : [{ chatId: r.id, afterId: mine.get(r.id)?.last_read_message_id ?? null }],
     ),
     viewerId,
     UNREAD_CAP,
@@ -75,6 +77,9 @@ export const hydrateChats = async (
       members: list,
       lastMessage: (r.last_message_id && lastById.get(r.last_message_id)) || null,
       unreadCount: unread.get(r.id) ?? 0,
+      muted: mine.get(r.id)?.muted === 1,
+      archived: mine.get(r.id)?.archived === 1,
+      pinned: (mine.get(r.id)?.pinned_at ?? null) !== null,
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
     }

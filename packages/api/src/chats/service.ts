@@ -10,17 +10,21 @@ import {
   hideChat,
   insertChat,
   isDuplicateKey,
+  countPinnedChats,
   listChatsOfUser,
+  listPinnedChatsOfUser,
   lockChat,
+  lockUserRow,
   longestMember,
   memberIds,
   removeMember as removeMemberRow,
+  setChatPreferences,
   unhideChat,
   readMarkRefusal,
   updateChat,
   type ChatCursor,
 } from '@messenger/db'
-import type { Chat } from '@messenger/shared'
+import { MAX_PINNED_CHATS, type Chat } from '@messenger/shared'
 import type { AuthUser, Context } from '../context'
 import { publishEvents, transactWithEvents } from '../events/service'
 import { newId } from '../ids'
@@ -122,16 +126,23 @@ const decodeCursor = (s: string): ChatCursor => {
   return { updatedAt: new Date(Number(m[1])), id: m[2]! }
 }
 
+/**
+ * A page of the caller's chats. The main list's first page starts with every pinned chat (there
+ * are at most MAX_PINNED_CHATS), above `limit` others; the cursor walks the others only.
+ */
 export const listChats = async (
   ctx: Ctx,
-  input: { cursor?: string | undefined; limit: number },
+  input: { cursor?: string | undefined; limit: number; archived: boolean },
 ) => {
   const cursor = input.cursor === undefined ? null : decodeCursor(input.cursor)
-  const rows = await listChatsOfUser(ctx.db, ctx.user.id, cursor, input.limit + 1)
+  const [pinned, rows] = await Promise.all([
+    cursor === null && !input.archived ? listPinnedChatsOfUser(ctx.db, ctx.user.id) : [],
+    listChatsOfUser(ctx.db, ctx.user.id, cursor, input.limit + 1, input.archived),
+  ])
   const page = rows.slice(0, input.limit)
   const last = page.at(-1)
   return {
-    items: await hydrateChats(ctx, ctx.user.id, page),
+    items: await hydrateChats(ctx, ctx.user.id, [...pinned, ...page]),
     nextCursor:
       rows.length > input.limit && last
         ? encodeCursor({ updatedAt: last.updated_at, id: last.id })
@@ -255,6 +266,44 @@ export const rename = async (ctx: Ctx, chatId: string, title: string) => {
   })
   await publishEvents(ctx, events)
   return chatFor(ctx, chatId)
+}
+
+/**
+ * The caller's own view of a chat: muted, archived, pinned (at most MAX_PINNED_CHATS). Only the
+ * caller's tabs and devices hear of it; the other members are not told.
+ */
+export const setPreferences = async (
+  ctx: Ctx,
+  input: { chatId: string; muted?: boolean; archived?: boolean; pinned?: boolean },
+) => {
+  await assertChatMember(ctx, input.chatId, ctx.user.id)
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
+    // One change of this user's at a time, so two pins at once cannot pass the limit together.
+    await lockUserRow(trx, ctx.user.id)
+    if (input.pinned === true && (await countPinnedChats(trx, ctx.user.id)) >= MAX_PINNED_CHATS) {
+      const pinnedHere = (await listPinnedChatsOfUser(trx, ctx.user.id)).some(
+        (c) => c.id === input.chatId,
+      )
+      if (!pinnedHere) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `pinned: at most ${MAX_PINNED_CHATS} chats can be pinned; unpin one first`,
+        })
+      }
+    }
+    if (!(await setChatPreferences(trx, input.chatId, ctx.user.id, input, new Date()))) {
+      // Removed between the check and the lock.
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this chat' })
+    }
+    record({
+      chatId: input.chatId,
+      type: 'chat.updated',
+      audience: [ctx.user.id],
+      onlyFor: ctx.user.id,
+    })
+  })
+  await publishEvents(ctx, events)
+  return chatFor(ctx, input.chatId)
 }
 
 /**

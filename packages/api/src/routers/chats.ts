@@ -10,6 +10,7 @@ import {
   ok,
   removeMemberInput,
   renameChatInput,
+  setChatPreferencesInput,
 } from '@messenger/shared'
 import * as chats from '../chats/service'
 import { authedProcedure, router } from '../trpc'
@@ -47,6 +48,10 @@ export const chatsRouter = router({
     .input(chatIdInput)
     .output(ok)
     .mutation(({ ctx, input }) => chats.leave(ctx, input.chatId)),
+  setPreferences: authedProcedure
+    .input(setChatPreferencesInput)
+    .output(chat)
+    .mutation(({ ctx, input }) => chats.setPreferences(ctx, input)),
   markRead: authedProcedure
     .input(markReadInput)
     .output(ok)

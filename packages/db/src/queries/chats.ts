@@ -115,6 +115,9 @@ export const listMembers = async (db: Executor, chatIds: readonly string[]) =>
           'chat_members.chat_id',
           'chat_members.joined_at',
           'chat_members.last_read_message_id',
+          'chat_members.muted',
+          'chat_members.archived',
+          'chat_members.pinned_at',
           'users.id',
           'users.login',
           'users.first_name',
@@ -154,25 +157,29 @@ export interface ChatCursor {
   id: string
 }
 
+/** A personal chat the member hid stays out of every list until its last message changes. */
+const notHidden = sql<boolean>`(chat_members.hidden = 0
+  OR NOT (chats.last_message_id <=> chat_members.hidden_last_message_id))`
+
 /**
- * The caller's chats, latest activity first, keyset-paged on (updated_at, id). A personal chat
- * the caller hid stays out until its last message changes.
+ * The caller's unpinned chats in the main list (or the archive), latest activity first,
+ * keyset-paged on (updated_at, id).
  */
 export const listChatsOfUser = (
   db: Executor,
   userId: string,
   cursor: ChatCursor | null,
   limit: number,
+  archived = false,
 ) =>
   db
     .selectFrom('chat_members')
     .innerJoin('chats', 'chats.id', 'chat_members.chat_id')
     .select(chatColumns)
     .where('chat_members.user_id', '=', userId)
-    .where(
-      sql<boolean>`(chat_members.hidden = 0
-        OR NOT (chats.last_message_id <=> chat_members.hidden_last_message_id))`,
-    )
+    .where('chat_members.archived', '=', archived ? 1 : 0)
+    .where('chat_members.pinned_at', 'is', null)
+    .where(notHidden)
     .$if(cursor !== null, (q) =>
       q.where(sql<boolean>`(chats.updated_at, chats.id) < (${cursor!.updatedAt}, ${cursor!.id})`),
     )
@@ -180,6 +187,62 @@ export const listChatsOfUser = (
     .orderBy('chats.id', 'desc')
     .limit(limit)
     .execute()
+
+/** The caller's pinned chats, the latest pinned first (at most MAX_PINNED_CHATS exist). */
+export const listPinnedChatsOfUser = (db: Executor, userId: string) =>
+  db
+    .selectFrom('chat_members')
+    .innerJoin('chats', 'chats.id', 'chat_members.chat_id')
+    .select(chatColumns)
+    .where('chat_members.user_id', '=', userId)
+    .where('chat_members.pinned_at', 'is not', null)
+    .where(notHidden)
+    .orderBy('chat_members.pinned_at', 'desc')
+    .orderBy('chats.id', 'desc')
+    .execute()
+
+/** How many chats the user has pinned. */
+export const countPinnedChats = async (db: Executor, userId: string) =>
+  Number(
+    (
+      await db
+        .selectFrom('chat_members')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('user_id', '=', userId)
+        .where('pinned_at', 'is not', null)
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
+
+/**
+ * Sets a member's own view of a chat: archiving unpins, pinning unarchives. False when the user
+ * is not a member.
+ */
+export const setChatPreferences = async (
+  db: Executor,
+  chatId: string,
+  userId: string,
+  p: { muted?: boolean | undefined; archived?: boolean | undefined; pinned?: boolean | undefined },
+  now: Date,
+) => {
+  const r = await db
+    .updateTable('chat_members')
+    .set({
+      ...(p.muted !== undefined && { muted: p.muted ? 1 : 0 }),
+      ...(p.archived !== undefined && { archived: p.archived ? 1 : 0 }),
+      ...(p.archived === true && { pinned_at: null }),
+      ...(p.pinned === false && { pinned_at: null }),
+      // Pinning again keeps the chat's place among the pinned.
+      ...(p.pinned === true && {
+        archived: 0,
+        pinned_at: sql<Date>`COALESCE(pinned_at, ${now})`,
+      }),
+    })
+    .where('chat_id', '=', chatId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+  return r.numUpdatedRows > 0n
+}
 
 /** Adds members who are not in yet; returns the ids actually added. */
 export const addMembers = async (
@@ -345,3 +408,7 @@ export const readMarkRefusal = async (
   if (Number(row.message) === 0) return 'no-message' as const
   return null
 }
+
+/** Locks the user's row until the transaction ends: their own changes then run one at a time. */
+export const lockUserRow = (trx: Transaction<Database>, userId: string) =>
+  trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirst()

@@ -6,6 +6,7 @@ import {
   advanceReadMark,
   findChatWithMembers,
   listChatsOfUser,
+  listPinnedChatsOfUser,
   listMembers,
   readMarkRefusal,
 } from './chats'
@@ -136,6 +137,7 @@ describe('hot statements use their indexes', () => {
           31,
         ),
       )
+      await measure('listPinnedChatsOfUser', () => listPinnedChatsOfUser(conn, viewer))
       await measure('listMembers', () => listMembers(conn, viewerChats))
       await measure('findMessagesByIds', () =>
         findMessagesByIds(
