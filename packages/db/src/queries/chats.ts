@@ -188,7 +188,10 @@ export const listChatsOfUser = (
     .limit(limit)
     .execute()
 
-/** The caller's pinned chats, the latest pinned first (at most MAX_PINNED_CHATS exist). */
+/**
+ * The caller's pinned chats (at most MAX_PINNED_CHATS exist), latest activity first like the rest,
+ * so a client can keep both in order from live events alone.
+ */
 export const listPinnedChatsOfUser = (db: Executor, userId: string) =>
   db
     .selectFrom('chat_members')
@@ -197,7 +200,7 @@ export const listPinnedChatsOfUser = (db: Executor, userId: string) =>
     .where('chat_members.user_id', '=', userId)
     .where('chat_members.pinned_at', 'is not', null)
     .where(notHidden)
-    .orderBy('chat_members.pinned_at', 'desc')
+    .orderBy('chats.updated_at', 'desc')
     .orderBy('chats.id', 'desc')
     .execute()
 
@@ -232,7 +235,6 @@ export const setChatPreferences = async (
       ...(p.archived !== undefined && { archived: p.archived ? 1 : 0 }),
       ...(p.archived === true && { pinned_at: null }),
       ...(p.pinned === false && { pinned_at: null }),
-      // Pinning again keeps the chat's place among the pinned.
       ...(p.pinned === true && {
         archived: 0,
         pinned_at: sql<Date>`COALESCE(pinned_at, ${now})`,

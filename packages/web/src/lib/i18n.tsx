@@ -145,6 +145,19 @@ const en = {
   currentSession: 'current session',
   otherSessionsEnded: 'All other sessions have ended.',
   noOtherSessions: 'No other sessions.',
+  chatActions: 'Actions for “{title}”',
+  pin: 'Pin to top',
+  unpin: 'Unpin',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  archiveChat: 'Archive',
+  unarchive: 'Move out of the archive',
+  archive: 'Archive',
+  archiveList: 'Archived chats',
+  pinned: 'Pinned',
+  muted: 'Muted',
+  chatCount: { one: '{count} chat', other: '{count} chats' },
+  errPinLimit: 'At most 10 chats can be pinned. Unpin one first.',
 } as const
 
 export type MessageKey = keyof typeof en
@@ -324,6 +337,24 @@ const ru: Record<MessageKey, Entry> = {
   currentSession: 'текущий сеанс',
   otherSessionsEnded: 'Все другие сеансы завершены.',
   noOtherSessions: 'Других сеансов нет.',
+  chatActions: 'Действия с чатом «{title}»',
+  pin: 'Закрепить',
+  unpin: 'Открепить',
+  mute: 'Без звука',
+  unmute: 'Включить уведомления',
+  archiveChat: 'В архив',
+  unarchive: 'Вернуть из архива',
+  archive: 'Архив',
+  archiveList: 'Архив чатов',
+  pinned: 'Закреплён',
+  muted: 'Без звука',
+  chatCount: {
+    one: '{count} чат',
+    few: '{count} чата',
+    many: '{count} чатов',
+    other: '{count} чата',
+  },
+  errPinLimit: 'Закрепить можно не больше 10 чатов. Сначала открепите другой.',
 }
 
 export type Lang = 'en' | 'ru'

@@ -1,9 +1,11 @@
 import type { Chat, User } from '@messenger/shared'
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { formatShort } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { chatPath, navigate } from '../../lib/router'
 import { Avatar } from '../layout/avatar'
+import { BackIcon, MutedIcon, PinIcon } from '../layout/icons'
+import { ChatItemMenu } from './chat-item-menu'
 import { useChats } from './use-chats'
 
 const preview = (chat: Chat, me: User, t: ReturnType<typeof useI18n>['t']) => {
@@ -14,10 +16,10 @@ const preview = (chat: Chat, me: User, t: ReturnType<typeof useI18n>['t']) => {
   return chat.isDirect ? body : `${m.sender.firstName}: ${body}`
 }
 
-/** "(3) Messenger" while messages wait unread, so a background tab shows them. */
+/** "(3) Messenger" while messages wait unread, so a background tab shows them; muted chats don't. */
 const useUnreadTitle = (chats: Chat[] | undefined) => {
   const { t } = useI18n()
-  const unread = chats?.reduce((sum, c) => sum + c.unreadCount, 0) ?? 0
+  const unread = chats?.reduce((sum, c) => sum + (c.muted ? 0 : c.unreadCount), 0) ?? 0
   const app = t('appName')
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${app}` : app
@@ -27,20 +29,41 @@ const useUnreadTitle = (chats: Chat[] | undefined) => {
 export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }) => {
   const { t, lang } = useI18n()
   const chats = useChats()
+  const [inArchive, setInArchive] = useState(false)
   useUnreadTitle(chats.data)
 
   if (chats.isPending) return <p className="muted pad">{t('loading')}</p>
   if (chats.isError) return <p className="form-error pad">{t('errNetwork')}</p>
-  if (chats.data.length === 0) return <p className="muted pad">{t('noChats')}</p>
+  const archived = chats.data.filter((c) => c.archived)
+  const shown = chats.data.filter((c) => c.archived === (inArchive && archived.length > 0))
+  const archivedUnread = archived.reduce((sum, c) => sum + (c.muted ? 0 : c.unreadCount), 0)
 
   return (
-    <nav aria-label={t('chatList')}>
+    <nav aria-label={t(inArchive ? 'archiveList' : 'chatList')}>
+      {inArchive && archived.length > 0 ? (
+        <button type="button" className="archive-row" onClick={() => setInArchive(false)}>
+          <BackIcon />
+          <span className="chat-title">{t('archive')}</span>
+        </button>
+      ) : archived.length > 0 ? (
+        <button type="button" className="archive-row" onClick={() => setInArchive(true)}>
+          <span className="chat-title">{t('archive')}</span>
+          <span className="muted">{t('chatCount', { count: archived.length })}</span>
+          {archivedUnread > 0 ? (
+            <span className="badge">
+              <span aria-hidden="true">{archivedUnread}</span>
+              <span className="visually-hidden">{t('unread', { count: archivedUnread })}</span>
+            </span>
+          ) : null}
+        </button>
+      ) : null}
+      {shown.length === 0 ? <p className="muted pad">{t('noChats')}</p> : null}
       <ul className="chat-list">
-        {chats.data.map((chat) => {
+        {shown.map((chat) => {
           const time = chat.lastMessage?.createdAt ?? chat.updatedAt
           const active = chat.id === activeId
           return (
-            <li key={chat.id}>
+            <li key={chat.id} className="chat-row">
               <a
                 href={chatPath(chat.id)}
                 className={`chat-item${active ? ' active' : ''}`}
@@ -54,12 +77,24 @@ export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }
                 <span className="chat-item-body">
                   <span className="chat-item-top">
                     <span className="chat-title">{chat.title}</span>
+                    {chat.pinned ? (
+                      <span className="chat-flag" title={t('pinned')}>
+                        <PinIcon />
+                        <span className="visually-hidden">{t('pinned')}</span>
+                      </span>
+                    ) : null}
+                    {chat.muted ? (
+                      <span className="chat-flag" title={t('muted')}>
+                        <MutedIcon />
+                        <span className="visually-hidden">{t('muted')}</span>
+                      </span>
+                    ) : null}
                     <time dateTime={time}>{formatShort(time, lang)}</time>
                   </span>
                   <span className="chat-item-bottom">
                     <span className="chat-preview">{preview(chat, me, t)}</span>
                     {chat.unreadCount > 0 ? (
-                      <span className="badge">
+                      <span className={`badge${chat.muted ? ' quiet' : ''}`}>
                         <span aria-hidden="true">{chat.unreadCount}</span>
                         <span className="visually-hidden">
                           {t('unread', { count: chat.unreadCount })}
@@ -69,6 +104,7 @@ export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }
                   </span>
                 </span>
               </a>
+              <ChatItemMenu chat={chat} />
             </li>
           )
         })}

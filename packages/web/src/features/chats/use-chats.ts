@@ -3,11 +3,20 @@ import { useQuery } from '@tanstack/react-query'
 import { keys } from '../../lib/query-keys'
 import { trpc } from '../../lib/trpc'
 
-/** The chat list: one page of the most recent 100 (live events keep it current). */
+/**
+ * Every chat the list shows: the pinned ones and the most recent 100 others, and the most recent
+ * 100 archived ones (the archive view filters them); live events keep them current.
+ */
 export const useChats = () =>
   useQuery({
     queryKey: keys.chats,
-    queryFn: async (): Promise<Chat[]> => (await trpc.chats.list.query({ limit: 100 })).items,
+    queryFn: async (): Promise<Chat[]> => {
+      const [main, archived] = await Promise.all([
+        trpc.chats.list.query({ limit: 100 }),
+        trpc.chats.list.query({ limit: 100, archived: true }),
+      ])
+      return [...main.items, ...archived.items]
+    },
   })
 
 /** One chat: from the list when it is there, else fetched (e.g. a link to an old chat). */

@@ -26,6 +26,23 @@ describe('chat list merging', () => {
   const older = chat('Old', [ann, bob], { updatedAt: '2026-01-01T09:00:00.000Z' })
   const newer = chat('New', [ann, bob], { updatedAt: '2026-01-02T09:00:00.000Z' })
 
+  it('puts pinned chats first, each part by latest activity, as chats.list does', () => {
+    const pinnedOld = { ...older, id: 'f0000000-0000-7000-8000-000000000000', pinned: true }
+    const oldest = chat('Oldest', [ann, bob], {
+      updatedAt: '2026-01-01T08:00:00.000Z',
+      pinned: true,
+    })
+    expect(sortChats([newer, oldest, pinnedOld]).map((c) => c.title)).toEqual([
+      'Old',
+      'Oldest',
+      'New',
+    ])
+    // Unpinned by a live event: back among the others by its activity.
+    expect(
+      upsertChat([pinnedOld, newer], { ...pinnedOld, pinned: false }).map((c) => c.title),
+    ).toEqual(['New', 'Old'])
+  })
+
   it('orders by latest activity, a message counting as activity', () => {
     expect(sortChats([older, newer]).map((c) => c.title)).toEqual(['New', 'Old'])
     const m = message(older.id, bob, 'hi', '2026-01-03T00:00:00.000Z')

@@ -17,9 +17,12 @@ const activity = (chat: Chat) => {
   return Math.max(Date.parse(chat.updatedAt), last)
 }
 
-/** Latest activity first, as `chats.list` orders them. */
+/** Pinned chats first, then latest activity first, as `chats.list` orders them. */
 export const sortChats = (chats: Chat[]) =>
-  [...chats].sort((a, b) => activity(b) - activity(a) || b.id.localeCompare(a.id))
+  [...chats].sort(
+    (a, b) =>
+      Number(b.pinned) - Number(a.pinned) || activity(b) - activity(a) || b.id.localeCompare(a.id),
+  )
 
 export const upsertChat = (chats: Chat[], chat: Chat) =>
   sortChats([...chats.filter((c) => c.id !== chat.id), chat])

@@ -26,3 +26,7 @@ export const InfoIcon = () => (
 export const MoreIcon = () => (
   <Icon d="M12 8a2 2 0 1 0 0-4 2 2 0 0 0 0 4zm0 2a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z" />
 )
+export const PinIcon = () => <Icon d="M16 3H8v2h1v6l-2 3v2h4v5h2v-5h4v-2l-2-3V5h1z" />
+export const MutedIcon = () => (
+  <Icon d="M4.3 3 3 4.3 7.7 9H4v6h4l5 5v-6.7l4.2 4.2c-.6.5-1.3.8-2.2 1v2a8 8 0 0 0 3.6-1.6l2.1 2.1 1.3-1.3zM12 4 9.9 6.1 12 8.2z" />
+)

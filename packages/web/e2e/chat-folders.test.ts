@@ -1,0 +1,149 @@
+// @vitest-environment node
+import { createHash, randomUUID } from 'node:crypto'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { translate, type MessageKey } from '../src/lib/i18n'
+import { callApi, launchChromium, startServer, type RunningServer } from './harness'
+import { axeFindings, smallTargets } from './page-checks'
+
+/**
+ * Pin, mute and archive from the chat list, as a person does it in two tabs at once: the order,
+ * the flags, the tab title's count, the archive and its way back, all live in the other tab.
+ */
+
+const PASSWORD = 'correct horse battery'
+const passwordHash = createHash('sha256').update(PASSWORD).digest('hex')
+const t = (key: MessageKey, vars?: Record<string, string | number>) => translate('en', key, vars)
+const suffix = Date.now().toString(36).slice(-5)
+
+let server: RunningServer | undefined
+let browser: Browser | undefined
+
+const api = <T>(procedure: string, input: unknown, token?: string) =>
+  callApi<T>(server!.url, procedure, input, token)
+
+const account = async (name: string) => {
+  const login = `${name}_${suffix}`
+  await api('auth.register', {
+    login,
+    passwordHash,
+    email: `${login}@example.com`,
+    firstName: name,
+    lastName: 'Tester',
+  })
+  const auth = await api<{ accessToken: string; user: { id: string } }>('auth.login', {
+    login,
+    passwordHash,
+  })
+  return { ...auth, login }
+}
+
+const signIn = async (login: string, width: number) => {
+  const context = await browser!.newContext({
+    viewport: { width, height: 740 },
+    locale: 'en-US',
+    baseURL: server!.url,
+  })
+  context.setDefaultTimeout(10_000)
+  const page = await context.newPage()
+  await page.goto('/')
+  await page.getByLabel(t('loginOrEmail')).fill(login)
+  await page.getByLabel(t('password')).fill(PASSWORD)
+  await page.getByRole('button', { name: t('signIn') }).click()
+  await page.getByRole('navigation', { name: t('chatList') }).waitFor()
+  return page
+}
+
+/** Chat titles in the list as shown, top to bottom. */
+const listed = (page: Page) => page.locator('.chat-list .chat-title').allTextContents()
+
+const choose = async (page: Page, title: string, action: MessageKey) => {
+  await page.getByRole('button', { name: t('chatActions', { title }) }).click()
+  await page.getByRole('menuitem', { name: t(action) }).click()
+}
+
+describe('chat list: pin, mute and archive in Chromium', () => {
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchChromium()
+  }, 180_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('orders, flags, counts and archives as chosen, in both tabs', async () => {
+    const ann = await account('ann')
+    const bob = await account('bob')
+    const chats: Record<string, string> = {}
+    for (const title of ['Alpha', 'Beta', 'Gamma']) {
+      const c = await api<{ id: string }>(
+        'chats.createGroup',
+        { title, memberIds: [bob.user.id] },
+        ann.accessToken,
+      )
+      chats[title] = c.id
+    }
+    for (const title of ['Alpha', 'Beta', 'Gamma']) {
+      await api(
+        'messages.send',
+        { chatId: chats[title], clientId: randomUUID(), text: `news in ${title}` },
+        bob.accessToken,
+      )
+    }
+    const desk = await signIn(ann.login, 1280)
+    const phone = await signIn(ann.login, 360)
+    for (const page of [desk, phone]) {
+      await expect.poll(() => listed(page)).toEqual(['Gamma', 'Beta', 'Alpha'])
+      await expect.poll(() => page.title()).toBe(`(3) ${t('appName')}`)
+    }
+
+    // Pinned goes to the top with its flag; the phone tab follows live.
+    await choose(desk, 'Alpha', 'pin')
+    for (const page of [desk, phone]) {
+      await expect.poll(() => listed(page)).toEqual(['Alpha', 'Gamma', 'Beta'])
+    }
+    await expect(
+      desk.locator('.chat-row', { hasText: 'Alpha' }).getByText(t('pinned')).count(),
+    ).resolves.toBe(1)
+
+    // Muted: its unread stay on its row, quietly, and leave the title's count.
+    await choose(phone, 'Beta', 'mute')
+    for (const page of [desk, phone]) {
+      await expect.poll(() => page.title()).toBe(`(2) ${t('appName')}`)
+    }
+    await expect
+      .poll(() => desk.locator('.chat-row', { hasText: 'Beta' }).locator('.badge.quiet').count())
+      .toBe(1)
+
+    // The open menu passes the same checks as every screen.
+    await desk.getByRole('button', { name: t('chatActions', { title: 'Gamma' }) }).click()
+    await desk.getByRole('menuitem', { name: t('archiveChat') }).waitFor()
+    expect(await axeFindings(desk)).toEqual([])
+    expect(await smallTargets(phone, 44)).toEqual([])
+    await desk.getByRole('menuitem', { name: t('archiveChat') }).click()
+
+    // Archived: out of the list, behind the archive row with its unread count; and back again.
+    for (const page of [desk, phone]) {
+      await expect.poll(() => listed(page)).toEqual(['Alpha', 'Beta'])
+    }
+    const archiveRow = phone.getByRole('button', { name: new RegExp(t('archive')) })
+    await expect(archiveRow.textContent()).resolves.toContain(t('chatCount', { count: 1 }))
+    await archiveRow.click()
+    await phone.getByRole('navigation', { name: t('archiveList') }).waitFor()
+    await expect.poll(() => listed(phone)).toEqual(['Gamma'])
+    expect(await axeFindings(phone)).toEqual([])
+    await choose(phone, 'Gamma', 'unarchive')
+    // The archive emptied: the main list shows again, with Gamma back in it.
+    await expect.poll(() => listed(phone)).toEqual(['Alpha', 'Gamma', 'Beta'])
+    await expect.poll(() => listed(desk)).toEqual(['Alpha', 'Gamma', 'Beta'])
+    await expect(
+      desk.getByRole('button', { name: new RegExp(t('archive')) }).count(),
+    ).resolves.toBe(0)
+
+    // A reload keeps it all: it is stored, not only remembered by the tab.
+    await desk.reload()
+    await expect.poll(() => listed(desk)).toEqual(['Alpha', 'Gamma', 'Beta'])
+    await expect.poll(() => desk.title()).toBe(`(2) ${t('appName')}`)
+  }, 120_000)
+})
