@@ -30,3 +30,10 @@ export const formatShort = (iso: string, lang: Lang, now = new Date()) =>
 
 export const formatDateTime = (iso: string, lang: Lang) =>
   new Date(iso).toLocaleString(locale(lang), { dateStyle: 'medium', timeStyle: 'short' })
+
+/** A calendar day written YYYY-MM-DD (as search filters hold it), e.g. "1 Nov 2026". */
+export const formatCalendarDay = (day: string, lang: Lang) =>
+  new Date(`${day}T00:00:00Z`).toLocaleDateString(locale(lang), {
+    dateStyle: 'medium',
+    timeZone: 'UTC',
+  })

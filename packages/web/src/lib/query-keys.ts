@@ -5,6 +5,6 @@ export const keys = {
   chat: (chatId: string) => ['chat', chatId] as const,
   messages: (chatId: string) => ['messages', chatId] as const,
   sessions: ['sessions'] as const,
-  search: (query: string) => ['search', query] as const,
+  search: (query: string, chatId: string | null) => ['search', chatId, query] as const,
   users: (query: string) => ['users', query] as const,
 }

@@ -41,6 +41,15 @@ export const navigate = (path: string, { replace = false } = {}) => {
 export const chatPath = (chatId: string, messageId?: string) =>
   `/chats/${encodeURIComponent(chatId)}${messageId ? `?message=${encodeURIComponent(messageId)}` : ''}`
 
+/** The search screen; its query and the chat it is narrowed to live in the address. */
+export const searchPath = (query = '', chatId: string | null = null) => {
+  const params = new URLSearchParams()
+  if (query !== '') params.set('q', query)
+  if (chatId !== null) params.set('chat', chatId)
+  const s = params.toString()
+  return s === '' ? '/search' : `/search?${s}`
+}
+
 /** The current route; re-renders on navigation. */
 export const useRoute = (): Route => {
   const path = useSyncExternalStore(subscribe, snapshot)

@@ -38,6 +38,8 @@ export const Shell = ({ me }: { me: User }) => {
   const live = useLiveEvents(me.id, head.data ? (head.data.lastEventId ?? '0') : undefined)
   const notice = useNotice()
   const [newChat, setNewChat] = useState(false)
+  // Bumped by the search button: a new search, even from one narrowed to a chat.
+  const [searchRun, setSearchRun] = useState(0)
   const activeId = route.name === 'chat' ? route.chatId : null
 
   if (!head.data) {
@@ -90,7 +92,10 @@ export const Shell = ({ me }: { me: User }) => {
               aria-label={t('searchMessages')}
               title={t('searchMessages')}
               aria-pressed={route.name === 'search'}
-              onClick={() => navigate('/search')}
+              onClick={() => {
+                setSearchRun((n) => n + 1)
+                navigate('/search')
+              }}
             >
               <SearchIcon />
             </button>
@@ -117,7 +122,7 @@ export const Shell = ({ me }: { me: User }) => {
                 focusId={route.messageId}
               />
             ) : route.name === 'search' ? (
-              <SearchPanel />
+              <SearchPanel key={searchRun} />
             ) : route.name === 'settings' ? (
               <SettingsPage me={me} />
             ) : (

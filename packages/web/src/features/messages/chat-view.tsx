@@ -13,7 +13,7 @@ import {
 import { useI18n } from '../../lib/i18n'
 import { keys } from '../../lib/query-keys'
 import { errorText } from '../../lib/errors'
-import { navigate } from '../../lib/router'
+import { navigate, searchPath } from '../../lib/router'
 import { errorCode, trpc } from '../../lib/trpc'
 import { useChat } from '../chats/use-chats'
 import { applyEvent } from '../events/apply'
@@ -21,7 +21,7 @@ import { flattenPages } from '../events/merge'
 import { openChat } from '../events/use-live-events'
 import { Avatar } from '../layout/avatar'
 import { BackButton } from '../layout/back-button'
-import { InfoIcon } from '../layout/icons'
+import { InfoIcon, SearchIcon } from '../layout/icons'
 import { Composer, DRAFT_PREFIX } from './composer'
 import { MessageList } from './message-list'
 import { visiblePending } from './outbox'
@@ -189,6 +189,17 @@ export const ChatView = ({
             <span className="muted">{t('membersCount', { count: chat.members.length })}</span>
           ) : null}
         </div>
+        {chat ? (
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('searchInChat')}
+            title={t('searchInChat')}
+            onClick={() => navigate(searchPath('', chat.id))}
+          >
+            <SearchIcon />
+          </button>
+        ) : null}
         {chat ? (
           <button
             type="button"
