@@ -8,7 +8,8 @@ import { Hono, type Context as HonoContext } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { Overloaded } from './admission'
 import { serveEventStream } from './events/sse'
-import { createContext, type RequestMeta } from './context'
+import { createStreamDoor } from './events/stream-door'
+import { clientAddress, createContext, type RequestMeta } from './context'
 import type { Deps } from './deps'
 import { imageRoutes } from './images/routes'
 import { appRouter } from './root'
@@ -23,16 +24,12 @@ export type AppEnv = {
   Bindings: { incoming?: { socket?: { remoteAddress?: string } } }
 }
 
-const clientIp = (c: HonoContext<AppEnv>, trustProxy: boolean) => {
-  if (trustProxy) {
-    // The last entry is the one our proxy appended; earlier ones are whatever the client sent.
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim()
-    if (forwarded) return forwarded
-  }
-  // app.request() in tests passes no bindings at all.
-  const env = c.env as AppEnv['Bindings'] | undefined
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown'
-}
+const clientIp = (c: HonoContext<AppEnv>, trustProxy: boolean) =>
+  clientAddress(
+    trustProxy ? c.req.header('x-forwarded-for') : undefined,
+    // app.request() in tests passes no bindings at all.
+    (c.env as AppEnv['Bindings'] | undefined)?.incoming?.socket?.remoteAddress,
+  )
 
 export const requestMeta = (c: HonoContext<AppEnv>, deps: Deps): RequestMeta => ({
   requestId: c.get('requestId'),
@@ -159,5 +156,6 @@ export const createApp = (deps: Deps) => {
   // Last, so the web app's SPA fallback never shadows an API route.
   mountWebClient(app)
 
-  return app
+  // Event streams that open a connection are served before Node's HTTP parser (serve.ts).
+  return Object.assign(app, { streamDoor: createStreamDoor(deps) })
 }

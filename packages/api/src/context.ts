@@ -38,6 +38,13 @@ export const createContextInner = (
   calls: meta.calls ?? 1,
 })
 
+/**
+ * The client's address: with a trusted proxy, the last X-Forwarded-For entry (the one our proxy
+ * appended; earlier ones are whatever the client sent), else the socket's peer.
+ */
+export const clientAddress = (forwarded: string | undefined, remote: string | undefined) =>
+  forwarded?.split(',').at(-1)?.trim() || (remote ?? 'unknown')
+
 export const bearer = (header: string | null) => {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '')
   return m?.[1] ?? null

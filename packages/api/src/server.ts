@@ -1,7 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
-import type { Server } from 'node:http'
 import { join } from 'node:path'
-import { serve } from '@hono/node-server'
 import { createDatabaseIfMissing, createDb, migrateToLatest } from '@messenger/db'
 import { createApp } from './app'
 import { closeDeps, createDeps } from './deps'
@@ -11,6 +9,7 @@ import { checkServices } from './lifecycle/services'
 import { trackRequests } from './lifecycle/shutdown'
 import { StartupError } from './lifecycle/startup-error'
 import { createLogger } from './logger'
+import { serveApp } from './serve'
 import { WEB_DIST } from './static'
 
 const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
@@ -50,11 +49,12 @@ const start = async () => {
       createDeps(config, { db, log }),
     )
     const app = createApp(deps)
-    const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-      log.info(`messenger listening on http://localhost:${info.port}`)
-    }) as Server
-    const inFlight = trackRequests(server, (req) =>
-      (req.url ?? '').startsWith('/trpc/messages.events'),
+    const { server, port } = await serveApp(app, { port: config.port })
+    log.info(`messenger listening on http://localhost:${port}`)
+    const inFlight = trackRequests(
+      server,
+      (req) => (req.url ?? '').startsWith('/trpc/messages.events'),
+      app.streamDoor,
     )
 
     let stopping = false

@@ -1,24 +1,20 @@
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client'
 import type { ChatEvent } from '@messenger/shared'
 import { EventSource, type FetchLike } from 'eventsource'
-import type { createApp } from './app'
 import type { AppRouter } from './root'
+import { serveApp, type App } from './serve'
 
 /** Serves the app on a free loopback port, as a real server would. */
-export const listen = async (app: ReturnType<typeof createApp>) => {
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
-  })
-  const { port } = server.address() as AddressInfo
+export const listen = async (app: App) => {
+  const { server, port } = await serveApp(app, { port: 0, hostname: '127.0.0.1' })
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())
         // Open SSE streams would keep close() waiting.
-        if ('closeAllConnections' in server) server.closeAllConnections()
+        server.closeAllConnections()
+        app.streamDoor.destroyAll()
       }),
   }
 }

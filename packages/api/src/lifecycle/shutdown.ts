@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { StreamDoor } from '../events/stream-door'
 
 export interface GracefulStop {
   /**
@@ -14,6 +15,7 @@ export interface GracefulStop {
 export const trackRequests = (
   server: Server,
   isStream: (req: IncomingMessage) => boolean,
+  door?: Pick<StreamDoor, 'endAll' | 'count'>,
 ): GracefulStop => {
   const inFlight = new Map<ServerResponse, IncomingMessage>()
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -26,13 +28,16 @@ export const trackRequests = (
       // A stream still authenticating has sent nothing yet; the next round ends it.
       if (isStream(req) && res.headersSent && !res.writableEnded) res.end()
     }
+    door?.endAll()
   }
 
   return {
-    count: () => inFlight.size,
+    count: () => inFlight.size + (door?.count ?? 0),
     stop: async (deadlineMs) => {
       const deadline = Date.now() + deadlineMs
       server.close()
+      // Streams served on the bare socket are no request of the server's: end them apart.
+      door?.endAll()
       while (inFlight.size > 0 && Date.now() < deadline) {
         endStreams()
         // Keep-alive connections whose request just finished would otherwise stay open.
