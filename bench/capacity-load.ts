@@ -234,6 +234,12 @@ process.on('message', (c: Command) => {
     case 'act':
       void act(c)
       break
+    case 'tokens': {
+      const fresh = new Map(c.tokens)
+      for (const u of users) u.token = fresh.get(u.id) ?? u.token
+      send({ type: 'tokens' })
+      break
+    }
     case 'exit':
       stopping = true
       for (const u of users) u.stream?.destroy()

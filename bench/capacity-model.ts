@@ -8,6 +8,8 @@ export interface LoadUser {
 export type Command =
   | { type: 'open'; url: string; users: LoadUser[]; addresses: string[] }
   | { type: 'act'; intervalMs: number; durationMs: number; timeoutMs: number; words: string[] }
+  /** Fresh access tokens (they last 15 minutes; a sweep lasts longer). */
+  | { type: 'tokens'; tokens: [string, string][] }
   | { type: 'exit' }
 export type Kind = 'send' | 'history' | 'chats' | 'markRead' | 'search'
 export interface ActReport {

@@ -6,17 +6,21 @@
  * (BENCH_CAPACITY_STEPS) and each step runs the model for BENCH_CAPACITY_STEP_S; the largest step
  * that passes Mattermost's bar (avg ≤ 100 ms, p99 ≤ 2 s, errors + timeouts < 0.025%) is the
  * capacity. Then 1.5× that: at least 90% of calls must meet the bar or get a fast 503, and no event
- * may be lost. Each child raises its soft fd limit to the hard one; the server needs one fd per
- * stream, so steps beyond the hard limit are skipped (raise it with `ulimit -Hn` as root).
+ * may be lost. The server runs as the production bundle (bench/bundle.ts). Each child raises its fd
+ * limit to FD_LIMIT where it may (root) and its soft limit to its hard one; the server needs one fd
+ * per stream, so steps beyond the hard limit are skipped. Streams are opened OPEN_BATCH at a time,
+ * as clients arrive; the idle figure is the RSS the streams of the first step add past a warm-up.
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { signAccessToken } from '@messenger/api/tokens'
 import { insertChat } from '@messenger/db'
 import { createTestDb } from '@messenger/db/testing'
 import { KINDS, type ActReport, type Command, type LoadUser } from './capacity-model'
+import { bundleForNode } from './bundle'
 import { fmt, quantile, table } from './lib'
 import { seedUsers } from './server'
 
@@ -28,6 +32,11 @@ const INTERVAL_S = Number(env.BENCH_CAPACITY_INTERVAL_S ?? 60)
 const STEP_S = Number(env.BENCH_CAPACITY_STEP_S ?? 90)
 const GENERATORS = Number(env.BENCH_CAPACITY_GENERATORS ?? 2)
 const TIMEOUT_MS = 10_000
+/** What each process asks for (the server needs one fd per stream); only root may raise the hard limit. */
+const FD_LIMIT = 65_536
+const OPEN_BATCH = 500
+/** Access tokens last 15 minutes: re-signed before a step once older than this. */
+const TOKEN_REFRESH_MS = 8 * 60_000
 /** Source addresses for the load: each gives ~28,000 ephemeral ports toward the server. */
 const ADDRESSES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`)
 const GROUP = 20
@@ -38,12 +47,12 @@ const WORDS = Array.from({ length: 400 }, (_, i) =>
 )
 
 const dir = import.meta.dirname
-const child = (file: string, childEnv: Record<string, string>, nodeFlags = '') =>
-  spawn(
-    'bash',
-    ['-c', `ulimit -n $(ulimit -Hn) && exec node ${nodeFlags} --import tsx ${join(dir, file)}`],
-    { env: { ...env, ...childEnv }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  )
+const raiseFds = `ulimit -Hn ${FD_LIMIT} 2>/dev/null; ulimit -n $(ulimit -Hn)`
+const child = (file: string, childEnv: Record<string, string>, nodeFlags = '--import tsx') =>
+  spawn('bash', ['-c', `${raiseFds} && exec node ${nodeFlags} ${file}`], {
+    env: { ...env, ...childEnv },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
 const nextMessage = <T>(p: ChildProcess, type: string) =>
   new Promise<T>((resolve, reject) => {
     const on = (m: { type: string }) => {
@@ -165,7 +174,7 @@ export async function run() {
     }
 
     const server = child(
-      'capacity-server.ts',
+      await bundleForNode(join(dir, 'capacity-server.ts'), 'capacity-server'),
       {
         NODE_ENV: 'test',
         DATABASE_URL: db.url,
@@ -178,27 +187,47 @@ export async function run() {
     )
     procs.push(server)
     const { url } = await nextMessage<{ url: string }>(server, 'listening')
-    const rss = async () => {
+    const memory = async () => {
       server.send({ type: 'rss' })
-      return (await nextMessage<{ rss: number }>(server, 'rss')).rss
+      return nextMessage<{ rss: number; heap: number }>(server, 'rss')
     }
-    const generators = Array.from({ length: GENERATORS }, () => child('capacity-load.ts', {}))
+    const generators = Array.from({ length: GENERATORS }, () =>
+      child(join(dir, 'capacity-load.ts'), {}),
+    )
     procs.push(...generators)
     await Promise.all(generators.map((g) => nextMessage(g, 'ready')))
     const command = (g: ChildProcess, c: Command) => g.send(c)
 
     let open = 0
     const openUpTo = async (n: number) => {
-      const slices = generators.map(() => [] as LoadUser[])
-      for (let i = open; i < n; i++) slices[i % GENERATORS]!.push(users[i]!)
-      const done = generators.map((g) => nextMessage(g, 'opened'))
-      generators.forEach((g, k) =>
-        command(g, { type: 'open', url, users: slices[k]!, addresses: ADDRESSES }),
-      )
-      await Promise.all(done)
+      for (let from = open; from < n; from += OPEN_BATCH) {
+        const slices = generators.map(() => [] as LoadUser[])
+        for (let i = from; i < Math.min(n, from + OPEN_BATCH); i++) {
+          slices[i % GENERATORS]!.push(users[i]!)
+        }
+        const done = generators.map((g) => nextMessage(g, 'opened'))
+        generators.forEach((g, k) =>
+          command(g, { type: 'open', url, users: slices[k]!, addresses: ADDRESSES }),
+        )
+        await Promise.all(done)
+      }
       open = n
     }
+    let signedAt = Date.now()
+    const refreshTokens = async () => {
+      if (Date.now() - signedAt < TOKEN_REFRESH_MS) return
+      signedAt = Date.now()
+      const tokens: [string, string][] = []
+      for (const u of seeded) {
+        const { token } = await signAccessToken(jwtSecret, { userId: u.id, sessionId: u.sessionId })
+        tokens.push([u.id, token])
+      }
+      const done = generators.map((g) => nextMessage(g, 'tokens'))
+      for (const g of generators) command(g, { type: 'tokens', tokens })
+      await Promise.all(done)
+    }
     const act = async () => {
+      await refreshTokens()
       const done = generators.map((g) => nextMessage<ActReport>(g, 'acted'))
       for (const g of generators) {
         command(g, {
@@ -212,11 +241,11 @@ export async function run() {
       return summarize(open, await Promise.all(done), members)
     }
 
-    const rssBefore = await rss()
     const results: StepResult[] = []
     let idle = ''
     let capacity = 0
-    const fdLimit = Number(execSync('ulimit -Hn', { shell: 'bash' }).toString().trim()) || Infinity
+    const fdLimit =
+      Number(execSync(`${raiseFds}; ulimit -n`, { shell: 'bash' }).toString().trim()) || Infinity
     const skipped: number[] = []
     for (const [k, step] of STEPS.entries()) {
       const n = Math.round(step / BLOCK) * BLOCK || BLOCK
@@ -226,11 +255,14 @@ export async function run() {
         continue
       }
       const t0 = performance.now()
+      // The first streams warm the server up (code, pools, young generation): not counted.
+      const warm = k === 0 && n > BLOCK ? await openUpTo(BLOCK).then(memory) : null
       await openUpTo(n)
       console.log(`${n} streams open in ${fmt((performance.now() - t0) / 1000, 1)} s`)
-      if (k === 0) {
-        const after = await rss()
-        idle = `${fmt((after - rssBefore) / n / 1024, 1)} KB per idle stream (server RSS ${fmt(rssBefore / 2 ** 20, 0)} MB with none, ${fmt(after / 2 ** 20, 0)} MB with ${n})`
+      if (warm) {
+        const after = await memory()
+        const per = (a: number, b: number) => fmt((b - a) / (n - BLOCK) / 1024, 1)
+        idle = `${per(warm.rss, after.rss)} KB of RSS per idle stream, ${per(warm.heap, after.heap)} KB of it heap (server RSS ${fmt(warm.rss / 2 ** 20, 0)} MB with ${BLOCK} streams, ${fmt(after.rss / 2 ** 20, 0)} MB with ${n}, opened ${OPEN_BATCH} at a time)`
         console.log(idle)
       }
       const r = await act()
@@ -270,7 +302,7 @@ export async function run() {
       )
     const cpu = (await import('node:os')).loadavg()[0]!
     return [
-      `Each user holds an SSE stream, is in a personal chat and two 20-member groups and acts every ${INTERVAL_S} s on average (Poisson): 50% send, 25% history page, 10% chat list, 10% mark read, 5% search. Server in its own process (defaults: 30 connections, 64 requests at once); load from ${GENERATORS} processes over ${ADDRESSES.length} loopback addresses; ${STEP_S} s per step; client timeout ${TIMEOUT_MS / 1000} s. Load average when done: ${fmt(cpu, 1)}.`,
+      `Each user holds an SSE stream, is in a personal chat and two 20-member groups and acts every ${INTERVAL_S} s on average (Poisson): 50% send, 25% history page, 10% chat list, 10% mark read, 5% search. Server in its own process, run as the production bundle (defaults: 30 connections, 64 requests at once); load from ${GENERATORS} processes over ${ADDRESSES.length} loopback addresses; ${STEP_S} s per step; client timeout ${TIMEOUT_MS / 1000} s. Load average when done: ${fmt(cpu, 1)}.`,
       '',
       table(
         [

@@ -52,7 +52,7 @@ export const seedUsers = async (
   n: number,
   prefix: string,
 ) => {
-  const users: { id: string; token: string }[] = []
+  const users: { id: string; sessionId: string; token: string }[] = []
   for (let start = 0; start < n; start += 500) {
     const batch = Array.from({ length: Math.min(500, n - start) }, (_, i) => {
       const k = start + i
@@ -82,7 +82,7 @@ export const seedUsers = async (
         userId: u.id,
         sessionId: u.sid,
       })
-      users.push({ id: u.id, token })
+      users.push({ id: u.id, sessionId: u.sid, token })
     }
   }
   return users
