@@ -23,3 +23,5 @@ process.on('message', (m: { type: string }) => {
     process.send!({ type: 'rss', rss: u.rss, heap: u.heapUsed })
   }
 })
+// Exits normally on SIGTERM, so --cpu-prof and --heap-prof write their profiles.
+process.on('SIGTERM', () => process.exit(0))

@@ -10,6 +10,7 @@
  * limit to FD_LIMIT where it may (root) and its soft limit to its hard one; the server needs one fd
  * per stream, so steps beyond the hard limit are skipped. Streams are opened OPEN_BATCH at a time,
  * as clients arrive; the idle figure is the RSS the streams of the first step add past a warm-up.
+ * BENCH_CAPACITY_SERVER_FLAGS adds node flags to the server (--cpu-prof, --heap-prof).
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
@@ -183,7 +184,7 @@ export async function run() {
         PASSWORD_PEPPER: randomBytes(32).toString('hex'),
         LOG_LEVEL: 'silent',
       },
-      '--expose-gc',
+      `--expose-gc ${env.BENCH_CAPACITY_SERVER_FLAGS ?? ''}`,
     )
     procs.push(server)
     const { url } = await nextMessage<{ url: string }>(server, 'listening')
