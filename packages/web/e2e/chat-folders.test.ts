@@ -62,7 +62,7 @@ const choose = async (page: Page, title: string, action: MessageKey) => {
   await page.getByRole('menuitem', { name: t(action) }).click()
 }
 
-describe('chat list: pin, mute and archive in Chromium', () => {
+describe('chat list and composer conveniences in Chromium', () => {
   beforeAll(async () => {
     server = await startServer()
     browser = await launchChromium()
@@ -145,5 +145,29 @@ describe('chat list: pin, mute and archive in Chromium', () => {
     await desk.reload()
     await expect.poll(() => listed(desk)).toEqual(['Alpha', 'Gamma', 'Beta'])
     await expect.poll(() => desk.title()).toBe(`(2) ${t('appName')}`)
+  }, 120_000)
+
+  it('edits the newest own message with ↑ in an empty composer, live for the other person', async () => {
+    const ann = await account('ann2')
+    const bob = await account('bob2')
+    await api('chats.createDirect', { userId: bob.user.id }, ann.accessToken)
+    const annPage = await signIn(ann.login, 1280)
+    const bobPage = await signIn(bob.login, 360)
+    for (const page of [annPage, bobPage]) {
+      await page.locator('.chat-list a').first().click()
+    }
+    const box = annPage.getByRole('textbox', { name: t('messageInput') })
+    const bobLog = bobPage.getByRole('log', { name: t('messages') })
+    await box.fill('See you at 5')
+    await box.press('Enter')
+    await bobLog.getByText('See you at 5').waitFor()
+    await box.press('ArrowUp')
+    await annPage.getByText(t('editing')).waitFor()
+    await expect(box.inputValue()).resolves.toBe('See you at 5')
+    await box.fill('See you at 6')
+    await box.press('Enter')
+    await bobLog.getByText('See you at 6').waitFor()
+    await expect(bobLog.getByText('See you at 5').count()).resolves.toBe(0)
+    await expect(box.inputValue()).resolves.toBe('')
   }, 120_000)
 })

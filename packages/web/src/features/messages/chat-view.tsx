@@ -248,6 +248,12 @@ export const ChatView = ({
         onCancelEdit={() => setEditing(null)}
         onSend={send}
         onSaveEdit={(message, text) => edit.mutate({ message, text })}
+        onEditLast={() => {
+          const last = messages.findLast(
+            (m) => m.sender.id === me.id && !m.deleted && m.text !== null,
+          )
+          if (last) setEditing(last)
+        }}
         draftKey={`${DRAFT_PREFIX}${me.id}.${chatId}`}
       />
       {dragging ? (

@@ -11,6 +11,8 @@ export interface ComposerProps {
   onCancelEdit: () => void
   onSend: (text: string) => void
   onSaveEdit: (message: Message, text: string) => void
+  /** ↑ in an empty composer: edit the newest message of one's own, as in most messengers. */
+  onEditLast?: () => void
   /** localStorage key of this chat's draft: kept across switching chats and reloads. */
   draftKey?: string
 }
@@ -34,6 +36,7 @@ export const Composer = ({
   onCancelEdit,
   onSend,
   onSaveEdit,
+  onEditLast,
   draftKey,
 }: ComposerProps) => {
   const { t } = useI18n()
@@ -102,6 +105,15 @@ export const Composer = ({
       submit()
     } else if (e.key === 'Escape' && editing) {
       onCancelEdit()
+    } else if (
+      e.key === 'ArrowUp' &&
+      !editing &&
+      text === '' &&
+      attachments.items.length === 0 &&
+      onEditLast
+    ) {
+      e.preventDefault()
+      onEditLast()
     }
   }
 
