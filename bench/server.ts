@@ -38,6 +38,7 @@ export const startServer = async (
     deps,
     close: async () => {
       await server.close()
+      await deps.indexer.stop()
       await deps.bus.close()
     },
   } satisfies BenchServer

@@ -132,10 +132,14 @@ describe('health', () => {
     expect(await res.json()).toEqual({ ok: true })
   })
 
-  it('/readyz answers 200 with the database, 503 without it', async () => {
+  it('/readyz answers 200 with the database, 503 without it, and reports search apart', async () => {
     const ready = await t.app.request('/readyz')
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({ ok: true })
+    expect(await ready.json()).toEqual({
+      ok: true,
+      database: { ok: true },
+      search: { ok: true, backend: 'mysql', lag: expect.any(Number) as number },
+    })
     // Nothing listens on port 1: the same app over an unreachable database.
     const deadDb = createDb('mysql://root@127.0.0.1:1/nowhere')
     try {

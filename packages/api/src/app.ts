@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { getTRPCErrorShape, TRPCError } from '@trpc/server'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
-import { sql } from 'kysely'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import { Hono, type Context as HonoContext } from 'hono'
@@ -12,6 +11,7 @@ import { createStreamDoor } from './events/stream-door'
 import { clientAddress, createContext, type RequestMeta } from './context'
 import type { Deps } from './deps'
 import { imageRoutes } from './images/routes'
+import { readiness } from './readiness'
 import { appRouter } from './root'
 import { apiSecurityHeaders } from './security-headers'
 import { mountWebClient } from './static'
@@ -90,12 +90,8 @@ export const createApp = (deps: Deps) => {
 
   app.get('/healthz', (c) => c.json({ ok: true }))
   app.get('/readyz', async (c) => {
-    try {
-      await sql`SELECT 1`.execute(deps.db)
-      return c.json({ ok: true })
-    } catch {
-      return c.json({ ok: false, error: 'database unreachable' }, 503)
-    }
+    const report = await readiness(deps)
+    return c.json(report, report.ok ? 200 : 503)
   })
 
   // fetchRequestHandler directly (as @hono/trpc-server does) keeps the context typed.

@@ -15,9 +15,12 @@ import { createLocalBus, type BusOptions, type EventBus } from './events/bus'
 import { createRedisBus } from './events/redis-bus'
 import { loadBusEvents } from './events/service'
 import { createLogger, type Logger } from './logger'
-import { createElasticsearchStore } from './messages/elasticsearch-store'
 import { createMysqlStore } from './messages/mysql-store'
 import type { MessageStore } from './messages/store'
+import { createElasticsearchIndex } from './search/elasticsearch-index'
+import { createIndexer, type Indexer } from './search/indexer'
+import { createMysqlIndex } from './search/mysql-index'
+import { SearchMappingError, type SearchIndex } from './search/search-index'
 
 /** Everything a request may use, built once at start and passed down; nothing imports singletons. */
 export interface Deps {
@@ -26,6 +29,10 @@ export interface Deps {
   log: Logger
   hashPassword: PasswordHasher
   messages: MessageStore
+  /** Where messages.search looks: MySQL's own index, or Elasticsearch when configured. */
+  search: SearchIndex
+  /** Feeds `search` from the event log; running in every instance. */
+  indexer: Indexer
   bus: EventBus
   /** Image files under DATA_DIR/images. */
   images: ImageStorage
@@ -42,12 +49,26 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
   const db =
     overrides.db ?? createDb(config.databaseUrl, { connectionLimit: config.databasePoolSize })
   const log = overrides.log ?? createLogger(config.logLevel)
-  const messages =
-    overrides.messages ??
+  const messages = overrides.messages ?? createMysqlStore(db)
+  const search =
+    overrides.search ??
     (config.elasticsearchUrl !== undefined
-      ? createElasticsearchStore(db, config.elasticsearchUrl, config.elasticsearchIndex)
-      : createMysqlStore(db))
-  await messages.init()
+      ? createElasticsearchIndex(db, {
+          url: config.elasticsearchUrl,
+          index: config.elasticsearchIndex,
+          replicas: config.elasticsearchReplicas,
+          timeoutMs: config.elasticsearchTimeoutMs,
+        })
+      : createMysqlIndex(db))
+  try {
+    await search.init()
+  } catch (err) {
+    // A wrong mapping needs a reindex by hand; an unreachable cluster only delays search.
+    if (err instanceof SearchMappingError) throw err
+    log.warn({ err }, 'search index not ready: the indexer keeps trying, search answers 503')
+  }
+  const indexer = overrides.indexer ?? createIndexer(db, search, log)
+  indexer.start()
   const busOptions: BusOptions = {
     log,
     head: () => lastEventId(db),
@@ -69,6 +90,8 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
     log,
     hashPassword: overrides.hashPassword ?? createPasswordHasher(config.passwordPepper),
     messages,
+    search,
+    indexer,
     bus,
     images: overrides.images ?? createFsImageStorage(join(config.dataDir, 'images')),
     imageQueue: overrides.imageQueue ?? createLimiter(),
@@ -96,7 +119,8 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
 
 export const closeDeps = async (deps: Deps) => {
   deps.sessions.close()
+  await deps.indexer.stop()
   await deps.bus.close()
-  await deps.messages.close()
+  await deps.search.close()
   await deps.db.destroy()
 }

@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       port: 3000,
       databaseUrl: 'mysql://root@127.0.0.1:3306/messenger',
       elasticsearchUrl: undefined,
+      elasticsearchReplicas: 1,
+      elasticsearchTimeoutMs: 5000,
       redisUrl: undefined,
       dataDir: resolve(dataDir),
       trustProxy: false,
@@ -37,6 +39,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: tempDir(), MAX_BATCH_SIZE: '25' }).maxBatchSize).toBe(25)
     expect(() => loadConfig({ DATA_DIR: tempDir(), MAX_BATCH_SIZE: '5' })).toThrow(
       /MAX_BATCH_SIZE: MAX_BATCH_SIZE must be at least 10/,
+    )
+  })
+
+  it('reads the search index settings and names a bad one', () => {
+    const dataDir = tempDir()
+    expect(
+      loadConfig({
+        DATA_DIR: dataDir,
+        ELASTICSEARCH_REPLICAS: '0',
+        ELASTICSEARCH_TIMEOUT_MS: '800',
+      }),
+    ).toMatchObject({ elasticsearchReplicas: 0, elasticsearchTimeoutMs: 800 })
+    expect(() => loadConfig({ DATA_DIR: dataDir, ELASTICSEARCH_REPLICAS: '-1' })).toThrow(
+      /ELASTICSEARCH_REPLICAS/,
+    )
+    expect(() => loadConfig({ DATA_DIR: dataDir, ELASTICSEARCH_TIMEOUT_MS: 'soon' })).toThrow(
+      /ELASTICSEARCH_TIMEOUT_MS/,
     )
   })
 

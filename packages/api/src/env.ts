@@ -16,6 +16,8 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9_-]+$/)
     .default('messages'),
+  ELASTICSEARCH_REPLICAS: z.coerce.number().int().min(0).max(10).default(1),
+  ELASTICSEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   REDIS_URL: optionalUrl,
   DATA_DIR: z.string().default('./data'),
   JWT_SECRET: optionalSecret,
@@ -60,6 +62,10 @@ export interface Config {
   databaseUrl: string
   elasticsearchUrl: string | undefined
   elasticsearchIndex: string
+  /** `number_of_replicas` of the search index. */
+  elasticsearchReplicas: number
+  /** Every Elasticsearch request gives up after this long. */
+  elasticsearchTimeoutMs: number
   redisUrl: string | undefined
   dataDir: string
   jwtSecret: string
@@ -169,6 +175,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     elasticsearchUrl: e.ELASTICSEARCH_URL,
     elasticsearchIndex: e.ELASTICSEARCH_INDEX,
+    elasticsearchReplicas: e.ELASTICSEARCH_REPLICAS,
+    elasticsearchTimeoutMs: e.ELASTICSEARCH_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     dataDir,
     jwtSecret,

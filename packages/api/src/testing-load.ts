@@ -46,6 +46,7 @@ export const twoInstances = async (config: Parameters<typeof createTestApp>[0] =
     close: async () => {
       await one.close()
       await two.close()
+      await second.indexer.stop()
       await second.bus.close()
       await t.close()
     },

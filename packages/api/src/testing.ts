@@ -87,8 +87,9 @@ export const createTestApp = async (
     /** How many times the slow password hash has run so far. */
     hashRuns: () => hashRuns,
     close: async () => {
+      await deps.indexer.stop()
       await deps.bus.close()
-      await deps.messages.close()
+      await deps.search.close()
       await testDb.drop()
       rmSync(dataDir, { recursive: true, force: true })
     },

@@ -122,6 +122,13 @@ export interface SearchPostingsTable {
   message_id: Buffer
 }
 
+/** Per search index, the last event of the log it has applied (see the search indexer). */
+export interface SearchIndexCursorsTable {
+  name: string
+  event_id: number
+  updated_at: Timestamp
+}
+
 export interface ImagesTable {
   id: string
   owner_id: string
@@ -153,6 +160,7 @@ export interface Database {
   search_terms: SearchTermsTable
   search_term_variants: SearchTermVariantsTable
   search_postings: SearchPostingsTable
+  search_index_cursors: SearchIndexCursorsTable
   images: ImagesTable
 }
 

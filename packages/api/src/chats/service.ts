@@ -192,7 +192,7 @@ export const addMembers = async (ctx: Ctx, chatId: string, userIds: string[]) =>
  * longest-standing member; the last member leaving deletes it.
  */
 const takeOut = async (ctx: Ctx, chatId: string, userId: string) => {
-  const { result: deleted, events } = await transactWithEvents(ctx.db, async (trx, record) => {
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     const chat = await lockChat(trx, chatId)
     if (!chat) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such chat' })
     const now = new Date()
@@ -202,8 +202,10 @@ const takeOut = async (ctx: Ctx, chatId: string, userId: string) => {
     record({ chatId, type: 'chat.removed', audience: [userId], onlyFor: userId })
     const rest = await memberIds(trx, chatId)
     if (rest.length === 0) {
+      // Messages go with the chat, atomically; the indexer drops its index entries after.
+      await ctx.messages.deleteChat(trx, chatId)
       await deleteChat(trx, chatId)
-      return true
+      return
     }
     if (chat.owner_id === userId) {
       await updateChat(trx, chatId, {
@@ -212,9 +214,7 @@ const takeOut = async (ctx: Ctx, chatId: string, userId: string) => {
       })
     }
     record({ chatId, type: 'chat.updated', audience: rest })
-    return false
   })
-  if (deleted) await ctx.messages.deleteChat(chatId)
   await publishEvents(ctx, events)
 }
 
@@ -308,7 +308,7 @@ export const setPreferences = async (
 
 /**
  * The hot path is three statements: a conditional UPDATE that moves the mark (checking membership
- * and, in MySQL, that the message is in this chat) and the reader's `chat.read` event (the counter and the row). Only when
+ * and that the message is in this chat) and the reader's `chat.read` event (the counter and the row). Only when
  * the mark did not move does another query tell why. The event is not in the UPDATE's
  * transaction: a crash between them costs another tab's badge until it next loads the chat list.
  */
@@ -317,12 +317,8 @@ export const markRead = async (ctx: Ctx, chatId: string, messageId: string) => {
     chatId,
     userId: ctx.user.id,
     messageId,
-    messageInMysql: ctx.messages.kind === 'mysql',
-  }
-  if (!mark.messageInMysql) {
-    await assertChatMember(ctx, chatId, ctx.user.id)
-    const [message] = await ctx.messages.getMany([messageId])
-    if (message?.chatId !== chatId) throw noSuchMessage()
+    // Messages always live in MySQL: the UPDATE checks the message is in this chat.
+    messageInMysql: true,
   }
   if (!(await advanceReadMark(ctx.db, mark))) {
     switch (await readMarkRefusal(ctx.db, mark)) {

@@ -36,6 +36,8 @@ export interface EventBus {
   /** False while auth changes from other instances may be missed (Redis is disconnected). */
   readonly live: boolean
   close(): Promise<void>
+  /** Throws when the bus's backend (Redis) is unreachable; absent for the in-process bus. */
+  ping?(): Promise<void>
 }
 
 /** Listeners of auth changes on this instance. */

@@ -156,6 +156,7 @@ describe('messages.events', () => {
     expect((await r.next(1))[0]?.event).toMatchObject({ message: { text: 'while down' } })
     r.close()
     await restarted.close()
+    await deps.indexer.stop()
     await deps.bus.close()
   })
 })

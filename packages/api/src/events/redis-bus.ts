@@ -102,6 +102,9 @@ export const createRedisBus = async (
     get live() {
       return live
     },
+    ping: async () => {
+      await pub.ping()
+    },
     close: () => {
       sequencer.close()
       sub.disconnect()

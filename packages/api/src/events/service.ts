@@ -67,6 +67,8 @@ export const publishEvents = async (
   events: readonly PendingEvent[],
   known: readonly Message[] = [],
 ) => {
+  // The events are committed: the search indexer can take them now rather than at its next poll.
+  if (events.length > 0) deps.indexer.wake()
   const have = new Map(known.map((m) => [m.id, m]))
   const missing = events.flatMap((e) =>
     e.messageId && !have.has(e.messageId) ? [e.messageId] : [],

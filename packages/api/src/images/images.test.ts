@@ -437,9 +437,13 @@ describe('images in messages', () => {
       text: 'sunset over the harbour',
       imageIds: [annImage.id],
     })
-    const found = await bob.caller.messages.search({ query: 'harbour', chatId })
-    const hit = found.items.find((h) => h.message.id === sent.id)
-    expect(hit?.message.images.map((i) => i.id)).toEqual([annImage.id])
+    // The search index follows the event log: wait for the message to be indexed.
+    const hit = async () =>
+      (await bob.caller.messages.search({ query: 'harbour', chatId })).items.find(
+        (h) => h.message.id === sent.id,
+      )
+    await expect.poll(hit, { timeout: 2000, interval: 20 }).toBeDefined()
+    expect((await hit())?.message.images.map((i) => i.id)).toEqual([annImage.id])
   })
 
   it('leaves no files behind when the row cannot be written', async () => {

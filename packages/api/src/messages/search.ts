@@ -1,8 +1,9 @@
 import { TRPCError } from '@trpc/server'
 import { findChatOfUserByName, findUserIdByLogin } from '@messenger/db'
-import { parseSearchQuery, type SearchMessagesInput } from '@messenger/shared'
+import { highlight, parseSearchQuery, type SearchMessagesInput } from '@messenger/shared'
 import { assertChatMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
+import { SearchUnavailableError } from '../search/search-index'
 import { hydrateMessages } from './hydrate'
 
 type Ctx = Context & { user: AuthUser }
@@ -70,15 +71,35 @@ export const searchMessages = async (ctx: Ctx, input: SearchMessagesInput) => {
   if (typed.text === '' && !filtered) return none
 
   const depth = Math.min(MAX_SEARCH_DEPTH, cursor.o + input.limit) + 1
-  const hits = await ctx.messages.search({
-    userId: ctx.user.id,
-    query: typed.text,
-    limit: depth,
-    ...(chatId !== undefined && { chatId }),
-    ...(senderId !== undefined && { senderId }),
-    ...(hasImage === true && { hasImage }),
-    ...(after !== undefined && { after: dayStart(after) }),
-    ...(before !== undefined && { before: dayStart(before) }),
+  const found = await ctx.search
+    .search({
+      userId: ctx.user.id,
+      query: typed.text,
+      limit: depth,
+      ...(chatId !== undefined && { chatId }),
+      ...(senderId !== undefined && { senderId }),
+      ...(hasImage === true && { hasImage }),
+      ...(after !== undefined && { after: dayStart(after) }),
+      ...(before !== undefined && { before: dayStart(before) }),
+    })
+    .catch((e: unknown) => {
+      if (!(e instanceof SearchUnavailableError)) throw e
+      // Sending, history and live events do not depend on the search backend: only search says so.
+      ctx.log.warn({ err: e }, 'search unavailable')
+      throw new TRPCError({
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'Search is unavailable right now; try again in a minute',
+        cause: e,
+      })
+    })
+  // The index names the messages; MySQL has them. One deleted since it was indexed is left out.
+  const stored = new Map(
+    (await ctx.messages.getMany(found.map((h) => h.messageId))).map((m) => [m.id, m]),
+  )
+  const hits = found.flatMap((h) => {
+    const message = stored.get(h.messageId)
+    if (!message || message.deleted) return []
+    return [{ message, highlight: h.highlight ?? highlight(message.text ?? '', h.terms) }]
   })
   const last = cursor.m === '' ? -1 : hits.findIndex((h) => h.message.id === cursor.m)
   const start = last >= 0 ? last + 1 : cursor.o

@@ -18,34 +18,11 @@ export type CreateOutcome =
   | { status: 'duplicate'; message: StoredMessage }
   | { status: 'not_member' }
 
-export interface StoredSearchHit {
-  message: StoredMessage
-  highlight: string
-}
-
-export interface StoreSearchQuery {
-  userId: string
-  /** Words to match; none (filters alone) lists the matching messages newest first. */
-  query: string
-  chatId?: string
-  limit: number
-  senderId?: string
-  hasImage?: boolean
-  /** Sent at or after. */
-  after?: Date
-  /** Sent before. */
-  before?: Date
-}
-
 /**
- * Where messages live: MySQL by default, Elasticsearch when ELASTICSEARCH_URL is set. Both pass
- * contract.test.ts. The chat's activity and the event log stay in MySQL: the MySQL store writes
- * them in the message's own transaction; Elasticsearch writes the message first and then them.
+ * Where messages live: MySQL, always, each change in one transaction with its event. Search is
+ * a separate index derived from those events (packages/api/src/search).
  */
 export interface MessageStore {
-  readonly kind: 'mysql' | 'elasticsearch'
-  /** Creates the index or anything else the store needs; safe to call on every start. */
-  init(): Promise<void>
   /**
    * Stores a new message, moves its chat's activity and appends its `message.created` event;
    * answers the event id and the members it is for. When (senderId, clientId) exists already,
@@ -67,9 +44,6 @@ export interface MessageStore {
     userId: string,
     cap: number,
   ): Promise<Map<string, number>>
-  /** Fuzzy search in the chats `userId` belongs to (or in `chatId` alone), best first. */
-  search(q: StoreSearchQuery): Promise<StoredSearchHit[]>
-  /** Drops every message of a chat that no longer exists. */
-  deleteChat(chatId: string): Promise<void>
-  close(): Promise<void>
+  /** Drops every message of a chat, in the transaction that deletes the chat. */
+  deleteChat(trx: Executor, chatId: string): Promise<void>
 }

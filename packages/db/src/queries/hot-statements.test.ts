@@ -187,7 +187,6 @@ describe('hot statements use their indexes', () => {
             edited_at: null,
             deleted: 0,
           },
-          [],
         ),
       )
     })

@@ -1,8 +1,6 @@
 import { sql } from 'kysely'
 import type { MessageRow } from '../database'
-import type { Db } from '../client'
 import type { Executor } from './chats'
-import { appendEvents } from './events'
 
 export const findMessagesByIds = async (db: Executor, ids: readonly string[]) =>
   ids.length === 0
@@ -89,18 +87,15 @@ export type SendOutcome =
   | { status: 'not_member' }
 
 /**
- * The MySQL store's send: the message, its postings, the chat's activity and the event in one
- * transaction and one round trip (the send_message procedure). Answers the event id and the
- * members it is for; 'duplicate' when (sender, clientId) was stored already, 'not_member' when the
- * sender is not (or no longer) in the chat.
+/**
+ * A send: the message, the chat's activity and the event in one transaction and one round trip
+ * (the send_message procedure); search postings follow from the event log. Answers the event id
+ * and the members it is for; 'duplicate' when (sender, clientId) was stored already, 'not_member'
+ * when the sender is not (or no longer) in the chat.
  */
-export const sendMessageRow = async (
-  db: Executor,
-  m: MessageRow,
-  termIds: readonly number[],
-): Promise<SendOutcome> => {
+export const sendMessageRow = async (db: Executor, m: MessageRow): Promise<SendOutcome> => {
   const r = await sql`CALL send_message(${m.id}, ${m.chat_id}, ${m.sender_id}, ${m.client_id},
-    ${m.text}, ${m.image_ids}, ${m.created_at}, ${JSON.stringify(termIds)})`.execute(db)
+    ${m.text}, ${m.image_ids}, ${m.created_at})`.execute(db)
   // CALL answers [resultSet, okPacket]; the first row of the first set holds the outcome.
   const rows = r.rows as unknown as {
     status: string
@@ -114,42 +109,4 @@ export const sendMessageRow = async (
   if (row?.status === 'duplicate') return { status: 'duplicate' }
   if (row?.status === 'not_member') return { status: 'not_member' }
   throw new Error(`send_message answered ${JSON.stringify(row)}`)
-}
-
-/**
- * The same bookkeeping for a store that keeps messages elsewhere: the chat's activity and event,
- * with the members read under the chat's row lock, as send_message does.
- */
-class NotMember extends Error {}
-
-export const recordMessageCreated = async (
-  db: Db,
-  m: { chatId: string; senderId: string; messageId: string; at: Date },
-): Promise<SendOutcome> => {
-  try {
-    return await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('chats')
-        .set({ updated_at: m.at, last_message_id: m.messageId })
-        .where('id', '=', m.chatId)
-        .execute()
-      const members = (
-        await trx
-          .selectFrom('chat_members')
-          .select('user_id')
-          .where('chat_id', '=', m.chatId)
-          .modifyEnd(sql`LOCK IN SHARE MODE`)
-          .execute()
-      ).map((r) => r.user_id)
-      // Thrown to roll the chat's activity back.
-      if (!members.includes(m.senderId)) throw new NotMember()
-      const [eventId] = await appendEvents(trx, [
-        { chatId: m.chatId, type: 'message.created', messageId: m.messageId },
-      ])
-      return { status: 'sent' as const, eventId: eventId!, members }
-    })
-  } catch (e) {
-    if (e instanceof NotMember) return { status: 'not_member' }
-    throw e
-  }
 }

@@ -25,6 +25,28 @@ const read = async (
   for (const r of rows) ids.set(r.term, r.id)
 }
 
+const DEADLOCK_ATTEMPTS = 5
+
+/** MySQL's ER_LOCK_DEADLOCK: the transaction was rolled back and may simply run again. */
+export const isDeadlock = (e: unknown) =>
+  e instanceof Error && 'errno' in e && (e as { errno: unknown }).errno === 1213
+
+/**
+ * Runs a whole transaction again when MySQL picks it as a deadlock victim. Concurrent inserts of
+ * overlapping new terms can deadlock despite the sorted order: INSERT IGNORE takes shared next-key
+ * locks on the duplicates it skips, which other inserters' insert-intention locks wait for.
+ */
+export const retryOnDeadlock = async <T>(run: () => Promise<T>): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run()
+    } catch (e) {
+      if (!isDeadlock(e) || attempt >= DEADLOCK_ATTEMPTS) throw e
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt))
+    }
+  }
+}
+
 /**
  * Ids of the given terms, adding the missing ones to the vocabulary with their deletion variants.
  * Safe in concurrent transactions: the first read is a plain one (a locking read of absent keys
@@ -35,12 +57,15 @@ const read = async (
 export const ensureTerms = async (db: Executor, wanted: readonly string[]) => {
   const ids = new Map<string, number>()
   if (wanted.length === 0) return ids
-  // Outside a transaction, new terms and their variants still go in together, in one of their own.
+  // Outside a transaction, new terms and their variants still go in together, in one of their own;
+  // inside one, a deadlock aborts the caller's transaction, which retries it whole (the indexer).
   if (!db.isTransaction) {
     await read(db, ids, wanted, false)
     const missing = wanted.filter((t) => !ids.has(t))
     if (missing.length === 0) return ids
-    const added = await db.transaction().execute((trx) => ensureTerms(trx, missing))
+    const added = await retryOnDeadlock(() =>
+      db.transaction().execute((trx) => ensureTerms(trx, missing)),
+    )
     for (const [term, id] of added) ids.set(term, id)
     return ids
   }
@@ -65,8 +90,8 @@ export const ensureTerms = async (db: Executor, wanted: readonly string[]) => {
 }
 
 /**
- * Adds a message's words to the search index. Call it in the transaction that stores the message,
- * so a message is never stored without its postings.
+ * Adds a message's words to the search index (the search indexer calls it for each message it
+ * applies; see indexMessages for a batch).
  */
 export const indexMessageText = async (db: Executor, m: IndexedMessage): Promise<void> => {
   if (m.text === null) return
@@ -84,4 +109,55 @@ export const indexMessageText = async (db: Executor, m: IndexedMessage): Promise
 export const reindexMessageText = async (db: Executor, m: IndexedMessage): Promise<void> => {
   await db.deleteFrom('search_postings').where('message_id', '=', uuidToBin(m.messageId)).execute()
   await indexMessageText(db, m)
+}
+
+/**
+ * Replaces the postings of a batch of messages: every message's old postings go, and those with
+ * text get their words' postings. One vocabulary lookup and one insert for the whole batch.
+ */
+export const indexMessages = async (db: Executor, batch: readonly IndexedMessage[]) => {
+  if (batch.length === 0) return
+  await db
+    .deleteFrom('search_postings')
+    .where(
+      'message_id',
+      'in',
+      batch.map((m) => uuidToBin(m.messageId)),
+    )
+    .execute()
+  const wordsOf = batch.map((m) => (m.text === null ? [] : terms(m.text)))
+  const ids = await ensureTerms(db, [...new Set(wordsOf.flat())].sort())
+  const rows = batch.flatMap((m, i) => {
+    const chat = uuidToBin(m.chatId)
+    const message = uuidToBin(m.messageId)
+    return [...new Set(wordsOf[i])].flatMap((t) => {
+      const id = ids.get(t)
+      return id === undefined ? [] : [sql`(${id}, ${chat}, ${message})`]
+    })
+  })
+  for (let i = 0; i < rows.length; i += 2000) {
+    await sql`INSERT IGNORE INTO search_postings (term_id, chat_id, message_id) VALUES ${sql.join(
+      rows.slice(i, i + 2000),
+    )}`.execute(db)
+  }
+}
+
+/** Drops every posting of a chat (a deleted chat). */
+export const deleteChatPostings = async (db: Executor, chatId: string) => {
+  await db.deleteFrom('search_postings').where('chat_id', '=', uuidToBin(chatId)).execute()
+}
+
+/** Postings in one chat, or in all: for reindex progress and tests. */
+export const countPostedMessages = async (db: Executor, chatId?: string) => {
+  const r = await db
+    .selectFrom('search_postings')
+    .select((eb) => eb.fn.count<number | string>('message_id').distinct().as('n'))
+    .$if(chatId !== undefined, (q) => q.where('chat_id', '=', uuidToBin(chatId!)))
+    .executeTakeFirst()
+  return Number(r?.n ?? 0)
+}
+
+/** Empties the postings (a full reindex); the vocabulary stays, as terms are never renumbered. */
+export const clearPostings = async (db: Executor) => {
+  await sql`TRUNCATE TABLE search_postings`.execute(db)
 }

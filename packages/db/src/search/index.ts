@@ -1,7 +1,13 @@
 export {
+  clearPostings,
+  countPostedMessages,
+  deleteChatPostings,
   ensureTerms,
+  indexMessages,
   indexMessageText,
+  isDeadlock,
   reindexMessageText,
+  retryOnDeadlock,
   type IndexedMessage,
 } from './index-text'
 export { searchMessageIds, type SearchHitId, type SearchQuery, type SearchStep } from './search'
