@@ -18,10 +18,10 @@ const check = async (probe: () => Promise<unknown>, error: string): Promise<Chec
  * catches up when it is back.
  */
 export const readiness = async (deps: Deps) => {
-  const ping = deps.bus.ping
+  const { bus } = deps
   const [database, redis, searchHealth] = await Promise.all([
     check(() => sql`SELECT 1`.execute(deps.db), 'database unreachable'),
-    ping === undefined ? null : check(() => ping(), 'redis unreachable'),
+    bus.ping === undefined ? null : check(() => bus.ping!(), 'redis unreachable'),
     deps.search.health(),
   ])
   const indexer = deps.indexer.status()

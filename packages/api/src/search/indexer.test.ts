@@ -84,7 +84,7 @@ const messageEventIds = async () =>
       .where('type', '=', 'message.created')
       .orderBy('id')
       .execute()
-  ).map((r) => Number(r.id))
+  ).map((r) => r.id)
 
 const searchIds = async (query: string) =>
   (await t.deps.search.search({ userId: ann.user.id, query, limit: 50 })).map((h) => h.messageId)
