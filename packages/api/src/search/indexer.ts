@@ -207,7 +207,7 @@ export const createIndexer = (
     status: () => ({ running, failures, lastError }),
     async lag() {
       const [last, cursor] = await Promise.all([lastEventId(db), readIndexCursor(db, name)])
-      return Math.max(0, Number(last) - (cursor ?? 0))
+      return Math.max(0, last - (cursor ?? 0))
     },
   }
 }

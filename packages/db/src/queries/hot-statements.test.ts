@@ -174,20 +174,17 @@ describe('hot statements use their indexes', () => {
       await measure('listEventsSince', () => listEventsSince(conn, viewer, '4990', 500))
       // the send: CALL send_message, every statement inside it
       await measure('send_message', () =>
-        sendMessageRow(
-          conn,
-          {
-            id: message(7, 500),
-            chat_id: someChat,
-            sender_id: viewer,
-            client_id: message(7, 500),
-            text: 'hot path',
-            image_ids: null,
-            created_at: new Date(),
-            edited_at: null,
-            deleted: 0,
-          },
-        ),
+        sendMessageRow(conn, {
+          id: message(7, 500),
+          chat_id: someChat,
+          sender_id: viewer,
+          client_id: message(7, 500),
+          text: 'hot path',
+          image_ids: null,
+          created_at: new Date(),
+          edited_at: null,
+          deleted: 0,
+        }),
       )
     })
     const scans = Object.entries(reads).filter(([, n]) => n > BOUND)

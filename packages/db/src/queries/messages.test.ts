@@ -50,6 +50,10 @@ beforeAll(async () => {
       })),
     )
     .execute()
+  await t.db
+    .insertInto('chat_members')
+    .values(chats.map((id) => ({ chat_id: id, user_id: user })))
+    .execute()
 })
 afterAll(() => t.drop())
 
@@ -65,7 +69,7 @@ describe('send_message', () => {
         return r.rows.reduce((n, row) => n + Number(row.Value), 0)
       }
       const before = await counters()
-      await sendMessageRow(conn, {
+      const sent = await sendMessageRow(conn, {
         id: messageId(1),
         chat_id: chats[150]!,
         sender_id: user,
@@ -76,6 +80,7 @@ describe('send_message', () => {
         edited_at: null,
         deleted: 0,
       })
+      expect(sent.status).toBe('sent')
       return (await counters()) - before
     })
     expect(reads).toBeLessThan(20)
@@ -83,9 +88,9 @@ describe('send_message', () => {
 
   it('moves a chat’s last message only forward when an older send commits last (regression)', async () => {
     const chat = chats[7]!
-    expect(await send(20, chat)).not.toBeNull()
+    expect(await send(20, chat)).toMatchObject({ status: 'sent' })
     // An older message (smaller UUIDv7) committing after a newer one must not become the last.
-    expect(await send(10, chat)).not.toBeNull()
+    expect(await send(10, chat)).toMatchObject({ status: 'sent' })
     const row = await t.db
       .selectFrom('chats')
       .select(['last_message_id', 'updated_at'])
@@ -93,7 +98,7 @@ describe('send_message', () => {
       .executeTakeFirstOrThrow()
     expect(row.last_message_id).toBe(messageId(20))
     expect(row.updated_at.toISOString()).toBe('2026-01-01T00:00:20.000Z')
-    expect(await send(30, chat)).not.toBeNull()
+    expect(await send(30, chat)).toMatchObject({ status: 'sent' })
     const after = await t.db
       .selectFrom('chats')
       .select('last_message_id')
@@ -103,7 +108,7 @@ describe('send_message', () => {
   })
 
   it('writes no search postings: the indexer does, from the event log', async () => {
-    expect(await send(40)).not.toBeNull()
+    expect(await send(40)).toMatchObject({ status: 'sent' })
     const postings = await t.db
       .selectFrom('search_postings')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
