@@ -142,6 +142,66 @@ describe('search indexer', () => {
     expect(await searchIds('heron')).toHaveLength(sent.length)
   })
 
+  it('loses nothing when an instance is killed mid-load and another takes over', async () => {
+    await sql`INSERT INTO search_index_cursors (name) VALUES ('killed')`.execute(t.db)
+    // The doomed instance has one connection, so killing it is killing the instance's work.
+    const doomedPool = createDb(t.config.databaseUrl, { connectionLimit: 1 })
+    pools.push(doomedPool)
+    const conn = (await sql<{ id: number }>`SELECT CONNECTION_ID() AS id`.execute(doomedPool))
+      .rows[0]!.id
+    let batches = 0
+    let inBatch: () => void = () => undefined
+    let holding: () => void = () => undefined
+    const reached = new Promise<void>((r) => (inBatch = r))
+    const doomed = instance(
+      recorded(
+        'killed',
+        {
+          // Its third batch hangs (postings not yet written) until its connection is killed.
+          before: () =>
+            ++batches === 3
+              ? new Promise<void>((release) => {
+                  holding = release
+                  inBatch()
+                })
+              : Promise.resolve(),
+        },
+        doomedPool,
+      ),
+      { batchSize: 4, pollMs: 10 },
+      doomedPool,
+    )
+    doomed.start()
+    // The load: waves of concurrent sends before, during and after the kill.
+    const sent: string[] = []
+    const load = (async () => {
+      for (let wave = 0; wave < 8; wave++) {
+        const ids = await Promise.all(
+          Array.from({ length: 5 }, (_, i) => send(`plover ${wave} ${i}`).then((m) => m.id)),
+        )
+        sent.push(...ids)
+      }
+    })()
+    await reached
+    await sql.raw(`KILL ${conn}`).execute(t.db)
+    holding()
+    await doomed.stop()
+
+    const seen: number[] = []
+    const successor = instance(recorded('killed', { seen }), { batchSize: 4, pollMs: 10 })
+    successor.start()
+    await load
+    await caughtUp('killed')
+    // Every message event was applied by the successor or committed by the doomed instance
+    // before the kill; the search finds each message exactly once.
+    const found = await searchIds('plover')
+    expect(found.length).toBe(sent.length)
+    expect(new Set(found)).toEqual(new Set(sent))
+    const ids = await messageEventIds()
+    const cursorAtKill = Math.min(...seen)
+    expect([...new Set(seen)].sort((x, y) => x - y)).toEqual(ids.filter((id) => id >= cursorAtKill))
+  })
+
   it('retries a failing backend with growing delays and drains the backlog when it is back', async () => {
     let down = true
     const attempts: number[] = []
