@@ -236,7 +236,10 @@ describe('search indexer', () => {
 
     down = false
     await caughtUp('outage')
-    expect(indexer.status()).toMatchObject({ failures: 0, lastError: null })
+    // The cursor commits a moment before the loop records its success.
+    await expect
+      .poll(() => indexer.status(), { timeout: 2000, interval: 10 })
+      .toMatchObject({ failures: 0, lastError: null })
     expect(await searchIds('osprey')).toHaveLength(sent.length)
   })
 
