@@ -355,4 +355,19 @@ describe('search as people type, in Chromium', () => {
     expect(aborted.some((u) => u.includes('"оборо"'))).toBe(true)
     await page.unroute(/messages\.search/)
   }, 60_000)
+
+  it('pages through many results with a cursor, newest first among equals', async () => {
+    const ann = person('ann')
+    const { page, t } = ann
+    await searchBox(ann).fill('filler')
+    await expect.poll(() => settledResults(ann).then((r) => r.length)).toBe(20)
+    await page.getByRole('button', { name: t('moreResults') }).click()
+    await expect.poll(() => settledResults(ann).then((r) => r.length)).toBe(40)
+    await page.getByRole('button', { name: t('moreResults') }).click()
+    await expect.poll(() => settledResults(ann).then((r) => r.length)).toBe(60)
+    await expect(page.getByRole('button', { name: t('moreResults') }).count()).resolves.toBe(0)
+    const numbers = (await settledResults(ann)).map((r) => Number(/filler (\d+)/.exec(r)?.[1]))
+    expect(numbers).toEqual(Array.from({ length: 60 }, (_, i) => 59 - i))
+    await page.screenshot({ path: join(SCREENSHOTS, 'desktop-search-pages.png') })
+  }, 60_000)
 })
