@@ -1,5 +1,5 @@
 import type { Image, Message } from '@messenger/shared'
-import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
+import { defaultRangeExtractor, observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { formatDay, isSameDay } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
@@ -60,6 +60,8 @@ export const MessageList = (props: MessageListProps) => {
   const firstId = useRef<string | null>(null)
   const lastKey = useRef<string | null>(null)
   const focused = useRef<string | null>(null)
+  /** Rows just added above: the range the virtualizer draws is moved down by this many. */
+  const shift = useRef(0)
   const [highlight, setHighlight] = useState<string | null>(null)
   const [unseen, setUnseen] = useState(0)
   const [away, setAway] = useState(false)
@@ -97,12 +99,31 @@ export const MessageList = (props: MessageListProps) => {
     [],
   )
 
+  const last = rows.at(-1)?.message
+  const lastKeyNow = last ? last.clientId : null
+  const firstNow = messages[0]?.id ?? null
+  // An older page arrived above. Until the scroll position is restored (the layout effect) and the
+  // virtualizer hears of it (the scroll event), it still reads the old offset: it would draw the
+  // new page's rows at the top, only to drop them a moment later. Draw the rows on screen instead.
+  if (firstId.current !== null && firstNow !== firstId.current && lastKeyNow === lastKey.current) {
+    shift.current = Math.max(
+      0,
+      rows.findIndex((r) => r.message.id === firstId.current),
+    )
+  }
+
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => ref.current,
     estimateSize: (i) => (rows[i]?.message.images.length ? 260 : 64),
     getItemKey: (i) => rows[i]?.message.clientId ?? i,
     overscan: OVERSCAN,
+    rangeExtractor: (range) =>
+      shift.current === 0
+        ? defaultRangeExtractor(range)
+        : defaultRangeExtractor(range)
+            .map((i) => i + shift.current)
+            .filter((i) => i < range.count),
     // Without layout (jsdom) the scroller measures 0 high: draw a screenful rather than nothing.
     initialRect: NO_LAYOUT_RECT,
     observeElementRect: (instance, cb) =>
@@ -120,9 +141,6 @@ export const MessageList = (props: MessageListProps) => {
     },
   })
 
-  const last = rows.at(-1)?.message
-  const lastKeyNow = last ? last.clientId : null
-
   const report = (el: HTMLDivElement) => {
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX
     if (bottom !== atBottom.current) {
@@ -137,6 +155,8 @@ export const MessageList = (props: MessageListProps) => {
   const onScroll = () => {
     const el = ref.current
     if (!el) return
+    // The virtualizer has read the restored offset by now (its listener is on the element).
+    shift.current = 0
     fromBottom.current = el.scrollHeight - el.scrollTop
     stick.current = report(el)
     const p = propsRef.current
@@ -153,11 +173,14 @@ export const MessageList = (props: MessageListProps) => {
   useLayoutEffect(() => {
     const el = ref.current
     if (!el) return
-    const first = messages[0]?.id ?? null
+    const first = firstNow
     const prepended =
       firstId.current !== null && first !== firstId.current && lastKeyNow === lastKey.current
     if (prepended) {
+      const before = el.scrollTop
       el.scrollTop = el.scrollHeight - fromBottom.current
+      // No scroll event will come to end the shift.
+      if (el.scrollTop === before) shift.current = 0
     } else if (lastKeyNow !== lastKey.current) {
       const mine = last?.sender.id === myId
       const initial = lastKey.current === null
