@@ -191,6 +191,7 @@ describe('search as people type, in Chromium', () => {
       expect(found.some((r) => r.includes(text))).toBe(true)
     }
     expect(new Set(await marks(boris))).toEqual(new Set(['Привет']))
+    await boris.page.getByText(boris.t('searchedAs', { query: 'привет' })).waitFor()
     await boris.page.screenshot({ path: join(SCREENSHOTS, 'phone-search-layout.png') })
   }, 60_000)
 

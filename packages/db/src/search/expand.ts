@@ -1,4 +1,4 @@
-import { termOf, words } from '@messenger/shared'
+import { switchLayout, termOf, words } from '@messenger/shared'
 import { sql, type RawBuilder } from 'kysely'
 import type { Executor } from '../queries/chats'
 import {
@@ -8,7 +8,6 @@ import {
   maxPrefixEdits,
   prefixDistance,
 } from './fuzzy'
-import { switchLayout } from './layout'
 import { stemOf } from './stem'
 
 /** How a vocabulary term matched a query word, best first. */

@@ -20,5 +20,5 @@ export {
   type WordMatch,
 } from './expand'
 export { deletionVariants, fuzzyDistance, maxEdits, maxPrefixEdits, prefixDistance } from './fuzzy'
-export { switchLayout } from './layout'
+export { switchLayout } from '@messenger/shared'
 export { stemOf } from './stem'

@@ -5,7 +5,7 @@ import { createTestDb, type TestDb } from '../testing'
 import { MATCH_COST } from './expand'
 import { prefixDistance } from './fuzzy'
 import { indexMessageText } from './index-text'
-import { switchLayout } from './layout'
+import { switchLayout } from '@messenger/shared'
 import { searchMessageIds } from './search'
 import { stemOf } from './stem'
 

@@ -111,6 +111,7 @@ const en = {
   resultsCount: { one: '{count} result', other: '{count} results' },
   moreResults: 'More results',
   searchResults: 'Search results',
+  searchedAs: 'Searched as “{query}”: typed with the other keyboard layout.',
   imagesCount: { one: '{count} image', other: '{count} images' },
   sessions: 'Sessions',
   thisDevice: 'this device',
@@ -320,6 +321,7 @@ const ru: Record<MessageKey, Entry> = {
   },
   moreResults: 'Ещё результаты',
   searchResults: 'Результаты поиска',
+  searchedAs: 'Искали «{query}»: набрано в другой раскладке клавиатуры.',
   imagesCount: {
     one: '{count} изображение',
     few: '{count} изображения',

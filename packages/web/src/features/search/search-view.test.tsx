@@ -92,6 +92,8 @@ describe('search as you type', () => {
     calls[0]!.answer({ items: [hit('Привет, мир', 'Привет')], nextCursor: null })
     await waitFor(() => expect(results()[0]).toContain('Привет, мир'))
     expect(screen.getByRole('link').querySelector('mark')?.textContent).toBe('Привет')
+    // The server searched the other layout's reading; the reader is told what was searched.
+    expect(screen.getByRole('status').textContent).toContain(t('searchedAs', { query: 'привет' }))
   })
 
   it('turns typed filters into chips that stay in sync with the query and the pickers', async () => {

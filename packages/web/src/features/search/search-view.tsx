@@ -1,6 +1,13 @@
-import { fullName, type Chat, type PublicUser, type SearchFilters } from '@messenger/shared'
+import {
+  fullName,
+  parseSearchQuery,
+  type Chat,
+  type PublicUser,
+  type SearchFilters,
+} from '@messenger/shared'
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { errorText } from '../../lib/errors'
+import { parseHighlight } from '../../lib/highlight'
 import { formatDateTime } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { chatPath, navigate, searchPath } from '../../lib/router'
@@ -8,6 +15,7 @@ import { BackButton } from '../layout/back-button'
 import { chipKeys, FilterChips, type ChipKey } from './filter-chips'
 import { FilterPicker } from './filter-picker'
 import { Highlighted } from './highlighted'
+import { layoutReading } from './layout-reading'
 import {
   absorbFilters,
   draftFromQuery,
@@ -98,7 +106,10 @@ export const SearchView = ({ chats, initialQuery, initialChatId, search }: Props
     } else removeChip(last)
   }
 
-  const items = debounced === '' ? [] : (results.data?.pages.flatMap((p) => p.items) ?? [])
+  const items = useMemo(
+    () => (debounced === '' ? [] : (results.data?.pages.flatMap((p) => p.items) ?? [])),
+    [debounced, results.data],
+  )
   const waiting = query !== debounced || (results.isFetching && !results.isFetchingNextPage)
   const stale = waiting && items.length > 0
   let status = ''
@@ -108,6 +119,17 @@ export const SearchView = ({ chats, initialQuery, initialChatId, search }: Props
   else if (results.isSuccess) {
     status = items.length === 0 ? t('nothingFound') : t('resultsCount', { count: items.length })
   }
+
+  const readAs = useMemo(
+    () =>
+      layoutReading(
+        parseSearchQuery(debounced).text,
+        items
+          .flatMap((i) => parseHighlight(i.highlight).filter((p) => p.marked))
+          .map((p) => p.text),
+      ),
+    [debounced, items],
+  )
 
   return (
     <section className="page search-page" aria-labelledby="search-h">
@@ -183,8 +205,9 @@ export const SearchView = ({ chats, initialQuery, initialChatId, search }: Props
         <p id={hintId} className="muted search-hint" hidden={query !== ''}>
           {t('searchHint')}
         </p>
-        <div role="status" className="muted">
-          {status}
+        <div role="status" className="muted search-status">
+          <span>{status}</span>
+          {readAs !== null && !waiting ? <span>{t('searchedAs', { query: readAs })}</span> : null}
         </div>
         <ul
           className={stale ? 'results stale' : 'results'}
