@@ -10,6 +10,8 @@ import http from 'node:http'
 import { KINDS, WEIGHTS, type ActReport, type Command, type LoadUser } from './capacity-model'
 
 interface Live extends LoadUser {
+  /** Set by `close`: its stream is not reopened. */
+  closed: boolean
   lastEventId: string | undefined
   /** The newest message seen per chat, for markRead. */
   newest: Map<string, string>
@@ -64,14 +66,14 @@ const openStream = (u: Live, i: number, onConnected: () => void) => {
         }
       })
       res.on('close', () => {
-        if (stopping) return
+        if (stopping || u.closed) return
         reconnects++
         setTimeout(() => openStream(u, i, () => undefined), 1000)
       })
     },
   )
   req.on('error', () => {
-    if (stopping) return
+    if (stopping || u.closed) return
     reconnects++
     setTimeout(() => openStream(u, i, onConnected), 1000)
   })
@@ -223,7 +225,13 @@ process.on('message', (c: Command) => {
       let pending = c.users.length
       if (pending === 0) send({ type: 'opened' })
       for (const lu of c.users) {
-        const live: Live = { ...lu, lastEventId: undefined, newest: new Map(), stream: null }
+        const live: Live = {
+          ...lu,
+          closed: false,
+          lastEventId: undefined,
+          newest: new Map(),
+          stream: null,
+        }
         users.push(live)
         openStream(live, users.length - 1, () => {
           if (--pending === 0) send({ type: 'opened' })
@@ -233,6 +241,13 @@ process.on('message', (c: Command) => {
     }
     case 'act':
       void act(c)
+      break
+    case 'close':
+      for (const u of users.splice(0)) {
+        u.closed = true
+        u.stream?.destroy()
+      }
+      send({ type: 'closed' })
       break
     case 'tokens': {
       const fresh = new Map(c.tokens)

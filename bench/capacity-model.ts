@@ -8,6 +8,8 @@ export interface LoadUser {
 export type Command =
   | { type: 'open'; url: string; users: LoadUser[]; addresses: string[] }
   | { type: 'act'; intervalMs: number; durationMs: number; timeoutMs: number; words: string[] }
+  /** Closes every stream and forgets its users. */
+  | { type: 'close' }
   /** Fresh access tokens (they last 15 minutes; a sweep lasts longer). */
   | { type: 'tokens'; tokens: [string, string][] }
   | { type: 'exit' }

@@ -9,7 +9,8 @@
  * may be lost. The server runs as the production bundle (bench/bundle.ts). Each child raises its fd
  * limit to FD_LIMIT where it may (root) and its soft limit to its hard one; the server needs one fd
  * per stream, so steps beyond the hard limit are skipped. Streams are opened OPEN_BATCH at a time,
- * as clients arrive; the idle figure is the RSS the streams of the first step add past a warm-up.
+ * as clients arrive. The idle figure comes first: the RSS that IDLE_STREAMS idle streams add past
+ * a warm-up of BLOCK, divided by their number; then they are closed and the sweep starts.
  * BENCH_CAPACITY_SERVER_FLAGS adds node flags to the server (--cpu-prof, --heap-prof).
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process'
@@ -36,6 +37,8 @@ const TIMEOUT_MS = 10_000
 /** What each process asks for (the server needs one fd per stream); only root may raise the hard limit. */
 const FD_LIMIT = 65_536
 const OPEN_BATCH = 500
+/** Streams opened for the idle figure (fewer if the fd limit or the sweep's users are fewer). */
+const IDLE_STREAMS = 10_000
 /** Access tokens last 15 minutes: re-signed before a step once older than this. */
 const TOKEN_REFRESH_MS = 8 * 60_000
 /** Source addresses for the load: each gives ~28,000 ephemeral ports toward the server. */
@@ -243,12 +246,31 @@ export async function run() {
     }
 
     const results: StepResult[] = []
-    let idle = ''
     let capacity = 0
     const fdLimit =
       Number(execSync(`${raiseFds}; ulimit -n`, { shell: 'bash' }).toString().trim()) || Infinity
+
+    // Idle streams first, on a server that has served nothing else: the first BLOCK warm it up
+    // (code, pools, young generation) and are not counted.
+    const idleN = Math.max(2 * BLOCK, Math.min(IDLE_STREAMS, maxUsers, fdLimit - 1000))
+    await openUpTo(BLOCK)
+    const warm = await memory()
+    await openUpTo(idleN)
+    const after = await memory()
+    const per = (a: number, b: number) => fmt((b - a) / (idleN - BLOCK) / 1024, 1)
+    const idle = `${per(warm.rss, after.rss)} KB of RSS per idle stream, ${per(warm.heap, after.heap)} KB of it heap (server RSS ${fmt(warm.rss / 2 ** 20, 0)} MB with ${BLOCK} streams, ${fmt(after.rss / 2 ** 20, 0)} MB with ${idleN}, opened ${OPEN_BATCH} at a time)`
+    console.log(idle)
+    await Promise.all(
+      generators.map((g) => {
+        const closed = nextMessage(g, 'closed')
+        command(g, { type: 'close' })
+        return closed
+      }),
+    )
+    open = 0
+
     const skipped: number[] = []
-    for (const [k, step] of STEPS.entries()) {
+    for (const step of STEPS) {
       const n = Math.round(step / BLOCK) * BLOCK || BLOCK
       // Beyond 1.5× too, with some fds left for the pool and the requests.
       if (n + 1000 > fdLimit) {
@@ -256,16 +278,8 @@ export async function run() {
         continue
       }
       const t0 = performance.now()
-      // The first streams warm the server up (code, pools, young generation): not counted.
-      const warm = k === 0 && n > BLOCK ? await openUpTo(BLOCK).then(memory) : null
       await openUpTo(n)
       console.log(`${n} streams open in ${fmt((performance.now() - t0) / 1000, 1)} s`)
-      if (warm) {
-        const after = await memory()
-        const per = (a: number, b: number) => fmt((b - a) / (n - BLOCK) / 1024, 1)
-        idle = `${per(warm.rss, after.rss)} KB of RSS per idle stream, ${per(warm.heap, after.heap)} KB of it heap (server RSS ${fmt(warm.rss / 2 ** 20, 0)} MB with ${BLOCK} streams, ${fmt(after.rss / 2 ** 20, 0)} MB with ${n}, opened ${OPEN_BATCH} at a time)`
-        console.log(idle)
-      }
       const r = await act()
       results.push(r)
       console.log(JSON.stringify(r))
