@@ -133,6 +133,17 @@ describe('the stream door', () => {
     stalled.socket.destroy()
   })
 
+  it('opens a burst of streams a few at a time, and all of them', async () => {
+    const bob = await t.signUp()
+    const burst = Array.from({ length: 40 }, () => rawClient([streamRequest(bob.accessToken)]))
+    // One leaves at once, before or while it waits its turn.
+    burst[39]!.socket.destroy()
+    await expect.poll(() => t.app.streamDoor.count).toBe(39)
+    expect(burst.slice(0, 39).every((c) => c.state.text.includes('event: connected'))).toBe(true)
+    for (const c of burst) c.socket.destroy()
+    await expect.poll(() => t.app.streamDoor.count).toBe(0)
+  })
+
   it('ends its streams at shutdown, and a client that leaves is let go', async () => {
     const bob = await t.signUp()
     const a = rawClient([streamRequest(bob.accessToken)])
