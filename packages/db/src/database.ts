@@ -72,6 +72,13 @@ export interface ChatMembersTable {
   pinned_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
+export interface PinnedMessagesTable {
+  chat_id: string
+  message_id: string
+  pinned_by: string
+  pinned_at: Date
+}
+
 export interface MessagesTable {
   id: string
   chat_id: string
@@ -155,6 +162,7 @@ export interface Database {
   chats: ChatsTable
   chat_members: ChatMembersTable
   messages: MessagesTable
+  pinned_messages: PinnedMessagesTable
   chat_events: ChatEventsTable
   event_seq: EventSeqTable
   search_terms: SearchTermsTable

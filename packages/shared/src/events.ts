@@ -7,6 +7,9 @@ export const chatEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.created'), message }),
   z.object({ type: z.literal('message.updated'), message }),
   z.object({ type: z.literal('message.deleted'), message }),
+  /** Pinned or unpinned in its chat (the message as it is now); messages.pinned lists them. */
+  z.object({ type: z.literal('message.pinned'), message }),
+  z.object({ type: z.literal('message.unpinned'), message }),
   z.object({ type: z.literal('chat.updated'), chat }),
   z.object({ type: z.literal('chat.removed'), chatId: id }),
   /** The caller read `chatId` up to `lastReadMessageId` (on another tab or device, or this one). */

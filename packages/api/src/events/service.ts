@@ -143,6 +143,8 @@ export const eventForUser = (
     case 'message.created':
     case 'message.updated':
     case 'message.deleted':
+    case 'message.pinned':
+    case 'message.unpinned':
       return e.message ? { type: e.type, message: e.message } : null
     case 'chat.removed':
       return { type: 'chat.removed', chatId: e.chatId }

@@ -4,15 +4,19 @@ import {
   eventsHead,
   eventsInput,
   listMessagesInput,
+  listPinnedInput,
   message,
   messagePage,
   ok,
+  pinMessageInput,
+  pinnedPage,
   searchResult,
   searchMessagesInput,
   sendMessageInput,
 } from '@messenger/shared'
 import { latestEventId } from '@messenger/db'
 import { streamEvents } from '../events/stream'
+import { listPinned, setPinned } from '../messages/pins'
 import * as messages from '../messages/service'
 import { authedProcedure, router } from '../trpc'
 
@@ -33,6 +37,18 @@ export const messagesRouter = router({
     .input(deleteMessageInput)
     .output(ok)
     .mutation(({ ctx, input }) => messages.deleteMessage(ctx, input.messageId)),
+  pin: authedProcedure
+    .input(pinMessageInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => setPinned(ctx, input.messageId, true)),
+  unpin: authedProcedure
+    .input(pinMessageInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => setPinned(ctx, input.messageId, false)),
+  pinned: authedProcedure
+    .input(listPinnedInput)
+    .output(pinnedPage)
+    .query(({ ctx, input }) => listPinned(ctx, input)),
   search: authedProcedure
     .input(searchMessagesInput)
     .output(searchResult)

@@ -5,6 +5,8 @@ export type StoredEventType =
   | 'message.created'
   | 'message.updated'
   | 'message.deleted'
+  | 'message.pinned'
+  | 'message.unpinned'
   | 'chat.updated'
   | 'chat.removed'
   /** For the reader alone; `message_id` holds their new read mark. */
