@@ -7,6 +7,7 @@
  */
 import { randomUUID, createHash } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { callApi, launchChromium, ROOT, startServer } from '../packages/web/e2e/harness'
@@ -193,7 +194,7 @@ export async function run() {
     const size = firstScreen()
     const kb = (n: number) => `${fmt(n / 1024, 1)} kB`
     return [
-      `${MESSAGES} messages loaded (${domRows} rows in the DOM), Chromium headless, this machine shared with other work.`,
+      `${MESSAGES} messages loaded (${domRows} rows in the DOM), Chromium headless, this machine shared with other work (load average ${loadavg()[0]!.toFixed(1)} at the end).`,
       ...(seedErrors.length > 0
         ? [
             '',
