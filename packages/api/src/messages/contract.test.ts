@@ -45,6 +45,15 @@ const contract = (kind: 'mysql' | 'elasticsearch', env: () => Record<string, str
 
   const send = (who: typeof ann, text: string, chat = chatId) =>
     who.caller.messages.send({ chatId: chat, clientId: randomUUID(), text })
+  /** The top hits of `query`, once `id` leads them (Elasticsearch refreshes within 1 s). */
+  const eventuallyTop = async <T extends { message: { id: string } }>(
+    top: (query: string) => Promise<T[]>,
+    query: string,
+    id: string,
+  ) => {
+    await eventually(async () => (await top(query))[0]?.message.id).toBe(id)
+    return top(query)
+  }
   /** Waits until the index has applied every logged event (Elasticsearch then refreshes within 1 s). */
   const indexed = () =>
     expect.poll(() => t.deps.indexer.lag(), { timeout: FRESH_MS, interval: 20 }).toBe(0)
@@ -290,25 +299,37 @@ const contract = (kind: 'mysql' | 'elasticsearch', env: () => Record<string, str
     expect(seen).toEqual(sent.map((m) => m.id).reverse())
   })
 
-  // The Elasticsearch adapter gets layout and prefix matching with the search-index port.
-  it.skipIf(kind === 'elasticsearch')(
-    'finds what people really type: the other layout, an unfinished word, another form',
-    async () => {
-      const m = await send(bob, 'Обсудим оборону крепости и буйного коня')
-      await indexed()
-      const top = async (query: string) =>
-        (await ann.caller.messages.search({ query, chatId, limit: 3 })).items
-      const layout = await top('j,celbv j,jhjye')
-      expect(layout[0]?.message.id).toBe(m.id)
-      expect(layout[0]?.highlight).toContain('<mark>Обсудим</mark>')
-      const prefix = await top('крепости оборо')
-      expect(prefix[0]?.message.id).toBe(m.id)
-      expect(prefix[0]?.highlight).toContain('<mark>оборону</mark>')
-      const form = await top('буйны')
-      expect(form[0]?.message.id).toBe(m.id)
-      expect(form[0]?.highlight).toContain('<mark>буйного</mark>')
-    },
-  )
+  it('finds what people really type: the other layout, an unfinished word, another form', async () => {
+    const m = await send(bob, 'Обсудим оборону крепости и буйного коня')
+    const duty = await send(bob, 'Everyone shares the responsibility')
+    await indexed()
+    const top = async (query: string) =>
+      (await ann.caller.messages.search({ query, chatId, limit: 3 })).items
+    const layout = await eventuallyTop(top, 'j,celbv j,jhjye', m.id)
+    expect(layout[0]?.highlight).toContain('<mark>Обсудим</mark>')
+    const prefix = await eventuallyTop(top, 'крепости оборо', m.id)
+    expect(prefix[0]?.highlight).toContain('<mark>оборону</mark>')
+    const form = await eventuallyTop(top, 'буйны', m.id)
+    expect(form[0]?.highlight).toContain('<mark>буйного</mark>')
+    // A typo in the unfinished word, from 5 letters on.
+    const typoPrefix = await eventuallyTop(top, 'respnsib', duty.id)
+    expect(typoPrefix[0]?.highlight).toContain('<mark>responsibility</mark>')
+  })
+
+  it('ranks the exact word above another form above a typo, newer first among equals', async () => {
+    const group = await ann.caller.chats.createGroup({ title: 'Ranks', memberIds: [] })
+    const exactOld = await send(ann, 'the castle stands', group.id)
+    const typo = await send(ann, 'the cattle graze', group.id)
+    const form = await send(ann, 'castles everywhere', group.id)
+    const exactNew = await send(ann, 'a castle again', group.id)
+    await indexed()
+    await eventually(() => found(ann, 'castle', { chatId: group.id })).toEqual([
+      exactNew.id,
+      exactOld.id,
+      form.id,
+      typo.id,
+    ])
+  })
 
   it('shows outsiders nothing', async () => {
     expect(await errorCode(eve.caller.messages.list({ chatId, limit: 5 }))).toBe('FORBIDDEN')

@@ -6,6 +6,7 @@ import {
   type IndexedDoc,
   type SearchIndex,
 } from './search-index'
+import { MARK_END, MARK_START, markedWords, textQuery } from './elasticsearch-query'
 
 export interface ElasticsearchOptions {
   url: string
@@ -32,7 +33,7 @@ const toDoc = (d: IndexedDoc): MessageDoc => ({
 })
 
 /** Bumped whenever the mapping or analysis changes: an index with another one needs a reindex. */
-const SCHEMA_VERSION = 2
+const SCHEMA_VERSION = 3
 
 const folding = { char_filter: ['yo'], tokenizer: 'standard' }
 const analysis: estypes.IndicesIndexSettingsAnalysis = {
@@ -42,11 +43,15 @@ const analysis: estypes.IndicesIndexSettingsAnalysis = {
     ru_stem: { type: 'stemmer', language: 'russian' },
     en_stop: { type: 'stop', stopwords: '_english_' },
     en_stem: { type: 'stemmer', language: 'english' },
+    // Starts of words for the unfinished last word of a query (the MySQL index's MIN_PREFIX_LENGTH
+    // is 2); a typed start longer than 20 letters matches the word itself or by typo instead.
+    starts: { type: 'edge_ngram', min_gram: 2, max_gram: 20 },
   },
   analyzer: {
     folded: { type: 'custom', ...folding, filter: ['lowercase'] },
     ru: { type: 'custom', ...folding, filter: ['lowercase', 'ru_stop', 'ru_stem'] },
     en: { type: 'custom', ...folding, filter: ['lowercase', 'en_stop', 'en_stem'] },
+    prefix: { type: 'custom', ...folding, filter: ['lowercase', 'starts'] },
   },
 }
 
@@ -62,6 +67,8 @@ const mappings: estypes.MappingTypeMapping = {
       fields: {
         ru: { type: 'text', analyzer: 'ru' },
         en: { type: 'text', analyzer: 'en' },
+        // Indexed as starts of words, searched as typed: "оборо" is one of "оборона"'s starts.
+        prefix: { type: 'text', analyzer: 'prefix', search_analyzer: 'folded' },
       },
     },
     has_image: { type: 'boolean' },
@@ -97,8 +104,10 @@ const isOutage = (e: unknown) =>
       errorType(e) === 'index_not_found_exception'))
 
 /**
- * Search in Elasticsearch: fuzzy multi_match over the text analysed three ways (folded, Russian
- * and English stemmers). Documents are keyed by message id and versioned by event id.
+ * Search in Elasticsearch: the text analysed four ways (folded, Russian and English stemmers,
+ * starts of words), queried and ranked as the MySQL index ranks (elasticsearch-query.ts): the other
+ * keyboard layout, the unfinished last word, word forms, typos. Documents are keyed by message id
+ * and versioned by event id.
  */
 export const createElasticsearchIndex = (db: Db, o: ElasticsearchOptions): SearchIndex => {
   // Our own retries (the indexer's backoff, the user's next search) instead of the client's.
@@ -225,7 +234,6 @@ export const createElasticsearchIndex = (db: Db, o: ElasticsearchOptions): Searc
       const chatIds = q.chatId !== undefined ? [q.chatId] : await chatIdsOfUser(db, q.userId)
       if (chatIds.length === 0) return []
       try {
-        const words = q.query.trim()
         const filter: estypes.QueryDslQueryContainer[] = [
           { terms: { chat_id: chatIds } },
           ...(q.senderId !== undefined ? [{ term: { sender_id: q.senderId } }] : []),
@@ -243,6 +251,7 @@ export const createElasticsearchIndex = (db: Db, o: ElasticsearchOptions): Searc
               ]
             : []),
         ]
+        const text = textQuery(q.query)
         const r = await es.search<MessageDoc>({
           index,
           size: q.limit,
@@ -250,46 +259,28 @@ export const createElasticsearchIndex = (db: Db, o: ElasticsearchOptions): Searc
           query: {
             bool: {
               // Filters alone list the matching messages, newest first.
-              must:
-                words === ''
-                  ? [{ match_all: {} }]
-                  : [
-                      {
-                        multi_match: {
-                          query: words,
-                          fields: ['text', 'text.ru', 'text.en'],
-                          fuzziness: 'AUTO',
-                          prefix_length: 1,
-                        },
-                      },
-                    ],
+              must: text === null ? [{ match_all: {} }] : [text.query],
               filter,
             },
           },
           sort: ['_score', { created_at: 'desc' }],
-          highlight: {
-            encoder: 'html',
-            pre_tags: ['<mark>'],
-            post_tags: ['</mark>'],
-            fields: { text: {}, 'text.ru': {}, 'text.en': {} },
-            number_of_fragments: 1,
-            fragment_size: 160,
-          },
+          ...(text !== null && {
+            highlight: {
+              // The whole text, with the matched words between private-use marks: the shared
+              // highlighter marks them in the stored text and cuts the snippet, as for MySQL.
+              pre_tags: [MARK_START],
+              post_tags: [MARK_END],
+              number_of_fragments: 0,
+              require_field_match: false,
+              highlight_query: text.highlight,
+              fields: { text: {}, 'text.ru': {}, 'text.en': {}, 'text.prefix': {} },
+            },
+          }),
         })
         return r.hits.hits.flatMap((h) =>
           h._id === undefined
             ? []
-            : [
-                {
-                  messageId: h._id,
-                  highlight:
-                    h.highlight?.text?.[0] ??
-                    h.highlight?.['text.ru']?.[0] ??
-                    h.highlight?.['text.en']?.[0] ??
-                    null,
-                  terms: [],
-                },
-              ],
+            : [{ messageId: h._id, highlight: null, terms: markedWords(h.highlight) }],
         )
       } catch (e) {
         throw unavailable(e)

@@ -14,6 +14,7 @@ export { searchMessageIds, type SearchHitId, type SearchQuery, type SearchStep }
 export {
   expandQuery,
   MATCH_COST,
+  MIN_PREFIX_LENGTH,
   queryTerms,
   type ExpandedQuery,
   type MatchKind,
