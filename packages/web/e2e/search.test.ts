@@ -87,12 +87,15 @@ const signIn = async (account: Account, lang: Lang, viewport: typeof PHONE): Pro
   return { ...account, lang, page, t }
 }
 
+/** Polls as long as a step may take on a loaded machine (expect.poll gives up after a second). */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 10_000 })
+
 const searchBox = (p: Person) => p.page.getByRole('searchbox', { name: p.t('searchInput') })
 const resultList = (p: Person) => p.page.getByRole('list', { name: p.t('searchResults') })
 
 /** The results once the search has settled on what the box holds now. */
 const settledResults = async (p: Person) => {
-  await expect.poll(() => resultList(p).getAttribute('aria-busy')).toBe('false')
+  await poll(() => resultList(p).getAttribute('aria-busy')).toBe('false')
   return resultList(p).getByRole('link').allTextContents()
 }
 
@@ -185,7 +188,7 @@ describe('search as people type, in Chromium', () => {
     const boris = person('boris')
     await openSearch(boris)
     await searchBox(boris).fill('ghbdtn')
-    await expect.poll(() => settledResults(boris).then((r) => r.length)).toBe(3)
+    await poll(() => settledResults(boris).then((r) => r.length)).toBe(3)
     const found = await settledResults(boris)
     for (const text of [T.defence, T.group, T.picture]) {
       expect(found.some((r) => r.includes(text))).toBe(true)
@@ -198,15 +201,15 @@ describe('search as people type, in Chromium', () => {
   it('finds an unfinished last word, a typo and another form, each marked', async () => {
     const boris = person('boris')
     await searchBox(boris).fill('оборо')
-    await expect.poll(() => marks(boris)).toEqual(['оборону'])
+    await poll(() => marks(boris)).toEqual(['оборону'])
     expect(await settledResults(boris)).toEqual([expect.stringContaining(T.defence)])
     await searchBox(boris).fill('responsib')
-    await expect.poll(() => marks(boris)).toEqual(['responsibility'])
+    await poll(() => marks(boris)).toEqual(['responsibility'])
     // A typo, and another form of the word.
     await searchBox(boris).fill('matrx')
-    await expect.poll(() => marks(boris)).toEqual(['matrix'])
+    await poll(() => marks(boris)).toEqual(['matrix'])
     await searchBox(boris).fill('проекты')
-    await expect.poll(() => marks(boris)).toEqual(['проекта'])
+    await poll(() => marks(boris)).toEqual(['проекта'])
   }, 60_000)
 
   it('narrows by filter chips, typed or picked, and stays accessible on a phone', async () => {
@@ -214,7 +217,7 @@ describe('search as people type, in Chromium', () => {
     const ann = person('ann')
     const { page, t } = boris
     await searchBox(boris).fill('привет')
-    await expect.poll(() => settledResults(boris).then((r) => r.length)).toBe(3)
+    await poll(() => settledResults(boris).then((r) => r.length)).toBe(3)
     expect(new Set(await marks(boris))).toEqual(new Set(['Привет']))
 
     // Typed: from: becomes a chip once the next word starts, and only Ann's message is left.
@@ -225,14 +228,14 @@ describe('search as people type, in Chromium', () => {
     })
     await fromChip.waitFor()
     await expect(searchBox(boris).inputValue()).resolves.toBe('привет ')
-    await expect.poll(() => settledResults(boris)).toEqual([expect.stringContaining(T.group)])
+    await poll(() => settledResults(boris)).toEqual([expect.stringContaining(T.group)])
     await fromChip.click()
-    await expect.poll(() => settledResults(boris).then((r) => r.length)).toBe(3)
+    await poll(() => settledResults(boris).then((r) => r.length)).toBe(3)
 
     // Picked: "with images" and a chat, each a chip that narrows the results.
     await page.getByRole('button', { name: t('filters') }).click()
     await page.getByRole('button', { name: t('filterHasImage'), exact: true }).click()
-    await expect.poll(() => settledResults(boris)).toEqual([expect.stringContaining(T.picture)])
+    await poll(() => settledResults(boris)).toEqual([expect.stringContaining(T.picture)])
     await expect(
       resultList(boris)
         .getByText(t('imagesCount', { count: 1 }))
@@ -270,7 +273,7 @@ describe('search as people type, in Chromium', () => {
         name: t('removeFilter', { name: t('chipIn', { name: `Plans ${suffix}` }) }),
       })
       .waitFor()
-    await expect.poll(() => settledResults(boris)).toEqual([expect.stringContaining(T.group)])
+    await poll(() => settledResults(boris)).toEqual([expect.stringContaining(T.group)])
     await page.getByLabel(t('filterChat'), { exact: true }).selectOption({ label: t('allChats') })
 
     // Typed in:, with the chat's name in quotes.
@@ -280,7 +283,7 @@ describe('search as people type, in Chromium', () => {
         name: t('removeFilter', { name: t('chipIn', { name: `Plans ${suffix}` }) }),
       })
       .waitFor()
-    await expect.poll(() => settledResults(boris)).toEqual([expect.stringContaining(T.group)])
+    await poll(() => settledResults(boris)).toEqual([expect.stringContaining(T.group)])
   }, 60_000)
 
   it('searches inside the open chat and jumps to the message in its history', async () => {
@@ -298,9 +301,9 @@ describe('search as people type, in Chromium', () => {
       .waitFor()
     // Only this chat: the group's greeting is not among the results.
     await searchBox(boris).fill('привет')
-    await expect.poll(() => settledResults(boris).then((r) => r.length)).toBe(2)
+    await poll(() => settledResults(boris).then((r) => r.length)).toBe(2)
     await searchBox(boris).fill('оборо')
-    await expect.poll(() => settledResults(boris)).toEqual([expect.stringContaining(T.defence)])
+    await poll(() => settledResults(boris)).toEqual([expect.stringContaining(T.defence)])
     await resultList(boris).getByRole('link').click()
 
     // The message is 60 messages back: older pages load until it is there, then it is in view.
@@ -349,7 +352,7 @@ describe('search as people type, in Chromium', () => {
     // Typed on while it is still out: the newer query is answered first.
     await searchBox(ann).fill('')
     await searchBox(ann).pressSequentially('respons', { delay: 30 })
-    await expect.poll(() => settledResults(ann)).toEqual([expect.stringContaining(T.matrix)])
+    await poll(() => settledResults(ann)).toEqual([expect.stringContaining(T.matrix)])
     // Past the slow answer's time: still the newer query's results.
     await page.waitForTimeout(1800)
     expect(await settledResults(ann)).toEqual([expect.stringContaining(T.matrix)])
@@ -361,11 +364,11 @@ describe('search as people type, in Chromium', () => {
     const ann = person('ann')
     const { page, t } = ann
     await searchBox(ann).fill('filler')
-    await expect.poll(() => settledResults(ann).then((r) => r.length)).toBe(20)
+    await poll(() => settledResults(ann).then((r) => r.length)).toBe(20)
     await page.getByRole('button', { name: t('moreResults') }).click()
-    await expect.poll(() => settledResults(ann).then((r) => r.length)).toBe(40)
+    await poll(() => settledResults(ann).then((r) => r.length)).toBe(40)
     await page.getByRole('button', { name: t('moreResults') }).click()
-    await expect.poll(() => settledResults(ann).then((r) => r.length)).toBe(60)
+    await poll(() => settledResults(ann).then((r) => r.length)).toBe(60)
     await expect(page.getByRole('button', { name: t('moreResults') }).count()).resolves.toBe(0)
     const numbers = (await settledResults(ann)).map((r) => Number(/filler (\d+)/.exec(r)?.[1]))
     expect(numbers).toEqual(Array.from({ length: 60 }, (_, i) => 59 - i))

@@ -1,10 +1,21 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import {
+  cleanup,
+  configure,
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { I18nProvider, translate, type Lang, type MessageKey } from '../../lib/i18n'
 import { chat, message, user } from '../../test/factories'
 import { SearchView } from './search-view'
 import type { SearchFn, SearchPage, SearchRequest } from './use-message-search'
+
+// The debounce alone takes a quarter of the default second; a loaded machine needs more.
+configure({ asyncUtilTimeout: 5000 })
 
 const ann = user('Ann')
 const bob = user('Bob')
