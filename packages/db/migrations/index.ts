@@ -12,6 +12,7 @@ import * as m20261202043000 from './2026_12_02_043000_commit_ordered_event_ids'
 import * as m20261202061000 from './2026_12_02_061000_chat_member_preferences'
 import * as m20261202062500 from './2026_12_02_062500_search_index_from_event_log'
 import * as m20261202064000 from './2026_12_02_064000_create_pinned_messages'
+import * as m20261202065500 from './2026_12_02_065500_conversation_reactions_receipts_presence'
 
 /** Every migration by name, in order; add new files here. Landed migrations are frozen. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_061000_chat_member_preferences': m20261202061000,
   '2026_12_02_062500_search_index_from_event_log': m20261202062500,
   '2026_12_02_064000_create_pinned_messages': m20261202064000,
+  '2026_12_02_065500_conversation_reactions_receipts_presence': m20261202065500,
 }

@@ -12,6 +12,10 @@ export interface UsersTable {
   password_hash: string
   password_salt: string
   created_at: Timestamp
+  /** When the person's last event stream closed; null before presence was kept. */
+  last_seen_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** 1 when they hide their online status and last seen from everyone. */
+  presence_hidden: ColumnType<number, number | undefined, number>
 }
 
 export interface SessionsTable {
@@ -99,7 +103,26 @@ export interface ChatEventsTable {
   user_id: string | null
   type: string
   message_id: string | null
+  /** JSON of what the event needs beyond its message (see EventDetail in the API). */
+  detail: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
+}
+
+/** One person's reaction to a message with one emoji. */
+export interface MessageReactionsTable {
+  message_id: string
+  emoji: string
+  user_id: string
+  chat_id: string
+  created_at: Timestamp
+}
+
+/** How many people reacted to a message with an emoji, kept with every change. */
+export interface MessageReactionCountsTable {
+  message_id: string
+  emoji: string
+  count: number
+  first_at: Timestamp
 }
 
 /** One row (id 1): the last event id handed out. */
@@ -164,6 +187,8 @@ export interface Database {
   messages: MessagesTable
   pinned_messages: PinnedMessagesTable
   chat_events: ChatEventsTable
+  message_reactions: MessageReactionsTable
+  message_reaction_counts: MessageReactionCountsTable
   event_seq: EventSeqTable
   search_terms: SearchTermsTable
   search_term_variants: SearchTermVariantsTable

@@ -14,6 +14,19 @@ export const chatEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat.removed'), chatId: id }),
   /** The caller read `chatId` up to `lastReadMessageId` (on another tab or device, or this one). */
   z.object({ type: z.literal('chat.read'), chatId: id, lastReadMessageId: id }),
+  /**
+   * `userId` set (`active`) or took back a reaction with `emoji`; `count` is how many have it now.
+   * Apply in order: the last one for a message and emoji holds its count.
+   */
+  z.object({
+    type: z.literal('message.reaction'),
+    chatId: id,
+    messageId: id,
+    emoji: z.string(),
+    userId: id,
+    active: z.boolean(),
+    count: z.number().int(),
+  }),
 ])
 export type ChatEvent = z.infer<typeof chatEvent>
 export type ChatEventType = ChatEvent['type']

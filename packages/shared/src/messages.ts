@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { id, isoDate } from './common'
 import { image, MAX_IMAGES_PER_MESSAGE } from './images'
+import { reactionSummary } from './reactions'
 import { isDay } from './search-query'
 import { publicUser } from './users'
 
@@ -16,6 +17,11 @@ export const message = z.object({
   createdAt: isoDate,
   editedAt: isoDate.nullable(),
   deleted: z.boolean(),
+  /**
+   * Set by `messages.list` (oldest emoji first); absent where a message travels alone (events,
+   * search): `message.reaction` events carry the changes.
+   */
+  reactions: z.array(reactionSummary).optional(),
 })
 export type Message = z.infer<typeof message>
 

@@ -1,6 +1,7 @@
 import type { StoredEventType } from '@messenger/db'
 import type { Message } from '@messenger/shared'
 import type { Logger } from '../logger'
+import type { EventDetail } from './detail'
 import { createSequencer, type SequencerOptions } from './sequencer'
 
 /** What travels between instances: the event log id, who may see it, and a ready message. */
@@ -13,6 +14,8 @@ export interface BusEvent {
   message?: Message
   /** Set for `chat.read`: the reader's new read mark. */
   readMessageId?: string
+  /** What the event carries beyond its message, as logged (see EventDetail). */
+  detail?: EventDetail
 }
 
 export type Listener = (e: BusEvent) => void

@@ -14,6 +14,7 @@ import { hydrateChats } from '../chats/hydrate'
 import type { Deps } from '../deps'
 import { hydrateMessages } from '../messages/hydrate'
 import type { BusEvent } from './bus'
+import { parseDetail, type EventDetail } from './detail'
 
 /** An event to log with the change it announces. */
 export interface EventDraft {
@@ -26,6 +27,8 @@ export interface EventDraft {
   onlyFor?: string
   /** For `chat.read`: the new read mark, kept in the log's message column. */
   readMessageId?: string
+  /** Logged with the event as JSON (a reaction's emoji and who). */
+  detail?: EventDetail
 }
 
 /** An event committed to the log, to publish. */
@@ -52,6 +55,7 @@ export const transactWithEvents = async <T>(
         type: d.type,
         messageId: d.messageId ?? d.readMessageId,
         userId: d.onlyFor,
+        detail: d.detail && JSON.stringify(d.detail),
       })),
     )
     return { result, events: drafts.map((d, i) => ({ ...d, id: ids[i]! })) }
@@ -86,6 +90,7 @@ export const publishEvents = async (
       audience: e.audience,
       ...(message && { message }),
       ...(e.readMessageId && { readMessageId: e.readMessageId }),
+      ...(e.detail && { detail: e.detail }),
     })
   }
 }
@@ -119,6 +124,7 @@ export const loadBusEvents = async (
       audience: r.user_id === null ? (members.get(r.chat_id) ?? []) : [r.user_id],
       ...(message && { message }),
       ...(r.type === 'chat.read' && r.message_id !== null && { readMessageId: r.message_id }),
+      ...(r.detail !== null && { detail: parseDetail(r.detail) }),
     }
   })
 }
@@ -135,6 +141,7 @@ export const eventForUser = (
     chatId: string
     message?: Message | undefined
     readMessageId?: string | undefined
+    detail?: EventDetail | undefined
   },
 ): ChatEvent | null | Promise<ChatEvent | null> => {
   switch (e.type) {
@@ -156,10 +163,19 @@ export const eventForUser = (
       return e.readMessageId
         ? { type: 'chat.read', chatId: e.chatId, lastReadMessageId: e.readMessageId }
         : null
+    // Its detail is whole: no read, so a reaction reaches a big group as fast as a message.
+    case 'message.reaction':
+      return e.detail && 'emoji' in e.detail
+        ? { type: 'message.reaction', chatId: e.chatId, ...e.detail }
+        : null
+    case 'chat.seen':
+      return null
   }
 }
 
-const isMessageEvent = (type: StoredEventType) => type.startsWith('message.')
+/** Events that carry a whole message (a reaction's detail is enough on its own). */
+const isMessageEvent = (type: StoredEventType) =>
+  type === 'message.created' || type === 'message.updated' || type === 'message.deleted'
 
 /** The chat as it is now, for a member only: the event may be read after they left. */
 const chatUpdatedFor = async (
@@ -188,6 +204,7 @@ export const replayEvents = async (deps: Deps, userId: string, afterId: string, 
       chatId: r.chat_id,
       ...(message && { message }),
       ...(r.type === 'chat.read' && r.message_id !== null && { readMessageId: r.message_id }),
+      ...(r.detail !== null && { detail: parseDetail(r.detail) }),
     })
     if (event) out.push({ id: r.id, event })
   }

@@ -10,6 +10,10 @@ import {
   ok,
   pinMessageInput,
   pinnedPage,
+  reactInput,
+  reactorPage,
+  reactorsInput,
+  reactResult,
   searchResult,
   searchMessagesInput,
   sendMessageInput,
@@ -17,6 +21,7 @@ import {
 import { latestEventId } from '@messenger/db'
 import { streamEvents } from '../events/stream'
 import { listPinned, setPinned } from '../messages/pins'
+import * as reactions from '../messages/reactions'
 import * as messages from '../messages/service'
 import { authedProcedure, router } from '../trpc'
 
@@ -28,7 +33,7 @@ export const messagesRouter = router({
   list: authedProcedure
     .input(listMessagesInput)
     .output(messagePage)
-    .query(({ ctx, input }) => messages.listMessages(ctx, input)),
+    .query(({ ctx, input }) => reactions.listMessagesWithReactions(ctx, input)),
   edit: authedProcedure
     .input(editMessageInput)
     .output(message)
@@ -49,6 +54,14 @@ export const messagesRouter = router({
     .input(listPinnedInput)
     .output(pinnedPage)
     .query(({ ctx, input }) => listPinned(ctx, input)),
+  react: authedProcedure
+    .input(reactInput)
+    .output(reactResult)
+    .mutation(({ ctx, input }) => reactions.react(ctx, input)),
+  reactors: authedProcedure
+    .input(reactorsInput)
+    .output(reactorPage)
+    .query(({ ctx, input }) => reactions.reactors(ctx, input)),
   search: authedProcedure
     .input(searchMessagesInput)
     .output(searchResult)

@@ -11,6 +11,10 @@ export type StoredEventType =
   | 'chat.removed'
   /** For the reader alone; `message_id` holds their new read mark. */
   | 'chat.read'
+  /** Someone set or took back a reaction to `message_id`; `detail` says who, which and the count. */
+  | 'message.reaction'
+  /** For one member: another read the chat up to `message_id`; `detail` names the reader. */
+  | 'chat.seen'
 
 export interface NewEvent {
   chatId: string
@@ -18,6 +22,8 @@ export interface NewEvent {
   messageId?: string | undefined
   /** Set for an event meant for one user only. */
   userId?: string | undefined
+  /** JSON of what the event needs beyond its message. */
+  detail?: string | undefined
 }
 
 /**
@@ -41,6 +47,7 @@ export const appendEvents = async (trx: Executor, events: readonly NewEvent[]) =
         type: e.type,
         message_id: e.messageId ?? null,
         user_id: e.userId ?? null,
+        detail: e.detail ?? null,
       })),
     )
     .execute()
@@ -59,6 +66,7 @@ export interface EventRow {
   user_id: string | null
   type: StoredEventType
   message_id: string | null
+  detail: string | null
 }
 
 const toEventRow = (r: Omit<EventRow, 'id' | 'type'> & { id: string | number; type: string }) => ({
@@ -72,7 +80,7 @@ export const listEventsBetween = async (db: Executor, after: number, upTo: numbe
   (
     await db
       .selectFrom('chat_events')
-      .select(['id', 'chat_id', 'user_id', 'type', 'message_id'])
+      .select(['id', 'chat_id', 'user_id', 'type', 'message_id', 'detail'])
       .where('id', '>', after)
       .where('id', '<=', upTo)
       .orderBy('id')
@@ -96,14 +104,15 @@ export const listEventsSince = async (
     user_id: string | null
     type: string
     message_id: string | null
+    detail: string | null
   }>`
-    SELECT id, chat_id, user_id, type, message_id FROM (
-      (SELECT e.id, e.chat_id, e.user_id, e.type, e.message_id
+    SELECT id, chat_id, user_id, type, message_id, detail FROM (
+      (SELECT e.id, e.chat_id, e.user_id, e.type, e.message_id, e.detail
          FROM chat_members m JOIN chat_events e ON e.chat_id = m.chat_id
         WHERE m.user_id = ${userId} AND e.id > ${afterId} AND e.user_id IS NULL
         ORDER BY e.id LIMIT ${limit})
       UNION ALL
-      (SELECT e.id, e.chat_id, e.user_id, e.type, e.message_id FROM chat_events e
+      (SELECT e.id, e.chat_id, e.user_id, e.type, e.message_id, e.detail FROM chat_events e
         WHERE e.user_id = ${userId} AND e.id > ${afterId}
           AND (e.type = 'chat.removed' OR EXISTS (SELECT 1 FROM chat_members m
                 WHERE m.chat_id = e.chat_id AND m.user_id = ${userId}))

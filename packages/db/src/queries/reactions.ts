@@ -1,0 +1,147 @@
+import { sql, type Transaction } from 'kysely'
+import type { Database } from '../database'
+import type { Executor } from './chats'
+
+/** The chat's member ids, share-locked until the transaction ends so membership cannot change. */
+export const lockMemberIds = async (trx: Transaction<Database>, chatId: string) =>
+  (
+    await sql<{
+      user_id: string
+    }>`SELECT user_id FROM chat_members WHERE chat_id = ${chatId} LOCK IN SHARE MODE`.execute(trx)
+  ).rows.map((r) => r.user_id)
+
+/** How many different emoji a message carries now. */
+export const reactionKinds = async (db: Executor, messageId: string) =>
+  Number(
+    (
+      await db
+        .selectFrom('message_reaction_counts')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('message_id', '=', messageId)
+        .executeTakeFirst()
+    )?.n ?? 0,
+  )
+
+/**
+ * Sets or takes back one person's reaction. The primary key makes a second set (a double click,
+ * a retried request, two tabs at once) change nothing; the count row is updated in the same
+ * transaction and stays locked until COMMIT, so concurrent changes to one emoji serialize and each
+ * answers the count as of its own place in the log. `changed` is false when nothing changed.
+ */
+export const setReaction = async (
+  trx: Transaction<Database>,
+  r: {
+    messageId: string
+    chatId: string
+    userId: string
+    emoji: string
+    active: boolean
+    now: Date
+  },
+) => {
+  let changed: boolean
+  if (r.active) {
+    const ins = await sql`INSERT IGNORE INTO message_reactions
+        (message_id, emoji, user_id, chat_id, created_at)
+      VALUES (${r.messageId}, ${r.emoji}, ${r.userId}, ${r.chatId}, ${r.now})`.execute(trx)
+    changed = (ins.numAffectedRows ?? 0n) > 0n
+    if (changed) {
+      await sql`INSERT INTO message_reaction_counts (message_id, emoji, count, first_at)
+        VALUES (${r.messageId}, ${r.emoji}, 1, ${r.now})
+        ON DUPLICATE KEY UPDATE count = count + 1`.execute(trx)
+    }
+  } else {
+    const del = await trx
+      .deleteFrom('message_reactions')
+      .where('message_id', '=', r.messageId)
+      .where('emoji', '=', r.emoji)
+      .where('user_id', '=', r.userId)
+      .executeTakeFirst()
+    changed = del.numDeletedRows > 0n
+    if (changed) {
+      await sql`UPDATE message_reaction_counts SET count = count - 1
+        WHERE message_id = ${r.messageId} AND emoji = ${r.emoji}`.execute(trx)
+      await trx
+        .deleteFrom('message_reaction_counts')
+        .where('message_id', '=', r.messageId)
+        .where('emoji', '=', r.emoji)
+        .where('count', '=', 0)
+        .execute()
+    }
+  }
+  // A locking read: the current count, not the transaction's snapshot.
+  const row = await sql<{ count: number }>`SELECT count FROM message_reaction_counts
+    WHERE message_id = ${r.messageId} AND emoji = ${r.emoji} FOR UPDATE`.execute(trx)
+  return { changed, count: Number(row.rows[0]?.count ?? 0) }
+}
+
+export interface ReactionCount {
+  messageId: string
+  emoji: string
+  count: number
+  mine: boolean
+}
+
+/**
+ * The reactions of a page of messages in one query: the kept counts (one row per message and
+ * emoji) and the caller's own, by primary key. Oldest emoji first, as they appeared.
+ */
+export const reactionsOfMessages = async (
+  db: Executor,
+  messageIds: readonly string[],
+  userId: string,
+): Promise<ReactionCount[]> => {
+  if (messageIds.length === 0) return []
+  const rows = await db
+    .selectFrom('message_reaction_counts as c')
+    .leftJoin('message_reactions as r', (j) =>
+      j
+        .onRef('r.message_id', '=', 'c.message_id')
+        .onRef('r.emoji', '=', 'c.emoji')
+        .on('r.user_id', '=', userId),
+    )
+    .select(['c.message_id', 'c.emoji', 'c.count', 'r.user_id'])
+    .where('c.message_id', 'in', [...messageIds])
+    .orderBy('c.message_id')
+    .orderBy('c.first_at')
+    .orderBy('c.emoji')
+    .execute()
+  return rows.map((r) => ({
+    messageId: r.message_id,
+    emoji: r.emoji,
+    count: Number(r.count),
+    mine: r.user_id !== null,
+  }))
+}
+
+export interface ReactorCursor {
+  at: Date
+  userId: string
+}
+
+/** Who reacted to a message with an emoji, earliest first, keyset-paged on (created_at, user_id). */
+export const listReactors = (
+  db: Executor,
+  messageId: string,
+  emoji: string,
+  cursor: ReactorCursor | null,
+  limit: number,
+) =>
+  db
+    .selectFrom('message_reactions as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.created_at', 'u.id', 'u.login', 'u.first_name', 'u.last_name'])
+    .where('r.message_id', '=', messageId)
+    .where('r.emoji', '=', emoji)
+    .$if(cursor !== null, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('r.created_at', '>', cursor!.at),
+          eb.and([eb('r.created_at', '=', cursor!.at), eb('r.user_id', '>', cursor!.userId)]),
+        ]),
+      ),
+    )
+    .orderBy('r.created_at')
+    .orderBy('r.user_id')
+    .limit(limit)
+    .execute()
