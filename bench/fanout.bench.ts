@@ -9,6 +9,9 @@ import { seedUsers, startServer, type BenchServer } from './server'
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000)
 const MESSAGES = 30
+/** Reactions set by other members while each message goes out, each one an event to all. */
+const REACTIONS_PER_MESSAGE = Number(process.env.BENCH_REACTIONS ?? 5)
+const EMOJI = ['👍', '❤️', '😂', '😮', '😢']
 
 const now = () => performance.timeOrigin + performance.now()
 
@@ -43,14 +46,41 @@ const measure = async (
     })
   await until(() => ready)
   const latencies: number[] = []
-  for (let m = 0; m < MESSAGES; m++) {
-    const t0 = now()
-    await fetch(`${send.url}/trpc/messages.send`, {
+  const post = (who: { token: string }, procedure: string, input: unknown) =>
+    fetch(`${send.url}/trpc/${procedure}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
-      body: JSON.stringify({ chatId, clientId: randomUUID(), text: `fan-out ${m}` }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${who.token}` },
+      body: JSON.stringify(input),
     })
+  let previous: string | null = null
+  for (let m = 0; m < MESSAGES; m++) {
+    // The mix: members react to the previous message while this one goes out.
+    const target = previous
+    const mix =
+      target === null
+        ? Promise.resolve()
+        : Promise.all(
+            Array.from({ length: REACTIONS_PER_MESSAGE }, (_, k) =>
+              post(
+                users[1 + ((m * REACTIONS_PER_MESSAGE + k) % (users.length - 1))]!,
+                'messages.react',
+                {
+                  messageId: target,
+                  emoji: EMOJI[k % EMOJI.length],
+                  active: true,
+                },
+              ).then((r) => r.arrayBuffer()),
+            ),
+          )
+    const t0 = now()
+    const sent = await post(owner, 'messages.send', {
+      chatId,
+      clientId: randomUUID(),
+      text: `fan-out ${m}`,
+    })
+    previous = ((await sent.json()) as { result: { data: { id: string } } }).result.data.id
     await until(() => reports.length > m)
+    await mix
     for (const at of reports[m]!.at) latencies.push(at - t0)
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -81,7 +111,7 @@ export async function run() {
     }
   }
   return [
-    `${MESSAGES} messages to a group of ${MEMBERS} members, each holding an SSE stream (raw SSE clients on a worker thread); latency from the send call to each receipt.`,
+    `${MESSAGES} messages to a group of ${MEMBERS} members, each holding an SSE stream (raw SSE clients on a worker thread); latency from the send call to each receipt. While each message goes out, ${REACTIONS_PER_MESSAGE} other members react to the one before (each reaction is an event to every member too).`,
     '',
     table(['setup', 'receipts', 'p50 ms', 'p99 ms', 'target p99 ms'], rows),
   ].join('\n')

@@ -163,15 +163,22 @@ export const eventForUser = (
       return e.readMessageId
         ? { type: 'chat.read', chatId: e.chatId, lastReadMessageId: e.readMessageId }
         : null
-    // Its detail is whole: no read, so a reaction reaches a big group as fast as a message.
-    case 'message.reaction':
-      return e.detail && 'emoji' in e.detail
-        ? { type: 'message.reaction', chatId: e.chatId, ...e.detail }
-        : null
+    // Its detail is whole: no read, and one object for every member (sse.ts serializes it once).
+    case 'message.reaction': {
+      const d = e.detail
+      if (!d || !('emoji' in d)) return null
+      let event = sharedEvents.get(d)
+      if (!event)
+        sharedEvents.set(d, (event = { type: 'message.reaction', chatId: e.chatId, ...d }))
+      return event
+    }
     case 'chat.seen':
       return null
   }
 }
+
+/** The event built from a detail shared by all its audience, built once. */
+const sharedEvents = new WeakMap<EventDetail, ChatEvent>()
 
 /** Events that carry a whole message (a reaction's detail is enough on its own). */
 const isMessageEvent = (type: StoredEventType) =>

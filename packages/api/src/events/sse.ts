@@ -14,8 +14,14 @@ const PATH = 'messages.events'
 
 /** One message reaches every member as the same object: serialize it once, not once per member. */
 const messageJson = new WeakMap<object, string>()
+const eventJson = new WeakMap<object, string>()
 const serializeEvent = (event: ChatEvent) => {
-  if (!('message' in event)) return JSON.stringify(event)
+  if (!('message' in event)) {
+    // A reaction is one object for every member too (events/service.ts).
+    let json = eventJson.get(event)
+    if (json === undefined) eventJson.set(event, (json = JSON.stringify(event)))
+    return json
+  }
   let json = messageJson.get(event.message)
   if (json === undefined) messageJson.set(event.message, (json = JSON.stringify(event.message)))
   return `{"type":${JSON.stringify(event.type)},"message":${json}}`

@@ -8,11 +8,12 @@ import {
   setReaction,
   type ReactorCursor,
 } from '@messenger/db'
-import { MAX_REACTION_KINDS, type Message, type ReactionSummary } from '@messenger/shared'
+import { MAX_REACTION_KINDS, type ReactionSummary } from '@messenger/shared'
 import type { AuthUser, Context } from '../context'
 import { publishEvents, transactWithEvents } from '../events/service'
 import { toPublicUser } from '../mappers'
-import { listMessages } from './service'
+import { assertChatMember } from '../chats/service'
+import { hydrateMessages } from './hydrate'
 
 type Ctx = Context & { user: AuthUser }
 
@@ -36,15 +37,6 @@ export const react = async (
     if (m.deleted) {
       throw new TRPCError({ code: 'NOT_FOUND', message: 'messageId: this message was deleted' })
     }
-    if (input.active && (await reactionKinds(trx, m.id)) >= MAX_REACTION_KINDS) {
-      const mine = await reactionsOfMessages(trx, [m.id], ctx.user.id)
-      if (!mine.some((r) => r.emoji === input.emoji)) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `emoji: a message takes at most ${MAX_REACTION_KINDS} different emoji`,
-        })
-      }
-    }
     const { changed, count } = await setReaction(trx, {
       messageId: m.id,
       chatId: m.chatId,
@@ -53,6 +45,15 @@ export const react = async (
       active: input.active,
       now: new Date(),
     })
+    // A new emoji on the message: checked after the fact, so the usual case costs no query.
+    if (changed && input.active && count === 1) {
+      if ((await reactionKinds(trx, m.id)) > MAX_REACTION_KINDS) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `emoji: a message takes at most ${MAX_REACTION_KINDS} different emoji`,
+        })
+      }
+    }
     if (changed) {
       record({
         chatId: m.chatId,
@@ -84,13 +85,6 @@ export const reactionsOf = async (ctx: Ctx, messageIds: readonly string[]) => {
     out.set(r.messageId, list)
   }
   return out
-}
-
-/** The page with each message's reactions (none on a deleted one). */
-export const withReactions = async (ctx: Ctx, page: Message[]): Promise<Message[]> => {
-  const live = page.filter((m) => !m.deleted).map((m) => m.id)
-  const by = await reactionsOf(ctx, live)
-  return page.map((m) => ({ ...m, reactions: by.get(m.id) ?? [] }))
 }
 
 const encodeCursor = (c: ReactorCursor) =>
@@ -127,11 +121,26 @@ export const reactors = async (
   }
 }
 
-/** `messages.list` with each message's reactions, read for the whole page at once. */
+/**
+ * `messages.list` with each message's reactions: one query for the whole page, run beside the
+ * page's hydration (senders, images), so it adds no round trip.
+ */
 export const listMessagesWithReactions = async (
   ctx: Ctx,
   input: { chatId: string; before?: string | undefined; limit: number },
 ) => {
-  const page = await listMessages(ctx, input)
-  return { ...page, items: await withReactions(ctx, page.items) }
+  await assertChatMember(ctx, input.chatId, ctx.user.id)
+  const rows = await ctx.messages.list(input.chatId, input.before, input.limit + 1)
+  const page = rows.slice(0, input.limit)
+  const [items, reactions] = await Promise.all([
+    hydrateMessages(ctx, page),
+    reactionsOf(
+      ctx,
+      page.flatMap((m) => (m.deleted ? [] : [m.id])),
+    ),
+  ])
+  return {
+    items: items.map((m) => ({ ...m, reactions: reactions.get(m.id) ?? [] })),
+    nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+  }
 }

@@ -110,7 +110,8 @@ describe('messages.react', () => {
     const [ann, bob] = await users(2)
     const chat = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
     const m = await say(ann!, chat.id, 'many')
-    const many = [...'😀😃😄😁😆😅🤣😂🙂🙃😉😊😇🥰😍🤩😘😗😚😙']
+    const many = ['😀', '😃', '😄', '😁', '😆', '😅', '🤣', '😂', '🙂', '🙃']
+    many.push('😉', '😊', '😇', '🥰', '😍', '🤩', '😘', '😗', '😚', '😙')
     for (const e of many)
       await ann!.caller.messages.react({ messageId: m.id, emoji: e, active: true })
     expect(

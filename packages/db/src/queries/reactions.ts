@@ -72,7 +72,7 @@ export const setReaction = async (
   // A locking read: the current count, not the transaction's snapshot.
   const row = await sql<{ count: number }>`SELECT count FROM message_reaction_counts
     WHERE message_id = ${r.messageId} AND emoji = ${r.emoji} FOR UPDATE`.execute(trx)
-  return { changed, count: Number(row.rows[0]?.count ?? 0) }
+  return { changed, count: row.rows[0]?.count ?? 0 }
 }
 
 export interface ReactionCount {
@@ -109,7 +109,7 @@ export const reactionsOfMessages = async (
   return rows.map((r) => ({
     messageId: r.message_id,
     emoji: r.emoji,
-    count: Number(r.count),
+    count: r.count,
     mine: r.user_id !== null,
   }))
 }

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
+import { conversationEn, conversationRu } from './i18n-conversation'
 
 const en = {
   appName: 'Messenger',
@@ -182,6 +183,7 @@ const en = {
   muted: 'Muted',
   chatCount: { one: '{count} chat', other: '{count} chats' },
   errPinLimit: 'At most 10 chats can be pinned. Unpin one first.',
+  ...conversationEn,
 } as const
 
 export type MessageKey = keyof typeof en
@@ -413,6 +415,7 @@ const ru: Record<MessageKey, Entry> = {
     other: '{count} чата',
   },
   errPinLimit: 'Закрепить можно не больше 10 чатов. Сначала открепите другой.',
+  ...conversationRu,
 }
 
 export type Lang = 'en' | 'ru'

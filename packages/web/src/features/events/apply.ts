@@ -1,6 +1,7 @@
 import type { Chat, ChatEvent } from '@messenger/shared'
 import type { QueryClient } from '@tanstack/react-query'
 import { keys } from '../../lib/query-keys'
+import { applyReaction } from '../reactions/merge-reactions'
 import {
   applyMessageToChats,
   applyReadMark,
@@ -50,6 +51,13 @@ export const applyEvent = (qc: QueryClient, event: ChatEvent, ctx: MessageContex
       const single = one && applyReadMark([one], chatId, lastReadMessageId)
       if (single?.[0]) qc.setQueryData(keys.chat(chatId), single[0])
       else if (single === null) void qc.invalidateQueries({ queryKey: keys.chat(chatId) })
+      return
+    }
+    case 'message.reaction': {
+      qc.setQueryData<MessagePages>(
+        keys.messages(event.chatId),
+        (data) => data && applyReaction(data, event, ctx.myId),
+      )
       return
     }
     case 'chat.removed': {

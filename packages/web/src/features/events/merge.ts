@@ -85,6 +85,12 @@ export const applyMessageToChats = (
   })
 }
 
+/** A message from an event carries no reactions: those it had stay (deleted: none). */
+const keepReactions = (old: Message, next: Message): Message =>
+  next.reactions !== undefined || old.reactions === undefined
+    ? next
+    : { ...next, reactions: next.deleted ? [] : old.reactions }
+
 /**
  * Puts a message into the loaded history. A known one (same id, or same clientId when our own
  * optimistic send races its event) is replaced in place; a new one goes where its time says.
@@ -96,7 +102,7 @@ export const upsertMessage = (data: MessagePages, message: Message): MessagePage
       ...data,
       pages: data.pages.map((page) => ({
         ...page,
-        items: page.items.map((m) => (sameMessage(m, message) ? message : m)),
+        items: page.items.map((m) => (sameMessage(m, message) ? keepReactions(m, message) : m)),
       })),
     }
   }
@@ -115,7 +121,7 @@ export const replaceMessage = (data: MessagePages, message: Message): MessagePag
   ...data,
   pages: data.pages.map((page) => ({
     ...page,
-    items: page.items.map((m) => (m.id === message.id ? message : m)),
+    items: page.items.map((m) => (m.id === message.id ? keepReactions(m, message) : m)),
   })),
 })
 

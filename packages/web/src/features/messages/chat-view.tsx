@@ -28,11 +28,15 @@ import { visiblePending } from './outbox'
 import { useOutbox } from './outbox-context'
 import { useAttachments } from './use-attachments'
 import { useMessages } from './use-messages'
+import { useReact } from '../reactions/use-react'
 
 // Opened on demand: not part of the first screen's download.
 const Lightbox = lazy(() => import('./lightbox').then((m) => ({ default: m.Lightbox })))
 const GroupSettingsDialog = lazy(() =>
   import('../chats/group-settings-dialog').then((m) => ({ default: m.GroupSettingsDialog })),
+)
+const ReactorsDialog = lazy(() =>
+  import('../reactions/reactors-dialog').then((m) => ({ default: m.ReactorsDialog })),
 )
 const PersonalChatDialog = lazy(() =>
   import('../chats/personal-chat-dialog').then((m) => ({ default: m.PersonalChatDialog })),
@@ -90,6 +94,8 @@ export const ChatView = ({
   const [dragging, setDragging] = useState(false)
   const [atBottom, setAtBottom] = useState(true)
   const [actionError, setActionError] = useState<string | null>(null)
+  const [reactorsOf, setReactorsOf] = useState<Message | null>(null)
+  const react = useReact(me.id, chatId, (err) => setActionError(errorText(t, err)))
 
   const messages = useMemo(() => flattenPages(history.data), [history.data])
   const pending = useMemo(
@@ -232,6 +238,8 @@ export const ChatView = ({
           onDelete={(m) => {
             if (window.confirm(t('confirmDelete'))) remove.mutate(m)
           }}
+          onReact={react}
+          onWhoReacted={setReactorsOf}
           onAtBottom={setAtBottom}
           empty={<p className="muted center">{t('noMessages')}</p>}
         />
@@ -268,6 +276,9 @@ export const ChatView = ({
             message={lightbox.message}
             onClose={() => setLightbox(null)}
           />
+        ) : null}
+        {reactorsOf ? (
+          <ReactorsDialog message={reactorsOf} onClose={() => setReactorsOf(null)} />
         ) : null}
         {settings && chat?.isDirect === true ? (
           <PersonalChatDialog me={me} chat={chat} onClose={() => setSettings(false)} />

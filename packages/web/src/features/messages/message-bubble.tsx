@@ -4,6 +4,7 @@ import { memo, useMemo, useState } from 'react'
 import { formatTime } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { MoreIcon } from '../layout/icons'
+import { ReactionChips, ReactionPicker, type ReactionHandlers } from '../reactions/reaction-bar'
 import { ImageThumb } from './image-thumb'
 import { linkify } from './linkify'
 
@@ -14,6 +15,8 @@ export interface BubbleActions {
   discard?: (message: Message) => void
   edit?: (message: Message) => void
   remove?: (message: Message) => void
+  /** Reactions: set or take back the caller's own, and list who reacted. */
+  reactions?: ReactionHandlers
 }
 
 export interface BubbleProps {
@@ -73,6 +76,9 @@ export const MessageBubble = memo(function MessageBubble({
             {text ? <p className="text">{text}</p> : null}
           </>
         )}
+        {actions.reactions && !message.deleted ? (
+          <ReactionChips message={message} on={actions.reactions} />
+        ) : null}
         <div className="meta">
           {message.editedAt && !message.deleted ? <span>{t('edited')}</span> : null}
           {status === 'sending' ? <span>{t('sending')}</span> : null}
@@ -89,6 +95,9 @@ export const MessageBubble = memo(function MessageBubble({
             {t('delete')}
           </button>
         </div>
+      ) : null}
+      {actions.reactions && !message.deleted && status === undefined ? (
+        <ReactionPicker message={message} on={actions.reactions} />
       ) : null}
       {canAct ? (
         <div

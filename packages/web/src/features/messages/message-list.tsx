@@ -30,6 +30,8 @@ export interface MessageListProps {
   onDiscard: (clientId: string) => void
   onEdit: (message: Message) => void
   onDelete: (message: Message) => void
+  onReact?: (message: Message, emoji: string, active: boolean) => void
+  onWhoReacted?: (message: Message) => void
   /** Called with whether the newest message is in view. */
   onAtBottom: (atBottom: boolean) => void
   empty: ReactNode
@@ -95,6 +97,10 @@ export const MessageList = (props: MessageListProps) => {
       discard: (m) => propsRef.current.onDiscard(m.clientId),
       edit: (m) => propsRef.current.onEdit(m),
       remove: (m) => propsRef.current.onDelete(m),
+      reactions: {
+        react: (m, emoji, active) => propsRef.current.onReact?.(m, emoji, active),
+        whoReacted: (m) => propsRef.current.onWhoReacted?.(m),
+      },
     }),
     [],
   )

@@ -1,0 +1,244 @@
+// @vitest-environment node
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import type { AuthResult, Chat } from '@messenger/shared'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { translate, type Lang, type MessageKey } from '../src/lib/i18n'
+import { callApi, launchChromium, SCREENSHOTS, startServer, type RunningServer } from './harness'
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const suffix = Date.now().toString(36).slice(-5)
+
+interface Person {
+  id: string
+  token: string
+  name: string
+  lang: Lang
+  context: BrowserContext
+  page: Page
+  t: (key: MessageKey, vars?: Record<string, string | number>) => string
+}
+
+let server: RunningServer | undefined
+let browser: Browser | undefined
+const people: Person[] = []
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
+
+/** Registers through the API and signs the browser in with the refresh token, as a reload would. */
+const signedIn = async (login: string, first: string, lang: Lang): Promise<Person> => {
+  const url = server!.url
+  const passwordHash = sha256('correct horse battery')
+  await callApi(url, 'auth.register', {
+    login,
+    email: `${login}@example.com`,
+    firstName: first,
+    lastName: 'Tester',
+    passwordHash,
+  })
+  const auth = await callApi<AuthResult>(url, 'auth.login', { login, passwordHash })
+  const context = await browser!.newContext({
+    viewport: { width: 1100, height: 760 },
+    locale: lang === 'ru' ? 'ru-RU' : 'en-US',
+    baseURL: url,
+  })
+  context.setDefaultTimeout(10_000)
+  await context.addInitScript(
+    ({ token, lang }) => {
+      if (!sessionStorage.getItem('seeded')) {
+        localStorage.setItem('messenger.refreshToken', token)
+        localStorage.setItem('messenger.lang', lang)
+        sessionStorage.setItem('seeded', '1')
+      }
+    },
+    { token: auth.refreshToken, lang },
+  )
+  const page = await context.newPage()
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars)
+  await page.goto('/')
+  await page.getByRole('heading', { name: t('chats') }).waitFor()
+  const p = {
+    id: auth.user.id,
+    token: auth.accessToken,
+    name: `${first} Tester`,
+    lang,
+    context,
+    page,
+    t,
+  }
+  people.push(p)
+  return p
+}
+
+const openChatNamed = async (p: Person, title: string) => {
+  await p.page
+    .getByRole('navigation', { name: p.t('chatList') })
+    .getByRole('link', { name: new RegExp(title) })
+    .click()
+  await p.page.getByRole('heading', { name: title, level: 2 }).waitFor()
+}
+
+const sendText = async (p: Person, text: string) => {
+  const box = p.page.getByRole('textbox', { name: p.t('messageInput') })
+  await box.fill(text)
+  await box.press('Enter')
+}
+
+const log = (p: Person) => p.page.getByRole('log', { name: p.t('messages') })
+const row = (p: Person, text: string) =>
+  log(p)
+    .locator('.msg')
+    .filter({ has: p.page.getByText(text, { exact: true }) })
+
+/**
+ * Serious and critical axe findings in the parts of the page this feature added (the rest of the
+ * app is checked by its own tests).
+ */
+const axeFindings = async (page: Page, selectors: string[]) => {
+  await page.evaluate(AXE)
+  return page.evaluate(async (selectors) => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: { include: string[][] },
+            o: object,
+          ) => Promise<{
+            violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[]
+          }>
+        }
+      }
+    ).axe
+    const include = selectors.filter((s) => document.querySelector(s)).map((s) => [s])
+    if (include.length === 0) return [`nothing matches ${selectors.join(', ')}`]
+    const r = await axe.run({ include }, { resultTypes: ['violations'] })
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`)
+  }, selectors)
+}
+
+/** Every visible button and field in `selector` is at least 44 by 44 CSS pixels. */
+const smallTargets = (page: Page, selector: string) =>
+  page.evaluate((selector) => {
+    const out: string[] = []
+    for (const root of document.querySelectorAll(selector)) {
+      for (const el of root.querySelectorAll('button, input, a[href]')) {
+        const r = el.getBoundingClientRect()
+        if (r.width === 0 && r.height === 0) continue
+        if (r.width < 44 || r.height < 44) {
+          out.push(`${el.outerHTML.slice(0, 80)} ${r.width}x${r.height}`)
+        }
+      }
+    }
+    return out
+  }, selector)
+
+describe('conversation features, two people in Chromium', () => {
+  let ann: Person
+  let bob: Person
+  let direct: Chat
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchChromium()
+    ann = await signedIn(`ann_${suffix}`, 'Ann', 'en')
+    bob = await signedIn(`bob_${suffix}`, 'Боб', 'ru')
+    direct = await callApi<Chat>(server.url, 'chats.createDirect', { userId: bob.id }, ann.token)
+    await openChatNamed(ann, bob.name)
+    await openChatNamed(bob, ann.name)
+  }, 180_000)
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return
+    for (const p of people) {
+      const step = task.name.replace(/\W+/g, '-').slice(0, 40)
+      await p.page
+        .screenshot({
+          path: join(SCREENSHOTS, `conversation-failed-${step}-${p.id.slice(-4)}.png`),
+        })
+        .catch(() => undefined)
+    }
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('reactions: set, counted, taken back and listed, live on both sides', async () => {
+    expect(direct.isDirect).toBe(true)
+    await sendText(ann, 'React to this, please')
+    await row(bob, 'React to this, please').waitFor()
+
+    // Bob picks 👍 from the quick set; Ann sees it at once.
+    await row(bob, 'React to this, please')
+      .getByRole('button', { name: bob.t('react'), exact: true })
+      .click()
+    expect(await axeFindings(bob.page, ['.react-menu'])).toEqual([])
+    expect(await smallTargets(bob.page, '.react-menu')).toEqual([])
+    await bob.page.locator('.react-menu').getByRole('button', { name: '👍' }).click()
+    const annChip = row(ann, 'React to this, please').getByRole('button', {
+      name: ann.t('reactionChip', { emoji: '👍', count: 1 }),
+      exact: true,
+    })
+    await annChip.waitFor()
+
+    // Ann adds hers by pressing the chip: two, hers pressed; clicking twice fast stays one each.
+    await annChip.click()
+    const two = ann.t('reactionChip', { emoji: '👍', count: 2 })
+    await row(ann, 'React to this, please')
+      .getByRole('button', { name: ann.t('reactionMine', { label: two }) })
+      .waitFor()
+    await row(bob, 'React to this, please')
+      .getByRole('button', {
+        name: bob.t('reactionMine', { label: bob.t('reactionChip', { emoji: '👍', count: 2 }) }),
+      })
+      .waitFor()
+
+    // Any single emoji through the field; text is refused with a message.
+    await row(ann, 'React to this, please')
+      .getByRole('button', { name: ann.t('react'), exact: true })
+      .click()
+    const field = ann.page.getByLabel(ann.t('anyEmoji'))
+    await field.fill('hi')
+    await ann.page.getByRole('button', { name: ann.t('addEmoji') }).click()
+    await ann.page.getByText(ann.t('notOneEmoji')).waitFor()
+    await field.fill('🦄')
+    await ann.page.getByRole('button', { name: ann.t('addEmoji') }).click()
+    await row(bob, 'React to this, please')
+      .getByRole('button', { name: bob.t('reactionChip', { emoji: '🦄', count: 1 }), exact: true })
+      .waitFor()
+    expect(await smallTargets(ann.page, '.reactions')).toEqual([])
+
+    // Who reacted: Bob opens the list and sees both names under 👍.
+    await row(bob, 'React to this, please')
+      .getByRole('button', { name: bob.t('react'), exact: true })
+      .click()
+    await bob.page.getByRole('button', { name: bob.t('whoReacted') }).click()
+    const dialog = bob.page.getByRole('dialog', { name: bob.t('whoReacted') })
+    await dialog.getByText(ann.name).waitFor()
+    await dialog.getByText(bob.name).waitFor()
+    expect(await axeFindings(bob.page, ['dialog[open]', '.reactions'])).toEqual([])
+    await dialog.getByRole('button', { name: bob.t('close') }).click()
+
+    // Ann takes hers back: Bob's count drops live.
+    await row(ann, 'React to this, please')
+      .getByRole('button', { name: ann.t('reactionMine', { label: two }) })
+      .click()
+    await row(bob, 'React to this, please')
+      .getByRole('button', {
+        name: bob.t('reactionMine', { label: bob.t('reactionChip', { emoji: '👍', count: 1 }) }),
+      })
+      .waitFor()
+    // After a reload the counts come from the history page itself.
+    await bob.page.reload()
+    await openChatNamed(bob, ann.name)
+    await row(bob, 'React to this, please')
+      .getByRole('button', { name: bob.t('reactionChip', { emoji: '🦄', count: 1 }), exact: true })
+      .waitFor()
+  }, 90_000)
+})
