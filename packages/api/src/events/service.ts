@@ -182,7 +182,7 @@ const sharedEvents = new WeakMap<EventDetail, ChatEvent>()
 
 /** Events that carry a whole message (a reaction's detail is enough on its own). */
 const isMessageEvent = (type: StoredEventType) =>
-  type === 'message.created' || type === 'message.updated' || type === 'message.deleted'
+  type.startsWith('message.') && type !== 'message.reaction'
 
 /** The chat as it is now, for a member only: the event may be read after they left. */
 const chatUpdatedFor = async (
