@@ -228,7 +228,13 @@ describe('accessibility, touch targets and layout details in Chromium', () => {
         .poll(() => viewer.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth))
         .toBeGreaterThan(0)
       await check(page, width, 'lightbox')
-      await page.keyboard.press('Escape')
+      // Who sent it and when, a Download link, and a click beside the image closes it.
+      await viewer.getByText(`${bob.user.firstName} ${bob.user.lastName}`).waitFor()
+      await expect(viewer.locator('time').getAttribute('datetime')).resolves.toMatch(/^\d{4}-/)
+      const download = viewer.getByRole('link', { name: t('download') })
+      await expect(download.getAttribute('download')).resolves.toMatch(/^image-/)
+      await page.mouse.click(3, 3)
+      await expect.poll(() => viewer.count()).toBe(0)
 
       await page.getByRole('button', { name: t('chatInfo') }).click()
       await page.getByRole('dialog', { name: t('chatInfo') }).waitFor()
@@ -270,6 +276,13 @@ describe('accessibility, touch targets and layout details in Chromium', () => {
 
       await page.getByRole('button', { name: t('settings'), exact: true }).click()
       await page.getByText(t('thisDevice')).waitFor()
+      // Each session says where from, when it signed in and when it was last used.
+      const current = page.locator('.sessions li[aria-current=true]')
+      await expect(current.textContent()).resolves.toMatch(
+        new RegExp(
+          `${t('fromAddress', { address: '.+' })} · ${t('signedInAt', { time: '.+' })} · ${t('lastUsed', { time: '.+' })}`,
+        ),
+      )
       await check(page, width, 'settings')
       await back(page, width)
 

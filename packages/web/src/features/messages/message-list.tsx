@@ -260,14 +260,15 @@ export const MessageList = (props: MessageListProps) => {
                 ref={virtualizer.measureElement}
                 style={{ transform: `translateY(${v.start}px)` }}
               >
-                {row.unreadDivider ? (
-                  <p className="divider unread-divider">
-                    <span>{t('newMessages')}</span>
-                  </p>
-                ) : null}
+                {/* The day first, then where the unread part begins within it. */}
                 {row.day ? (
                   <p className="divider day">
                     <span>{row.day}</span>
+                  </p>
+                ) : null}
+                {row.unreadDivider ? (
+                  <p className="divider unread-divider">
+                    <span>{t('newMessages')}</span>
                   </p>
                 ) : null}
                 <MessageBubble
