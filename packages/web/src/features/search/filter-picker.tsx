@@ -76,6 +76,7 @@ export const FilterPicker = ({ id, filters, chatId, chats, people, onFilters, on
           id={afterId}
           type="date"
           value={filters.after ?? ''}
+          max={filters.before}
           onChange={(e) => set('after', isDay(e.target.value) ? e.target.value : undefined)}
         />
       </div>
@@ -85,6 +86,7 @@ export const FilterPicker = ({ id, filters, chatId, chats, people, onFilters, on
           id={beforeId}
           type="date"
           value={filters.before ?? ''}
+          min={filters.after}
           onChange={(e) => set('before', isDay(e.target.value) ? e.target.value : undefined)}
         />
       </div>
