@@ -1,9 +1,10 @@
 // @vitest-environment node
 import { createHash, randomUUID } from 'node:crypto'
+import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { translate, type MessageKey } from '../src/lib/i18n'
-import { callApi, launchChromium, startServer, type RunningServer } from './harness'
+import { callApi, launchChromium, SCREENSHOTS, startServer, type RunningServer } from './harness'
 import { axeFindings, smallTargets } from './page-checks'
 
 /**
@@ -103,6 +104,7 @@ describe('chat list and composer conveniences in Chromium', () => {
     for (const page of [desk, phone]) {
       await expect.poll(() => listed(page)).toEqual(['Alpha', 'Gamma', 'Beta'])
     }
+    await desk.screenshot({ path: join(SCREENSHOTS, 'desktop-chat-list-pinned.png') })
     await expect(
       desk.locator('.chat-row', { hasText: 'Alpha' }).getByText(t('pinned')).count(),
     ).resolves.toBe(1)
@@ -169,5 +171,66 @@ describe('chat list and composer conveniences in Chromium', () => {
     await bobLog.getByText('See you at 6').waitFor()
     await expect(bobLog.getByText('See you at 5').count()).resolves.toBe(0)
     await expect(box.inputValue()).resolves.toBe('')
+  }, 120_000)
+
+  it('pins messages for the whole group: the owner pins, everyone sees the bar live and cycles it', async () => {
+    const ann = await account('ann3')
+    const bob = await account('bob3')
+    const group = await api<{ id: string }>(
+      'chats.createGroup',
+      { title: 'Pins', memberIds: [bob.user.id] },
+      ann.accessToken,
+    )
+    for (const text of ['Meeting at 10 in room 4', 'Small talk', 'Wifi password: hunter22']) {
+      await api(
+        'messages.send',
+        { chatId: group.id, clientId: randomUUID(), text },
+        bob.accessToken,
+      )
+    }
+    const annPage = await signIn(ann.login, 1280)
+    const bobPage = await signIn(bob.login, 360)
+    for (const page of [annPage, bobPage]) await page.locator('.chat-list a').first().click()
+    const annLog = annPage.getByRole('log', { name: t('messages') })
+    const bobBar = bobPage.getByRole('region', { name: t('pinnedMessages') })
+
+    const pin = async (text: string) => {
+      const bubble = annLog.locator('.msg', { hasText: text })
+      await bubble.getByRole('button', { name: t('messageActions') }).click()
+      await bubble.getByRole('button', { name: t('pinMessage'), exact: true }).click()
+    }
+    await pin('Meeting at 10 in room 4')
+    await bobBar.getByText('Meeting at 10 in room 4').waitFor()
+    await pin('Wifi password: hunter22')
+    await bobBar.getByText(t('pinnedOf', { n: 1, count: 2 })).waitFor()
+    await bobBar.getByText('Wifi password: hunter22').waitFor()
+    await bobPage.screenshot({ path: join(SCREENSHOTS, 'phone-pinned-bar.png') })
+    expect(await axeFindings(bobPage)).toEqual([])
+    expect(await smallTargets(bobPage, 44)).toEqual([])
+
+    // Bob may not pin or unpin in Ann's group: no such item, no ✕.
+    const bobLog = bobPage.getByRole('log', { name: t('messages') })
+    await bobLog
+      .locator('.msg', { hasText: 'Small talk' })
+      .getByRole('button', { name: t('messageActions') })
+      .click()
+    await expect(
+      bobPage.getByRole('button', { name: t('pinMessage'), exact: true }).count(),
+    ).resolves.toBe(0)
+    await bobPage.keyboard.press('Escape')
+    await expect(bobBar.getByRole('button', { name: t('unpinMessage') }).count()).resolves.toBe(0)
+
+    // A click shows the pinned message and moves on to the next older pin.
+    await bobBar.getByRole('button', { name: /Wifi password/ }).click()
+    await expect.poll(() => new URL(bobPage.url()).searchParams.get('message')).not.toBeNull()
+    await bobBar.getByText(t('pinnedOf', { n: 2, count: 2 })).waitFor()
+    await bobBar.getByText('Meeting at 10 in room 4').waitFor()
+
+    // Ann unpins from her bar; Bob's bar follows, then goes when the last pin goes.
+    const annBar = annPage.getByRole('region', { name: t('pinnedMessages') })
+    await annBar.getByRole('button', { name: t('unpinMessage') }).click()
+    await bobBar.getByText(t('pinnedMessage'), { exact: true }).waitFor()
+    await annBar.getByRole('button', { name: t('unpinMessage') }).click()
+    await expect.poll(() => bobBar.count()).toBe(0)
   }, 120_000)
 })

@@ -184,6 +184,11 @@ const en = {
   chatCount: { one: '{count} chat', other: '{count} chats' },
   errPinLimit: 'At most 10 chats can be pinned. Unpin one first.',
   ...conversationEn,
+  pinMessage: 'Pin',
+  unpinMessage: 'Unpin',
+  pinnedMessages: 'Pinned messages',
+  pinnedMessage: 'Pinned message',
+  pinnedOf: 'Pinned message {n} of {count}',
 } as const
 
 export type MessageKey = keyof typeof en
@@ -416,6 +421,11 @@ const ru: Record<MessageKey, Entry> = {
   },
   errPinLimit: 'Закрепить можно не больше 10 чатов. Сначала открепите другой.',
   ...conversationRu,
+  pinMessage: 'Закрепить',
+  unpinMessage: 'Открепить',
+  pinnedMessages: 'Закреплённые сообщения',
+  pinnedMessage: 'Закреплённое сообщение',
+  pinnedOf: 'Закреплённое сообщение {n} из {count}',
 }
 
 export type Lang = 'en' | 'ru'

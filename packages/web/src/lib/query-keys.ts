@@ -4,6 +4,7 @@ export const keys = {
   chats: ['chats'] as const,
   chat: (chatId: string) => ['chat', chatId] as const,
   messages: (chatId: string) => ['messages', chatId] as const,
+  pinned: (chatId: string) => ['pinned', chatId] as const,
   sessions: ['sessions'] as const,
   search: (query: string, chatId: string | null) => ['search', chatId, query] as const,
   users: (query: string) => ['users', query] as const,

@@ -1,4 +1,4 @@
-import type { Chat, ChatEvent } from '@messenger/shared'
+import type { Chat, ChatEvent, PinnedMessage } from '@messenger/shared'
 import type { QueryClient } from '@tanstack/react-query'
 import { keys } from '../../lib/query-keys'
 import { applyReaction } from '../reactions/merge-reactions'
@@ -27,6 +27,11 @@ export const applyEvent = (qc: QueryClient, event: ChatEvent, ctx: MessageContex
           data &&
           (kind === 'created' ? upsertMessage(data, message) : replaceMessage(data, message)),
       )
+      if (event.type === 'message.deleted') {
+        qc.setQueryData<PinnedMessage[]>(keys.pinned(message.chatId), (pinned) =>
+          pinned?.filter((p) => p.message.id !== message.id),
+        )
+      }
       const chats = qc.getQueryData<Chat[]>(keys.chats)
       if (chats) {
         const next = applyMessageToChats(chats, message, kind, ctx)
@@ -35,6 +40,11 @@ export const applyEvent = (qc: QueryClient, event: ChatEvent, ctx: MessageContex
       }
       return
     }
+    // The bar refetches its short list: pins are rare, and the server knows their order.
+    case 'message.pinned':
+    case 'message.unpinned':
+      void qc.invalidateQueries({ queryKey: keys.pinned(event.message.chatId) })
+      return
     case 'chat.updated': {
       const { chat } = event
       qc.setQueryData<Chat[]>(keys.chats, (chats) => chats && upsertChat(chats, chat))

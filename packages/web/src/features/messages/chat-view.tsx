@@ -22,6 +22,8 @@ import { openChat } from '../events/use-live-events'
 import { Avatar } from '../layout/avatar'
 import { BackButton } from '../layout/back-button'
 import { InfoIcon, SearchIcon } from '../layout/icons'
+import { PinnedBar } from '../pins/pinned-bar'
+import { mayPin, usePinned, useTogglePin } from '../pins/use-pinned'
 import { Composer, DRAFT_PREFIX } from './composer'
 import { MessageList } from './message-list'
 import { visiblePending } from './outbox'
@@ -98,6 +100,13 @@ export const ChatView = ({
   const react = useReact(me.id, chatId, (err) => setActionError(errorText(t, err)))
 
   const messages = useMemo(() => flattenPages(history.data), [history.data])
+  const pinned = usePinned(chatId)
+  const togglePin = useTogglePin(chatId)
+  const canPin = chat ? mayPin(chat, me.id) : false
+  const pinnedIds = useMemo(
+    () => (canPin ? new Set((pinned.data ?? []).map((p) => p.message.id)) : undefined),
+    [canPin, pinned.data],
+  )
   const pending = useMemo(
     () => visiblePending(allPending, chatId, messages),
     [allPending, chatId, messages],
@@ -218,6 +227,15 @@ export const ChatView = ({
           </button>
         ) : null}
       </header>
+      {chat && pinned.data ? (
+        <PinnedBar
+          key={chatId}
+          chat={chat}
+          pinned={pinned.data}
+          canUnpin={canPin}
+          onUnpin={(p) => togglePin.mutate({ message: p.message, pin: false })}
+        />
+      ) : null}
       {history.isPending ? (
         <p className="muted center grow">{t('loading')}</p>
       ) : (
@@ -232,6 +250,8 @@ export const ChatView = ({
           focusId={focusId}
           unreadFromId={unreadFromId ?? null}
           onOpenImage={(image, message) => setLightbox({ image, message })}
+          pinnedIds={pinnedIds}
+          onTogglePin={(message, pin) => togglePin.mutate({ message, pin })}
           onRetry={(clientId) => void outbox.retry(clientId)}
           onDiscard={(clientId) => outbox.discard(clientId)}
           onEdit={setEditing}

@@ -17,6 +17,7 @@ export interface BubbleActions {
   remove?: (message: Message) => void
   /** Reactions: set or take back the caller's own, and list who reacted. */
   reactions?: ReactionHandlers
+  togglePin?: (message: Message, pin: boolean) => void
 }
 
 export interface BubbleProps {
@@ -25,6 +26,8 @@ export interface BubbleProps {
   showSender: boolean
   status?: 'sending' | 'failed'
   highlighted?: boolean
+  /** Whether it is pinned; undefined when the viewer may not pin in this chat. */
+  pinned?: boolean | undefined
   actions: BubbleActions
 }
 
@@ -43,11 +46,14 @@ export const MessageBubble = memo(function MessageBubble({
   showSender,
   status,
   highlighted,
+  pinned,
   actions,
 }: BubbleProps) {
   const { t, lang } = useI18n()
   const [menu, setMenu] = useState<'down' | 'up' | null>(null)
-  const canAct = own && !message.deleted && status === undefined && (actions.edit ?? actions.remove)
+  const settled = !message.deleted && status === undefined
+  const canPin = settled && pinned !== undefined && actions.togglePin !== undefined
+  const canAct = (own && settled && (actions.edit ?? actions.remove)) || canPin
   const text = useMemo(() => (message.text ? linkify(message.text) : null), [message.text])
 
   return (
@@ -121,7 +127,19 @@ export const MessageBubble = memo(function MessageBubble({
           </button>
           {menu ? (
             <div className={`menu ${menu}`} onKeyDown={(e) => e.key === 'Escape' && setMenu(null)}>
-              {message.text !== null && actions.edit ? (
+              {canPin ? (
+                <button
+                  type="button"
+                  autoFocus={!own}
+                  onClick={() => {
+                    setMenu(null)
+                    actions.togglePin?.(message, !pinned)
+                  }}
+                >
+                  {t(pinned ? 'unpinMessage' : 'pinMessage')}
+                </button>
+              ) : null}
+              {own && message.text !== null && actions.edit ? (
                 <button
                   type="button"
                   autoFocus
@@ -133,7 +151,7 @@ export const MessageBubble = memo(function MessageBubble({
                   {t('edit')}
                 </button>
               ) : null}
-              {actions.remove ? (
+              {own && actions.remove ? (
                 <button
                   type="button"
                   className="danger"

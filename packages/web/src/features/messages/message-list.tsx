@@ -32,6 +32,9 @@ export interface MessageListProps {
   onDelete: (message: Message) => void
   onReact?: (message: Message, emoji: string, active: boolean) => void
   onWhoReacted?: (message: Message) => void
+  /** Ids of the chat's pinned messages, or undefined when the viewer may not pin here. */
+  pinnedIds?: ReadonlySet<string> | undefined
+  onTogglePin?: (message: Message, pin: boolean) => void
   /** Called with whether the newest message is in view. */
   onAtBottom: (atBottom: boolean) => void
   empty: ReactNode
@@ -101,6 +104,7 @@ export const MessageList = (props: MessageListProps) => {
         react: (m, emoji, active) => propsRef.current.onReact?.(m, emoji, active),
         whoReacted: (m) => propsRef.current.onWhoReacted?.(m),
       },
+      togglePin: (m, pin) => propsRef.current.onTogglePin?.(m, pin),
     }),
     [],
   )
@@ -277,6 +281,7 @@ export const MessageList = (props: MessageListProps) => {
                   showSender={row.showSender}
                   status={row.status}
                   highlighted={highlight === m.id}
+                  pinned={props.pinnedIds?.has(m.id)}
                   actions={actions}
                 />
               </li>
