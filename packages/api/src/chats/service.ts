@@ -12,7 +12,6 @@ import {
   isDuplicateKey,
   countPinnedChats,
   listChatsOfUser,
-  listPinnedChatsOfUser,
   lockChat,
   lockUserRow,
   longestMember,
@@ -135,10 +134,12 @@ export const listChats = async (
   input: { cursor?: string | undefined; limit: number; archived: boolean },
 ) => {
   const cursor = input.cursor === undefined ? null : decodeCursor(input.cursor)
-  const [pinned, rows] = await Promise.all([
-    cursor === null && !input.archived ? listPinnedChatsOfUser(ctx.db, ctx.user.id) : [],
-    listChatsOfUser(ctx.db, ctx.user.id, cursor, input.limit + 1, input.archived),
-  ])
+  const all = await listChatsOfUser(ctx.db, ctx.user.id, cursor, input.limit + 1, {
+    archived: input.archived,
+    pinnedMax: MAX_PINNED_CHATS,
+  })
+  const pinned = all.filter((r) => r.pinned_at !== null)
+  const rows = all.filter((r) => r.pinned_at === null)
   const page = rows.slice(0, input.limit)
   const last = page.at(-1)
   return {
@@ -280,16 +281,14 @@ export const setPreferences = async (
   const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     // One change of this user's at a time, so two pins at once cannot pass the limit together.
     await lockUserRow(trx, ctx.user.id)
-    if (input.pinned === true && (await countPinnedChats(trx, ctx.user.id)) >= MAX_PINNED_CHATS) {
-      const pinnedHere = (await listPinnedChatsOfUser(trx, ctx.user.id)).some(
-        (c) => c.id === input.chatId,
-      )
-      if (!pinnedHere) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `pinned: at most ${MAX_PINNED_CHATS} chats can be pinned; unpin one first`,
-        })
-      }
+    if (
+      input.pinned === true &&
+      (await countPinnedChats(trx, ctx.user.id, input.chatId)) >= MAX_PINNED_CHATS
+    ) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `pinned: at most ${MAX_PINNED_CHATS} chats can be pinned; unpin one first`,
+      })
     }
     if (!(await setChatPreferences(trx, input.chatId, ctx.user.id, input, new Date()))) {
       // Removed between the check and the lock.

@@ -162,50 +162,39 @@ const notHidden = sql<boolean>`(chat_members.hidden = 0
   OR NOT (chats.last_message_id <=> chat_members.hidden_last_message_id))`
 
 /**
- * The caller's unpinned chats in the main list (or the archive), latest activity first,
- * keyset-paged on (updated_at, id).
+ * The caller's chats in the main list (or the archive), latest activity first, keyset-paged on
+ * (updated_at, id) over the unpinned ones. The main list's first page (no cursor) also holds every
+ * pinned chat, first, in the same statement: there are at most `pinnedMax` of them, so it asks for
+ * that many rows more and the caller splits them off by `pinned_at`.
  */
 export const listChatsOfUser = (
   db: Executor,
   userId: string,
   cursor: ChatCursor | null,
   limit: number,
-  archived = false,
-) =>
-  db
+  o: { archived?: boolean; pinnedMax?: number } = {},
+) => {
+  const withPinned = cursor === null && !o.archived && (o.pinnedMax ?? 0) > 0
+  return db
     .selectFrom('chat_members')
     .innerJoin('chats', 'chats.id', 'chat_members.chat_id')
-    .select(chatColumns)
+    .select([...chatColumns, 'chat_members.pinned_at'])
     .where('chat_members.user_id', '=', userId)
-    .where('chat_members.archived', '=', archived ? 1 : 0)
-    .where('chat_members.pinned_at', 'is', null)
+    .where('chat_members.archived', '=', o.archived ? 1 : 0)
     .where(notHidden)
+    .$if(!withPinned, (q) => q.where('chat_members.pinned_at', 'is', null))
     .$if(cursor !== null, (q) =>
       q.where(sql<boolean>`(chats.updated_at, chats.id) < (${cursor!.updatedAt}, ${cursor!.id})`),
     )
+    .orderBy(sql`chat_members.pinned_at IS NULL`)
     .orderBy('chats.updated_at', 'desc')
     .orderBy('chats.id', 'desc')
-    .limit(limit)
+    .limit(limit + (withPinned ? o.pinnedMax! : 0))
     .execute()
+}
 
-/**
- * The caller's pinned chats (at most MAX_PINNED_CHATS exist), latest activity first like the rest,
- * so a client can keep both in order from live events alone.
- */
-export const listPinnedChatsOfUser = (db: Executor, userId: string) =>
-  db
-    .selectFrom('chat_members')
-    .innerJoin('chats', 'chats.id', 'chat_members.chat_id')
-    .select(chatColumns)
-    .where('chat_members.user_id', '=', userId)
-    .where('chat_members.pinned_at', 'is not', null)
-    .where(notHidden)
-    .orderBy('chats.updated_at', 'desc')
-    .orderBy('chats.id', 'desc')
-    .execute()
-
-/** How many chats the user has pinned. */
-export const countPinnedChats = async (db: Executor, userId: string) =>
+/** How many chats the user has pinned, other than `exceptChatId`. */
+export const countPinnedChats = async (db: Executor, userId: string, exceptChatId: string) =>
   Number(
     (
       await db
@@ -213,6 +202,7 @@ export const countPinnedChats = async (db: Executor, userId: string) =>
         .select((eb) => eb.fn.countAll().as('n'))
         .where('user_id', '=', userId)
         .where('pinned_at', 'is not', null)
+        .where('chat_id', '!=', exceptChatId)
         .executeTakeFirstOrThrow()
     ).n,
   )
