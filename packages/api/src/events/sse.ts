@@ -12,19 +12,19 @@ import { openEventFeed } from './stream'
 
 const PATH = 'messages.events'
 
-/** One message reaches every member as the same object: serialize it once, not once per member. */
-const messageJson = new WeakMap<object, string>()
-const eventJson = new WeakMap<object, string>()
-const serializeEvent = (event: ChatEvent) => {
-  if (!('message' in event)) {
-    // A reaction is one object for every member too (events/service.ts).
-    let json = eventJson.get(event)
-    if (json === undefined) eventJson.set(event, (json = JSON.stringify(event)))
-    return json
-  }
-  let json = messageJson.get(event.message)
-  if (json === undefined) messageJson.set(event.message, (json = JSON.stringify(event.message)))
-  return `{"type":${JSON.stringify(event.type)},"message":${json}}`
+/**
+ * One event reaches every member it is for as one object, or (a message event, built per member)
+ * around one message object: its frame (id and data, as bytes) is built once, and each member's
+ * socket is handed the same buffer, not a string to serialize and encode again.
+ */
+const frames = new WeakMap<object, { id: string; type: string; frame: Buffer }>()
+export const eventFrame = (id: string, event: ChatEvent): Buffer => {
+  const key: object = 'message' in event ? event.message : event
+  const hit = frames.get(key)
+  if (hit?.id === id && hit.type === event.type) return hit.frame
+  const frame = Buffer.from(`id: ${id}\ndata: ${JSON.stringify(event)}\n\n`)
+  frames.set(key, { id, type: event.type, frame })
+  return frame
 }
 
 const parseJson = (s: string | null): unknown => {
@@ -38,7 +38,7 @@ const parseJson = (s: string | null): unknown => {
 
 /** Where a stream's bytes go: a Node response, or the bare socket (stream-door.ts). */
 export interface StreamSink {
-  write(chunk: string): unknown
+  write(chunk: string | Buffer): unknown
   end(): unknown
   destroy(): unknown
   readonly writableLength: number
@@ -127,7 +127,7 @@ export const startEventStream = async (
   // bound the stream is dropped, and the client resumes from its lastEventId like after any
   // drop (an SSE parser ignores an event cut off midway, so that id is of a whole event).
   const limit = deps.config.streamMaxBufferBytes
-  const write = (chunk: string) => {
+  const write = (chunk: string | Buffer) => {
     if (sink.writableEnded || sink.destroyed) return
     sink.write(chunk)
     if (sink.writableLength > limit) {
@@ -141,7 +141,7 @@ export const startEventStream = async (
   write(`event: connected\ndata: ${JSON.stringify(SSE_CLIENT_OPTIONS)}\n\n`)
   const unping = addPing(() => write('event: ping\ndata: \n\n'))
   const close = openEventFeed(ctx, input.data.lastEventId, {
-    event: (id, event) => write(`id: ${id}\ndata: ${serializeEvent(event)}\n\n`),
+    event: (id, event) => write(eventFrame(id, event)),
     // A replay can be thousands of events: it goes no faster than the client reads. Waits
     // while half the bound is unsent, by watching the count rather than a 'drain' event, which
     // not every Node version emits on a response whose socket drained.
