@@ -66,9 +66,9 @@ const say = (who: Account, chatId: string, text: string, imageIds?: string[]) =>
     who,
   )
 
-/** A real PNG drawn by the browser's canvas, uploaded as `who` through the HTTP API. */
-const uploadPng = async (page: Page, who: Account) => {
-  const b64 = await page.evaluate(() => {
+/** A real PNG drawn by the browser's canvas. */
+const drawPng = (page: Page) =>
+  page.evaluate(() => {
     const canvas = document.createElement('canvas')
     canvas.width = 900
     canvas.height = 600
@@ -80,6 +80,10 @@ const uploadPng = async (page: Page, who: Account) => {
     g.fillRect(0, 0, 900, 600)
     return canvas.toDataURL('image/png').split(',')[1]!
   })
+
+/** Uploaded as `who` through the HTTP API. */
+const uploadPng = async (page: Page, who: Account) => {
+  const b64 = await drawPng(page)
   const form = new FormData()
   form.append('file', new Blob([Buffer.from(b64, 'base64')], { type: 'image/png' }), 'view.png')
   const res = await fetch(`${server!.url}/api/images`, {
@@ -240,6 +244,20 @@ describe('accessibility, touch targets and layout details in Chromium', () => {
       await page.getByRole('dialog', { name: t('chatInfo') }).waitFor()
       await check(page, width, 'personal-chat-info')
       await page.keyboard.press('Escape')
+
+      // Images waiting in the composer, one of them refused: the tray and its remove buttons.
+      const png = Buffer.from(await drawPng(page), 'base64')
+      await page.getByTestId('file-input').setInputFiles([
+        { name: 'sunset.png', mimeType: 'image/png', buffer: png },
+        { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just some text') },
+      ])
+      await page.getByText(t('uploadCorrupt', { name: 'notes.png' })).waitFor({ timeout: 20_000 })
+      await expect
+        .poll(() => page.getByRole('button', { name: t('send') }).isEnabled(), { timeout: 20_000 })
+        .toBe(true)
+      await check(page, width, 'attachments')
+      for (const name of ['sunset.png', 'notes.png'])
+        await page.getByRole('button', { name: `${t('removeAttachment')}: ${name}` }).click()
 
       // The menu of the newest message (Ann's own, just above the composer).
       await page

@@ -164,11 +164,14 @@ export const Composer = ({
         </ul>
       ) : null}
       {problems.length > 0 ? (
-        <ul className="tray-problems" role="alert">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
+        // The alert wraps the list: as the list's own role it would leave the items without a list.
+        <div role="alert">
+          <ul className="tray-problems">
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
       ) : null}
       <div className="composer-row">
         {editing ? null : (
