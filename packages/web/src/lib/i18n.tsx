@@ -112,6 +112,8 @@ const en = {
   resultsCount: { one: '{count} result', other: '{count} results' },
   moreResults: 'More results',
   searchResults: 'Search results',
+  searchUnavailable:
+    'Search is unavailable right now; chats and messages work as usual. Try again in a minute.',
   searchedAs: 'Searched as “{query}”: typed with the other keyboard layout.',
   imagesCount: { one: '{count} image', other: '{count} images' },
   sessions: 'Sessions',
@@ -328,6 +330,8 @@ const ru: Record<MessageKey, Entry> = {
   },
   moreResults: 'Ещё результаты',
   searchResults: 'Результаты поиска',
+  searchUnavailable:
+    'Поиск сейчас недоступен; чаты и сообщения работают как обычно. Попробуйте через минуту.',
   searchedAs: 'Искали «{query}»: набрано в другой раскладке клавиатуры.',
   imagesCount: {
     one: '{count} изображение',

@@ -1,4 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { TRPCClientError } from '@trpc/client'
 import {
   cleanup,
   configure,
@@ -199,6 +200,21 @@ describe('search as you type', () => {
     calls[1]!.fail(new TypeError('Failed to fetch'))
     await waitFor(() =>
       expect(screen.getByRole('status').textContent).toBe(translate('ru', 'errNetwork')),
+    )
+    // The search backend is down: said as such, not as a generic server failure.
+    type('zzzzz')
+    await waitFor(() => expect(calls).toHaveLength(3))
+    calls[2]!.fail(
+      TRPCClientError.from({
+        error: {
+          code: -32603,
+          message: 'Search is unavailable right now',
+          data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 },
+        },
+      }),
+    )
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe(translate('ru', 'searchUnavailable')),
     )
   })
 })

@@ -5,6 +5,7 @@ import {
   type PublicUser,
   type SearchFilters,
 } from '@messenger/shared'
+import { TRPCClientError } from '@trpc/client'
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { errorText } from '../../lib/errors'
 import { parseHighlight } from '../../lib/highlight'
@@ -38,6 +39,11 @@ interface Props {
   initialChatId: string | null
   search: SearchFn
 }
+
+/** The search backend is down (sending and history are not): the server's 503 for search. */
+const searchUnavailable = (error: unknown) =>
+  error instanceof TRPCClientError &&
+  (error.data as { code?: string } | undefined)?.code === 'SERVICE_UNAVAILABLE'
 
 /** Everyone in the given chats, once each, by name. */
 const peopleOf = (chats: Chat[]): PublicUser[] => {
@@ -115,8 +121,9 @@ export const SearchView = ({ chats, initialQuery, initialChatId, search }: Props
   let status = ''
   if (debounced === '') status = ''
   else if (waiting) status = t('searching')
-  else if (results.isError) status = errorText(t, results.error)
-  else if (results.isSuccess) {
+  else if (results.isError) {
+    status = searchUnavailable(results.error) ? t('searchUnavailable') : errorText(t, results.error)
+  } else if (results.isSuccess) {
     status = items.length === 0 ? t('nothingFound') : t('resultsCount', { count: items.length })
   }
 
