@@ -228,6 +228,16 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       }
       open = n
     }
+    const closeAll = async () => {
+      await Promise.all(
+        generators.map((g) => {
+          const closed = nextMessage(g, 'closed')
+          command(g, { type: 'close' })
+          return closed
+        }),
+      )
+      open = 0
+    }
     let signedAt = Date.now()
     const refreshTokens = async () => {
       if (Date.now() - signedAt < TOKEN_REFRESH_MS) return
@@ -279,14 +289,7 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
     const per = (a: number, b: number) => fmt((b - a) / (idleN - warmN) / 1024, 1)
     const idle = `${per(warm.rss, after.rss)} KB of RSS per idle stream, ${per(warm.heap, after.heap)} KB of it heap (server RSS ${fmt(warm.rss / 2 ** 20, 0)} MB with ${warmN} streams, ${fmt(after.rss / 2 ** 20, 0)} MB with ${idleN}, opened ${OPEN_BATCH} at a time)`
     console.log(idle)
-    await Promise.all(
-      generators.map((g) => {
-        const closed = nextMessage(g, 'closed')
-        command(g, { type: 'close' })
-        return closed
-      }),
-    )
-    open = 0
+    await closeAll()
 
     const skipped: number[] = []
     for (const step of STEPS) {
@@ -311,7 +314,9 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
         Math.round((capacity * 1.5) / BLOCK) * BLOCK,
         Math.floor((fdLimit - 1000) / BLOCK) * BLOCK,
       )
-      if (n > open) await openUpTo(n)
+      // Every open stream acts: past a failed step larger than 1.5× some must go.
+      if (n < open) await closeAll()
+      await openUpTo(n)
       beyond = await act()
       console.log(JSON.stringify(beyond))
     }
