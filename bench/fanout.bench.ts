@@ -12,8 +12,6 @@ const MESSAGES = 30
 /** Reactions set by other members while each message goes out, each one an event to all. */
 const REACTIONS_PER_MESSAGE = Number(process.env.BENCH_REACTIONS ?? 5)
 const EMOJI = ['👍', '❤️', '😂', '😮', '😢']
-/** Members announcing that they type while each message goes out: ephemeral events to all. */
-const TYPING_PER_MESSAGE = Number(process.env.BENCH_TYPING ?? 5)
 
 const now = () => performance.timeOrigin + performance.now()
 
@@ -74,17 +72,6 @@ const measure = async (
               ).then((r) => r.arrayBuffer()),
             ),
           )
-    const typing = Promise.all(
-      Array.from({ length: TYPING_PER_MESSAGE }, (_, k) =>
-        post(
-          users[users.length - 1 - ((m * TYPING_PER_MESSAGE + k) % (users.length - 1))]!,
-          'chats.typing',
-          {
-            chatId,
-          },
-        ).then((r) => r.arrayBuffer()),
-      ),
-    )
     const t0 = now()
     const sent = await post(owner, 'messages.send', {
       chatId,
@@ -93,7 +80,7 @@ const measure = async (
     })
     previous = ((await sent.json()) as { result: { data: { id: string } } }).result.data.id
     await until(() => reports.length > m)
-    await Promise.all([mix, typing])
+    await mix
     for (const at of reports[m]!.at) latencies.push(at - t0)
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -124,7 +111,7 @@ export async function run() {
     }
   }
   return [
-    `${MESSAGES} messages to a group of ${MEMBERS} members, each holding an SSE stream (raw SSE clients on a worker thread); latency from the send call to each receipt. While each message goes out, ${REACTIONS_PER_MESSAGE} other members react to the one before and ${TYPING_PER_MESSAGE} announce typing (each one an event to every member too).`,
+    `${MESSAGES} messages to a group of ${MEMBERS} members, each holding an SSE stream (raw SSE clients on a worker thread); latency from the send call to each receipt. While each message goes out, ${REACTIONS_PER_MESSAGE} other members react to the one before (each reaction is an event to every member too).`,
     '',
     table(['setup', 'receipts', 'p50 ms', 'p99 ms', 'target p99 ms'], rows),
   ].join('\n')

@@ -1,5 +1,5 @@
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client'
-import type { StreamEvent } from '@messenger/shared'
+import type { ChatEvent } from '@messenger/shared'
 import { EventSource, type FetchLike } from 'eventsource'
 import type { AppRouter } from './root'
 import { serveApp, type App } from './serve'
@@ -46,9 +46,8 @@ export const client = (url: string, token: string, auth: 'header' | 'params' = '
   })
 
 export interface Received {
-  /** Empty for an ephemeral event (typing, presence), which has no id. */
   id: string
-  event: StreamEvent
+  event: ChatEvent
   at: number
 }
 
@@ -69,14 +68,7 @@ export const collectEvents = (
       onStarted: () => started(),
       onError: (e) => errors.push(e),
       onData: (d) => {
-        // An ephemeral event comes without an id (or with the last one the EventSource saw):
-        // the link hands it on bare in the first case.
-        const bare = !('data' in d)
-        received.push({
-          id: bare ? '' : d.id,
-          event: bare ? d : d.data,
-          at: performance.now(),
-        })
+        received.push({ id: d.id, event: d.data, at: performance.now() })
         for (const w of waiters.filter((w) => received.length >= w.n)) w.resolve()
       },
     },

@@ -93,6 +93,8 @@ export interface MessagesTable {
   created_at: Timestamp
   edited_at: Date | null
   deleted: ColumnType<number, number | undefined, number>
+  /** The message of the same chat this one answers. */
+  reply_to_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ChatEventsTable {

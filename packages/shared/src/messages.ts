@@ -7,6 +7,19 @@ import { publicUser } from './users'
 
 export const MAX_TEXT_LENGTH = 4000
 
+/** What a reply shows of the message it answers: enough for a quote that jumps to it. */
+export const replyQuote = z.object({
+  id,
+  sender: publicUser,
+  /** The start of its text (up to 200 characters); null for a deleted or image-only message. */
+  text: z.string().nullable(),
+  /** Its first image, for a thumbnail. */
+  image: image.nullable(),
+  deleted: z.boolean(),
+})
+export type ReplyQuote = z.infer<typeof replyQuote>
+export const REPLY_QUOTE_LENGTH = 200
+
 export const message = z.object({
   id,
   chatId: id,
@@ -22,6 +35,8 @@ export const message = z.object({
    * search): `message.reaction` events carry the changes.
    */
   reactions: z.array(reactionSummary).optional(),
+  /** The message this one answers (beyond API.md); null or absent when it answers none. */
+  replyTo: replyQuote.nullable().optional(),
 })
 export type Message = z.infer<typeof message>
 
@@ -40,6 +55,8 @@ export const sendMessageInput = z
       .array(id)
       .max(MAX_IMAGES_PER_MESSAGE, `at most ${MAX_IMAGES_PER_MESSAGE} images`)
       .optional(),
+    /** A message of the same chat this one answers. */
+    replyToId: id.optional(),
   })
   .refine((v) => v.text !== undefined || (v.imageIds?.length ?? 0) > 0, {
     message: 'a message needs text or at least one image',

@@ -233,4 +233,50 @@ describe('chat list and composer conveniences in Chromium', () => {
     await annBar.getByRole('button', { name: t('unpinMessage') }).click()
     await expect.poll(() => bobBar.count()).toBe(0)
   }, 120_000)
+
+  it('replies with a quote that shows the answered message, live for the other person', async () => {
+    const ann = await account('ann4')
+    const bob = await account('bob4')
+    const chat = await api<{ id: string }>(
+      'chats.createDirect',
+      { userId: bob.user.id },
+      ann.accessToken,
+    )
+    const question = await api<{ id: string }>(
+      'messages.send',
+      { chatId: chat.id, clientId: randomUUID(), text: 'Lunch at noon?\nOr later' },
+      ann.accessToken,
+    )
+    for (let i = 0; i < 3; i++) {
+      await api(
+        'messages.send',
+        { chatId: chat.id, clientId: randomUUID(), text: `filler ${i}` },
+        ann.accessToken,
+      )
+    }
+    const annPage = await signIn(ann.login, 1280)
+    const bobPage = await signIn(bob.login, 360)
+    for (const page of [annPage, bobPage]) await page.locator('.chat-list a').first().click()
+    const bobLog = bobPage.getByRole('log', { name: t('messages') })
+    const annLog = annPage.getByRole('log', { name: t('messages') })
+
+    const asked = bobLog.locator('.msg', { hasText: 'Lunch at noon?' })
+    await asked.getByRole('button', { name: t('messageActions') }).click()
+    await bobPage.getByRole('button', { name: t('reply'), exact: true }).click()
+    await bobPage.getByText(t('replyingTo', { name: 'ann4 Tester' })).waitFor()
+    const box = bobPage.getByRole('textbox', { name: t('messageInput') })
+    await box.fill('Noon works')
+    await box.press('Enter')
+    // The bar goes once sent; both see the quote: sender and first line only.
+    await expect
+      .poll(() => bobPage.getByText(t('replyingTo', { name: 'ann4 Tester' })).count())
+      .toBe(0)
+    const answer = annLog.locator('.msg', { hasText: 'Noon works' })
+    const quote = answer.getByRole('button', { name: /ann4 Tester\s*Lunch at noon\?/ })
+    await quote.waitFor()
+    await expect(quote.textContent()).resolves.toBe(`${t('inReplyTo')} ann4 TesterLunch at noon?`)
+    expect(await axeFindings(annPage)).toEqual([])
+    await quote.click()
+    await expect.poll(() => new URL(annPage.url()).searchParams.get('message')).toBe(question.id)
+  }, 120_000)
 })

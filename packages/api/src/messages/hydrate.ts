@@ -1,5 +1,10 @@
 import { findPublicUsers } from '@messenger/db'
-import type { Message, PublicUser } from '@messenger/shared'
+import {
+  REPLY_QUOTE_LENGTH,
+  type Message,
+  type PublicUser,
+  type ReplyQuote,
+} from '@messenger/shared'
 import type { Deps } from '../deps'
 import { resolveImages } from '../images/service'
 import { toPublicUser } from '../mappers'
@@ -13,28 +18,47 @@ export const hydrateMessages = async (
 ): Promise<Message[]> => {
   if (stored.length === 0) return []
   const byId = new Map(knownUsers.map((u) => [u.id, u]))
+  const replyIds = [...new Set(stored.flatMap((m) => (m.replyToId ? [m.replyToId] : [])))]
+  // Only messages of the same chat are ever answered, so whoever sees a reply may see its quote.
+  const answered = replyIds.length > 0 ? await deps.messages.getMany(replyIds) : []
   const [users, images] = await Promise.all([
-    findPublicUsers(
-      deps.db,
-      stored.flatMap((m) => (byId.has(m.senderId) ? [] : [m.senderId])),
-    ),
-    resolveImages(deps, [...new Set(stored.flatMap((m) => m.imageIds))]),
+    findPublicUsers(deps.db, [
+      ...new Set(
+        [...stored, ...answered].flatMap((m) => (byId.has(m.senderId) ? [] : [m.senderId])),
+      ),
+    ]),
+    resolveImages(deps, [
+      ...new Set([
+        ...stored.flatMap((m) => m.imageIds),
+        ...answered.flatMap((m) => (m.deleted ? [] : m.imageIds.slice(0, 1))),
+      ]),
+    ]),
   ])
   for (const u of users) byId.set(u.id, toPublicUser(u))
+  const senderOf = (id: string) =>
+    byId.get(id) ?? { id, login: 'deleted', firstName: 'Deleted', lastName: 'user' }
+  const quotes = new Map(
+    answered.map((a): [string, ReplyQuote] => [
+      a.id,
+      {
+        id: a.id,
+        sender: senderOf(a.senderId),
+        text: a.deleted || a.text === null ? null : a.text.slice(0, REPLY_QUOTE_LENGTH),
+        image: a.deleted ? null : (images.get(a.imageIds[0] ?? '') ?? null),
+        deleted: a.deleted,
+      },
+    ]),
+  )
   return stored.map((m) => ({
     id: m.id,
     chatId: m.chatId,
     clientId: m.clientId,
-    sender: byId.get(m.senderId) ?? {
-      id: m.senderId,
-      login: 'deleted',
-      firstName: 'Deleted',
-      lastName: 'user',
-    },
+    sender: senderOf(m.senderId),
     text: m.deleted ? null : m.text,
     images: m.deleted ? [] : m.imageIds.flatMap((id) => images.get(id) ?? []),
     createdAt: m.createdAt.toISOString(),
     editedAt: m.editedAt?.toISOString() ?? null,
     deleted: m.deleted,
+    replyTo: m.replyToId ? (quotes.get(m.replyToId) ?? null) : null,
   }))
 }

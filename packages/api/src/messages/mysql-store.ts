@@ -22,6 +22,7 @@ export const toStored = (r: MessageRow): StoredMessage => ({
   createdAt: r.created_at,
   editedAt: r.edited_at,
   deleted: r.deleted === 1,
+  replyToId: r.reply_to_id,
 })
 
 const toRow = (m: StoredMessage): MessageRow => ({
@@ -34,6 +35,7 @@ const toRow = (m: StoredMessage): MessageRow => ({
   created_at: m.createdAt,
   edited_at: m.editedAt,
   deleted: m.deleted ? 1 : 0,
+  reply_to_id: m.replyToId,
 })
 
 /** Messages in MySQL. A send is one round trip: the send_message procedure. */

@@ -22,6 +22,7 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
   await assertChatMember(ctx, input.chatId, ctx.user.id)
   const imageIds = [...new Set(input.imageIds ?? [])]
   await assertOwnImages(ctx, ctx.user.id, imageIds)
+  if (input.replyToId !== undefined) await assertAnswerable(ctx, input.chatId, input.replyToId)
   const now = new Date()
   const draft: StoredMessage = {
     id: newId(),
@@ -33,6 +34,7 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
     createdAt: now,
     editedAt: null,
     deleted: false,
+    replyToId: input.replyToId ?? null,
   }
   const stored = await ctx.messages.create(draft)
   if (stored.status === 'not_member') {
@@ -61,6 +63,20 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
   const answer = await one(ctx, message)
   await publishEvents(ctx, events, [answer])
   return answer
+}
+
+/** A reply answers a live message of its own chat. */
+const assertAnswerable = async (ctx: Ctx, chatId: string, replyToId: string) => {
+  const [target] = await ctx.messages.getMany([replyToId])
+  if (target?.chatId !== chatId) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'replyToId: no such message in this chat',
+    })
+  }
+  if (target.deleted) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'replyToId: that message was deleted' })
+  }
 }
 
 export const listMessages = async (

@@ -11,6 +11,8 @@ export interface StoredMessage {
   createdAt: Date
   editedAt: Date | null
   deleted: boolean
+  /** The message of the same chat this one answers, if any. */
+  replyToId: string | null
 }
 
 export type CreateOutcome =

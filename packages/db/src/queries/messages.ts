@@ -93,9 +93,12 @@ export type SendOutcome =
  * and the members it is for; 'duplicate' when (sender, clientId) was stored already, 'not_member'
  * when the sender is not (or no longer) in the chat.
  */
-export const sendMessageRow = async (db: Executor, m: MessageRow): Promise<SendOutcome> => {
+export const sendMessageRow = async (
+  db: Executor,
+  m: Omit<MessageRow, 'reply_to_id'> & Partial<Pick<MessageRow, 'reply_to_id'>>,
+): Promise<SendOutcome> => {
   const r = await sql`CALL send_message(${m.id}, ${m.chat_id}, ${m.sender_id}, ${m.client_id},
-    ${m.text}, ${m.image_ids}, ${m.created_at})`.execute(db)
+    ${m.text}, ${m.image_ids}, ${m.created_at}, ${m.reply_to_id ?? null})`.execute(db)
   // CALL answers [resultSet, okPacket]; the first row of the first set holds the outcome.
   const rows = r.rows as unknown as {
     status: string

@@ -191,6 +191,11 @@ const en = {
   pinnedMessages: 'Pinned messages',
   pinnedMessage: 'Pinned message',
   pinnedOf: 'Pinned message {n} of {count}',
+  reply: 'Reply',
+  replyingTo: 'Reply to {name}:',
+  cancelReply: 'Cancel reply',
+  showAnswered: 'Show the message this answers',
+  inReplyTo: 'In reply to',
 } as const
 
 export type MessageKey = keyof typeof en
@@ -430,6 +435,11 @@ const ru: Record<MessageKey, Entry> = {
   pinnedMessages: 'Закреплённые сообщения',
   pinnedMessage: 'Закреплённое сообщение',
   pinnedOf: 'Закреплённое сообщение {n} из {count}',
+  reply: 'Ответить',
+  replyingTo: 'Ответ {name}:',
+  cancelReply: 'Отменить ответ',
+  showAnswered: 'Показать сообщение, на которое это ответ',
+  inReplyTo: 'В ответ на',
 }
 
 export type Lang = 'en' | 'ru'

@@ -13,7 +13,7 @@ import {
 import { useI18n } from '../../lib/i18n'
 import { keys } from '../../lib/query-keys'
 import { errorText } from '../../lib/errors'
-import { navigate, searchPath } from '../../lib/router'
+import { chatPath, navigate, searchPath } from '../../lib/router'
 import { errorCode, trpc } from '../../lib/trpc'
 import { useChat } from '../chats/use-chats'
 import { applyEvent } from '../events/apply'
@@ -31,7 +31,6 @@ import { useOutbox } from './outbox-context'
 import { useAttachments } from './use-attachments'
 import { useMessages } from './use-messages'
 import { useReact } from '../reactions/use-react'
-import { useAnnounceTyping, useTypingText } from '../typing/typing'
 
 // Opened on demand: not part of the first screen's download.
 const Lightbox = lazy(() => import('./lightbox').then((m) => ({ default: m.Lightbox })))
@@ -93,13 +92,12 @@ export const ChatView = ({
   const attachments = useAttachments()
   const [lightbox, setLightbox] = useState<{ image: Image; message: Message } | null>(null)
   const [editing, setEditing] = useState<Message | null>(null)
+  const [replyingTo, setReplyingTo] = useState<Message | null>(null)
   const [settings, setSettings] = useState(false)
   const [dragging, setDragging] = useState(false)
   const [atBottom, setAtBottom] = useState(true)
   const [actionError, setActionError] = useState<string | null>(null)
   const [reactorsOf, setReactorsOf] = useState<Message | null>(null)
-  const typingText = useTypingText(chat, chatId)
-  const typing = useAnnounceTyping(chatId)
   const react = useReact(me.id, chatId, (err) => setActionError(errorText(t, err)))
 
   const messages = useMemo(() => flattenPages(history.data), [history.data])
@@ -151,9 +149,22 @@ export const ChatView = ({
 
   const send = (text: string) => {
     const images = attachments.take()
-    typing.sent()
     setActionError(null)
-    void outbox.send(me, chatId, { ...(text ? { text } : {}), images })
+    const replyTo = replyingTo
+    setReplyingTo(null)
+    void outbox.send(me, chatId, {
+      ...(text ? { text } : {}),
+      images,
+      ...(replyTo && {
+        replyTo: {
+          id: replyTo.id,
+          sender: replyTo.sender,
+          text: replyTo.text,
+          image: replyTo.images[0] ?? null,
+          deleted: false,
+        },
+      }),
+    })
   }
 
   const onDrop = (e: DragEvent) => {
@@ -204,11 +215,7 @@ export const ChatView = ({
         {chat ? <Avatar id={chat.id} name={chat.title} size={36} /> : null}
         <div className="chat-head">
           <h2>{chat?.title ?? t('loading')}</h2>
-          {typingText ? (
-            <span className="muted typing" aria-live="polite">
-              {typingText}
-            </span>
-          ) : chat && !chat.isDirect ? (
+          {chat && !chat.isDirect ? (
             <span className="muted">{t('membersCount', { count: chat.members.length })}</span>
           ) : null}
         </div>
@@ -260,6 +267,13 @@ export const ChatView = ({
           onOpenImage={(image, message) => setLightbox({ image, message })}
           pinnedIds={pinnedIds}
           onTogglePin={(message, pin) => togglePin.mutate({ message, pin })}
+          onReply={(message) => {
+            setEditing(null)
+            setReplyingTo(message)
+          }}
+          onOpenQuote={(message) => {
+            if (message.replyTo) navigate(chatPath(chatId, message.replyTo.id), { replace: true })
+          }}
           onRetry={(clientId) => void outbox.retry(clientId)}
           onDiscard={(clientId) => outbox.discard(clientId)}
           onEdit={setEditing}
@@ -282,6 +296,8 @@ export const ChatView = ({
         attachments={attachments}
         editing={editing}
         onCancelEdit={() => setEditing(null)}
+        replyingTo={replyingTo}
+        onCancelReply={() => setReplyingTo(null)}
         onSend={send}
         onSaveEdit={(message, text) => edit.mutate({ message, text })}
         onEditLast={() => {
@@ -291,7 +307,6 @@ export const ChatView = ({
           if (last) setEditing(last)
         }}
         draftKey={`${DRAFT_PREFIX}${me.id}.${chatId}`}
-        onTyping={typing.announce}
       />
       {dragging ? (
         <div className="drop-overlay" aria-hidden="true">

@@ -1,5 +1,5 @@
 import type { Message } from '@messenger/shared'
-import { MAX_IMAGES_PER_MESSAGE, MAX_TEXT_LENGTH } from '@messenger/shared'
+import { fullName, MAX_IMAGES_PER_MESSAGE, MAX_TEXT_LENGTH } from '@messenger/shared'
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { useI18n } from '../../lib/i18n'
 import { ClipIcon, CloseIcon, SendIcon } from '../layout/icons'
@@ -11,12 +11,13 @@ export interface ComposerProps {
   onCancelEdit: () => void
   onSend: (text: string) => void
   onSaveEdit: (message: Message, text: string) => void
+  /** The message the next one answers, shown above the box until sent or cancelled. */
+  replyingTo?: Message | null
+  onCancelReply?: () => void
   /** ↑ in an empty composer: edit the newest message of one's own, as in most messengers. */
   onEditLast?: () => void
   /** localStorage key of this chat's draft: kept across switching chats and reloads. */
   draftKey?: string
-  /** Called on every keystroke of a new message (not an edit): the typing indicator. */
-  onTyping?: () => void
 }
 
 /** Drafts live under this prefix; logging out removes them all. */
@@ -39,8 +40,9 @@ export const Composer = ({
   onSend,
   onSaveEdit,
   onEditLast,
+  replyingTo = null,
+  onCancelReply,
   draftKey,
-  onTyping,
 }: ComposerProps) => {
   const { t } = useI18n()
   const fileRef = useRef<HTMLInputElement>(null)
@@ -64,6 +66,10 @@ export const Composer = ({
       ref.current?.focus()
     // Only when edit mode starts or ends, not on every keystroke.
   }, [editing])
+
+  useEffect(() => {
+    if (replyingTo) ref.current?.focus()
+  }, [replyingTo])
 
   useEffect(() => {
     if (!draftKey || editing) return
@@ -108,6 +114,8 @@ export const Composer = ({
       submit()
     } else if (e.key === 'Escape' && editing) {
       onCancelEdit()
+    } else if (e.key === 'Escape' && replyingTo) {
+      onCancelReply?.()
     } else if (
       e.key === 'ArrowUp' &&
       !editing &&
@@ -130,6 +138,21 @@ export const Composer = ({
             className="icon small"
             aria-label={t('cancelEdit')}
             onClick={onCancelEdit}
+          >
+            <CloseIcon />
+          </button>
+        </div>
+      ) : replyingTo ? (
+        <div className="editing-bar reply-bar">
+          <span className="reply-bar-text">
+            {t('replyingTo', { name: fullName(replyingTo.sender) })}
+            <span className="muted"> {replyingTo.text ?? t('image')}</span>
+          </span>
+          <button
+            type="button"
+            className="icon small"
+            aria-label={t('cancelReply')}
+            onClick={onCancelReply}
           >
             <CloseIcon />
           </button>
@@ -211,10 +234,7 @@ export const Composer = ({
           placeholder={t('messagePlaceholder')}
           value={text}
           maxLength={MAX_TEXT_LENGTH}
-          onChange={(e) => {
-            setText(e.target.value)
-            if (!editing && e.target.value.trim() !== '') onTyping?.()
-          }}
+          onChange={(e) => setText(e.target.value)}
           onKeyDown={onKeyDown}
           onPaste={(e) => {
             const files = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'))

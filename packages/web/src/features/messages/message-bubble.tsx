@@ -18,6 +18,9 @@ export interface BubbleActions {
   /** Reactions: set or take back the caller's own, and list who reacted. */
   reactions?: ReactionHandlers
   togglePin?: (message: Message, pin: boolean) => void
+  reply?: (message: Message) => void
+  /** Shows the answered message in the history. */
+  openQuote?: (message: Message) => void
 }
 
 export interface BubbleProps {
@@ -53,7 +56,8 @@ export const MessageBubble = memo(function MessageBubble({
   const [menu, setMenu] = useState<'down' | 'up' | null>(null)
   const settled = !message.deleted && status === undefined
   const canPin = settled && pinned !== undefined && actions.togglePin !== undefined
-  const canAct = (own && settled && (actions.edit ?? actions.remove)) || canPin
+  const canReply = settled && actions.reply !== undefined
+  const canAct = (own && settled && (actions.edit ?? actions.remove)) || canPin || canReply
   const text = useMemo(() => (message.text ? linkify(message.text) : null), [message.text])
 
   return (
@@ -64,6 +68,31 @@ export const MessageBubble = memo(function MessageBubble({
     >
       <div className="bubble">
         {showSender ? <div className="sender">{fullName(message.sender)}</div> : null}
+        {message.replyTo && !message.deleted ? (
+          <button
+            type="button"
+            className="quote"
+            onClick={() => actions.openQuote?.(message)}
+            title={t('showAnswered')}
+          >
+            <span className="visually-hidden">{t('inReplyTo')} </span>
+            {message.replyTo.image ? (
+              <img
+                src={(message.replyTo.image.thumbnails[0] ?? message.replyTo.image.full).url}
+                alt=""
+                className="quote-thumb"
+              />
+            ) : null}
+            <span className="quote-body">
+              <span className="quote-sender">{fullName(message.replyTo.sender)}</span>
+              <span className="quote-text">
+                {message.replyTo.deleted
+                  ? t('deletedMessage')
+                  : (message.replyTo.text?.split('\n')[0] ?? t('image'))}
+              </span>
+            </span>
+          </button>
+        ) : null}
         {message.deleted ? (
           <p className="text deleted">{t('deletedMessage')}</p>
         ) : (
@@ -127,10 +156,21 @@ export const MessageBubble = memo(function MessageBubble({
           </button>
           {menu ? (
             <div className={`menu ${menu}`} onKeyDown={(e) => e.key === 'Escape' && setMenu(null)}>
-              {canPin ? (
+              {canReply ? (
                 <button
                   type="button"
                   autoFocus={!own}
+                  onClick={() => {
+                    setMenu(null)
+                    actions.reply?.(message)
+                  }}
+                >
+                  {t('reply')}
+                </button>
+              ) : null}
+              {canPin ? (
+                <button
+                  type="button"
                   onClick={() => {
                     setMenu(null)
                     actions.togglePin?.(message, !pinned)

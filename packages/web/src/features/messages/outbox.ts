@@ -1,10 +1,11 @@
-import type { Image, Message, PublicUser } from '@messenger/shared'
+import type { Image, Message, PublicUser, ReplyQuote } from '@messenger/shared'
 
 export interface OutgoingInput {
   chatId: string
   clientId: string
   text?: string
   imageIds?: string[]
+  replyToId?: string
 }
 
 /** A message on screen before the server has it. */
@@ -59,7 +60,7 @@ export class Outbox {
   send(
     me: PublicUser,
     chatId: string,
-    content: { text?: string; images?: Image[] },
+    content: { text?: string; images?: Image[]; replyTo?: ReplyQuote },
   ): Promise<Message | null> {
     const clientId = this.newId()
     const images = content.images ?? []
@@ -68,6 +69,7 @@ export class Outbox {
       clientId,
       ...(content.text ? { text: content.text } : {}),
       ...(images.length > 0 ? { imageIds: images.map((i) => i.id) } : {}),
+      ...(content.replyTo ? { replyToId: content.replyTo.id } : {}),
     }
     const preview: Message = {
       id: `pending-${clientId}`,
@@ -79,6 +81,7 @@ export class Outbox {
       createdAt: this.now().toISOString(),
       editedAt: null,
       deleted: false,
+      replyTo: content.replyTo ?? null,
     }
     this.set([...this.items, { input, preview, status: 'sending', error: null }])
     return this.attempt(clientId)
