@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto'
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client'
 import type { ChatEvent } from '@messenger/shared'
 import { EventSource, type FetchLike } from 'eventsource'
 import type { AppRouter } from './root'
+import { afterAll, beforeAll } from 'vitest'
 import { serveApp, type App } from './serve'
+import { createTestApp, type TestApp } from './testing'
 
 /** Serves the app on a free loopback port, as a real server would. */
 export const listen = async (app: App) => {
@@ -88,3 +91,28 @@ export const collectEvents = (
     })
   return { received, errors, next, ready, close: () => sub.unsubscribe() }
 }
+
+/**
+ * The usual test file's server: a test app on a fresh database, served over HTTP before the
+ * file's tests and closed after them. Read `t` and `url` inside tests, once it has started.
+ */
+export const serveTestApp = (env: Record<string, string> = {}) => {
+  const served = {} as { t: TestApp; url: string; close: () => Promise<void> }
+  beforeAll(async () => {
+    served.t = await createTestApp(env)
+    const server = await listen(served.t.app)
+    served.url = server.url
+    served.close = async () => {
+      await server.close()
+      await served.t.close()
+    }
+  })
+  afterAll(() => served.close())
+  return served
+}
+
+type User = Awaited<ReturnType<TestApp['signUp']>>
+
+/** `who` sends `text` to a chat, with a fresh clientId. */
+export const say = (who: User, chatId: string, text: string, extra: { replyToId?: string } = {}) =>
+  who.caller.messages.send({ chatId, clientId: randomUUID(), text, ...extra })

@@ -1,30 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import { MAX_PINNED_CHATS } from '@messenger/shared'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, errorCode, type TestApp } from '../testing'
+import { describe, expect, it } from 'vitest'
+import { errorCode, type TestApp } from '../testing'
 import { signUps } from '../testing-load'
-import { collectEvents, listen } from '../testing-sse'
+import { collectEvents, say, serveTestApp } from '../testing-sse'
 
-let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
-beforeAll(async () => {
-  t = await createTestApp()
-  server = await listen(t.app)
-})
-afterAll(async () => {
-  await server.close()
-  await t.close()
-})
+const served = serveTestApp()
 
 type U = Awaited<ReturnType<TestApp['signUp']>>
-const say = (who: U, chatId: string, text: string) =>
-  who.caller.messages.send({ chatId, clientId: randomUUID(), text })
 const titles = async (who: U, input: { archived?: boolean; limit?: number } = {}) =>
   (await who.caller.chats.list({ limit: 30, ...input })).items.map((c) => c.title)
 
 describe('chats.setPreferences', () => {
   it('mutes, archives and pins for the caller alone, and says so in every list and event', async () => {
-    const [ann, bob, cid] = await signUps(t, 3)
+    const [ann, bob, cid] = await signUps(served.t, 3)
     const a = await ann!.caller.chats.createGroup({ title: 'A', memberIds: [bob!.user.id] })
     const b = await ann!.caller.chats.createGroup({ title: 'B', memberIds: [bob!.user.id] })
     const c = await ann!.caller.chats.createGroup({ title: 'C', memberIds: [cid!.user.id] })
@@ -33,8 +22,8 @@ describe('chats.setPreferences', () => {
     await say(ann!, c.id, 'newest')
     expect(await titles(ann!)).toEqual(['C', 'B', 'A'])
 
-    const own = collectEvents(server.url, ann!.accessToken)
-    const other = collectEvents(server.url, bob!.accessToken)
+    const own = collectEvents(served.url, ann!.accessToken)
+    const other = collectEvents(served.url, bob!.accessToken)
     await Promise.all([own.ready, other.ready])
 
     const muted = await ann!.caller.chats.setPreferences({ chatId: b.id, muted: true })
@@ -71,7 +60,7 @@ describe('chats.setPreferences', () => {
   })
 
   it('pages the others with the cursor and shows pinned chats only on the first page', async () => {
-    const [ann, bob] = await signUps(t, 2)
+    const [ann, bob] = await signUps(served.t, 2)
     const made: string[] = []
     for (let i = 0; i < 5; i++) {
       const g = await ann!.caller.chats.createGroup({ title: `G${i}`, memberIds: [bob!.user.id] })
@@ -86,7 +75,7 @@ describe('chats.setPreferences', () => {
   })
 
   it(`keeps at most ${MAX_PINNED_CHATS} pinned, even when many pins race`, async () => {
-    const [ann, bob] = await signUps(t, 2)
+    const [ann, bob] = await signUps(served.t, 2)
     const ids: string[] = []
     for (let i = 0; i < MAX_PINNED_CHATS + 3; i++) {
       ids.push(
@@ -108,7 +97,7 @@ describe('chats.setPreferences', () => {
   })
 
   it('refuses strangers, unknown chats and empty or contradictory changes', async () => {
-    const [ann, bob, eve] = await signUps(t, 3)
+    const [ann, bob, eve] = await signUps(served.t, 3)
     const chat = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
     expect(
       await errorCode(eve!.caller.chats.setPreferences({ chatId: chat.id, muted: true })),

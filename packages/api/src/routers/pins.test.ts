@@ -1,36 +1,25 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, errorCode, type TestApp } from '../testing'
+import { describe, expect, it } from 'vitest'
+import { errorCode, type TestApp } from '../testing'
 import { signUps } from '../testing-load'
-import { collectEvents, listen } from '../testing-sse'
+import { collectEvents, say, serveTestApp } from '../testing-sse'
 
-let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
-beforeAll(async () => {
-  t = await createTestApp()
-  server = await listen(t.app)
-})
-afterAll(async () => {
-  await server.close()
-  await t.close()
-})
+const served = serveTestApp()
 
 type U = Awaited<ReturnType<TestApp['signUp']>>
-const say = (who: U, chatId: string, text: string) =>
-  who.caller.messages.send({ chatId, clientId: randomUUID(), text })
 const pinnedTexts = async (who: U, chatId: string) =>
   (await who.caller.messages.pinned({ chatId })).items.map((p) => p.message.text)
 
 describe('pinned messages', () => {
   it('the owner pins for everyone, live and on replay; a repeat says nothing', async () => {
-    const [ann, bob, cid] = await signUps(t, 3)
+    const [ann, bob, cid] = await signUps(served.t, 3)
     const group = await ann!.caller.chats.createGroup({
       title: 'Team',
       memberIds: [bob!.user.id, cid!.user.id],
     })
     const rules = await say(bob!, group.id, 'House rules: be kind')
     const head = await bob!.caller.messages.head()
-    const live = collectEvents(server.url, bob!.accessToken)
+    const live = collectEvents(served.url, bob!.accessToken)
     await live.ready
 
     await ann!.caller.messages.pin({ messageId: rules.id })
@@ -53,7 +42,7 @@ describe('pinned messages', () => {
     live.close()
 
     // A stream resuming from before both gets both, in order.
-    const replay = collectEvents(server.url, bob!.accessToken, {
+    const replay = collectEvents(served.url, bob!.accessToken, {
       lastEventId: head.lastEventId ?? '0',
     })
     const replayed = await replay.next(2)
@@ -62,7 +51,7 @@ describe('pinned messages', () => {
   })
 
   it('in a personal chat either person pins; in a group only the owner; outsiders see nothing', async () => {
-    const [ann, bob, eve] = await signUps(t, 3)
+    const [ann, bob, eve] = await signUps(served.t, 3)
     const direct = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
     const hello = await say(ann!, direct.id, 'Address: 5 Main St')
     await bob!.caller.messages.pin({ messageId: hello.id })
@@ -81,7 +70,7 @@ describe('pinned messages', () => {
   })
 
   it('pages the latest pinned first, and drops a message once it is deleted', async () => {
-    const [ann, bob] = await signUps(t, 2)
+    const [ann, bob] = await signUps(served.t, 2)
     const group = await ann!.caller.chats.createGroup({ title: 'G', memberIds: [bob!.user.id] })
     const sent = []
     for (let i = 0; i < 5; i++) sent.push(await say(ann!, group.id, `m${i}`))

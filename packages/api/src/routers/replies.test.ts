@@ -1,31 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import { uprightCard } from '@messenger/images/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { uploadImage } from '../images/service'
-import { createTestApp, errorCode, type TestApp } from '../testing'
+import { errorCode } from '../testing'
 import { signUps } from '../testing-load'
-import { collectEvents, listen } from '../testing-sse'
+import { collectEvents, say, serveTestApp } from '../testing-sse'
 
-let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
-beforeAll(async () => {
-  t = await createTestApp()
-  server = await listen(t.app)
-})
-afterAll(async () => {
-  await server.close()
-  await t.close()
-})
-
-type U = Awaited<ReturnType<TestApp['signUp']>>
-const say = (who: U, chatId: string, text: string, extra: { replyToId?: string } = {}) =>
-  who.caller.messages.send({ chatId, clientId: randomUUID(), text, ...extra })
+const served = serveTestApp()
 
 describe('replies', () => {
   it('quote the answered message — sender, start of text, first image — everywhere it is shown', async () => {
-    const [ann, bob] = await signUps(t, 2)
+    const [ann, bob] = await signUps(served.t, 2)
     const chat = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
-    const photo = await uploadImage(t.deps, ann!.user.id, await uprightCard().png().toBuffer())
+    const photo = await uploadImage(
+      served.t.deps,
+      ann!.user.id,
+      await uprightCard().png().toBuffer(),
+    )
     const long = `Plan: ${'x'.repeat(400)}`
     const original = await ann!.caller.messages.send({
       chatId: chat.id,
@@ -33,7 +24,7 @@ describe('replies', () => {
       text: long,
       imageIds: [photo.id],
     })
-    const live = collectEvents(server.url, ann!.accessToken)
+    const live = collectEvents(served.url, ann!.accessToken)
     await live.ready
 
     const reply = await say(bob!, chat.id, 'Agreed', { replyToId: original.id })
@@ -65,7 +56,7 @@ describe('replies', () => {
   })
 
   it('answers only a live message of the same chat', async () => {
-    const [ann, bob, cid] = await signUps(t, 3)
+    const [ann, bob, cid] = await signUps(served.t, 3)
     const chat = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
     const other = await cid!.caller.chats.createDirect({ userId: ann!.user.id })
     const elsewhere = await say(cid!, other.id, 'in another chat')
