@@ -12,6 +12,8 @@ const MESSAGES = 30
 /** Reactions set by other members while each message goes out, each one an event to all. */
 const REACTIONS_PER_MESSAGE = Number(process.env.BENCH_REACTIONS ?? 5)
 const EMOJI = ['👍', '❤️', '😂', '😮', '😢']
+/** Members announcing that they type while each message goes out: ephemeral events to all. */
+const TYPING_PER_MESSAGE = Number(process.env.BENCH_TYPING ?? 5)
 
 const now = () => performance.timeOrigin + performance.now()
 
@@ -72,6 +74,17 @@ const measure = async (
               ).then((r) => r.arrayBuffer()),
             ),
           )
+    const typing = Promise.all(
+      Array.from({ length: TYPING_PER_MESSAGE }, (_, k) =>
+        post(
+          users[users.length - 1 - ((m * TYPING_PER_MESSAGE + k) % (users.length - 1))]!,
+          'chats.typing',
+          {
+            chatId,
+          },
+        ).then((r) => r.arrayBuffer()),
+      ),
+    )
     const t0 = now()
     const sent = await post(owner, 'messages.send', {
       chatId,
@@ -80,7 +93,7 @@ const measure = async (
     })
     previous = ((await sent.json()) as { result: { data: { id: string } } }).result.data.id
     await until(() => reports.length > m)
-    await mix
+    await Promise.all([mix, typing])
     for (const at of reports[m]!.at) latencies.push(at - t0)
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -111,7 +124,7 @@ export async function run() {
     }
   }
   return [
-    `${MESSAGES} messages to a group of ${MEMBERS} members, each holding an SSE stream (raw SSE clients on a worker thread); latency from the send call to each receipt. While each message goes out, ${REACTIONS_PER_MESSAGE} other members react to the one before (each reaction is an event to every member too).`,
+    `${MESSAGES} messages to a group of ${MEMBERS} members, each holding an SSE stream (raw SSE clients on a worker thread); latency from the send call to each receipt. While each message goes out, ${REACTIONS_PER_MESSAGE} other members react to the one before and ${TYPING_PER_MESSAGE} announce typing (each one an event to every member too).`,
     '',
     table(['setup', 'receipts', 'p50 ms', 'p99 ms', 'target p99 ms'], rows),
   ].join('\n')

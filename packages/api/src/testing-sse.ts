@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client'
-import type { ChatEvent } from '@messenger/shared'
+import type { StreamEvent } from '@messenger/shared'
 import { EventSource, type FetchLike } from 'eventsource'
 import type { AppRouter } from './root'
 import { afterAll, beforeAll } from 'vitest'
@@ -49,8 +49,9 @@ export const client = (url: string, token: string, auth: 'header' | 'params' = '
   })
 
 export interface Received {
+  /** Empty for an ephemeral event (typing, presence), which has no id. */
   id: string
-  event: ChatEvent
+  event: StreamEvent
   at: number
 }
 
@@ -71,7 +72,14 @@ export const collectEvents = (
       onStarted: () => started(),
       onError: (e) => errors.push(e),
       onData: (d) => {
-        received.push({ id: d.id, event: d.data, at: performance.now() })
+        // An ephemeral event comes without an id (or with the last one the EventSource saw):
+        // the link hands it on bare in the first case.
+        const bare = !('data' in d)
+        received.push({
+          id: bare ? '' : d.id,
+          event: bare ? d : d.data,
+          at: performance.now(),
+        })
         for (const w of waiters.filter((w) => received.length >= w.n)) w.resolve()
       },
     },

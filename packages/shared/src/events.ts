@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { id } from './common'
+import { id, isoDate } from './common'
 import { chat } from './chats'
 import { message } from './messages'
 
@@ -29,6 +29,35 @@ export const chatEvent = z.discriminatedUnion('type', [
   }),
 ])
 export type ChatEvent = z.infer<typeof chatEvent>
+
+/**
+ * Ephemeral events: sent on the same stream but never logged, so they carry no event id (an SSE
+ * message without `id:`), are never replayed and leave the client's `lastEventId` as it was.
+ * `typing`: `userId` is typing in `chatId` (to the chat's other members; lasts TYPING_TTL_MS
+ * unless repeated, and ends with a message from them). `presence`: `userId` came online or
+ * went offline (to people who share a chat with them, unless they hide it).
+ */
+export const ephemeralEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('typing'), chatId: id, userId: id }),
+  z.object({
+    type: z.literal('presence'),
+    userId: id,
+    online: z.boolean(),
+    lastSeenAt: isoDate.nullable(),
+  }),
+])
+export type EphemeralEvent = z.infer<typeof ephemeralEvent>
+
+/** Everything `messages.events` may send. */
+export const streamEvent = z.union([chatEvent, ephemeralEvent])
+export type StreamEvent = z.infer<typeof streamEvent>
+
+/** A typing indicator lasts this long unless it is repeated. */
+export const TYPING_TTL_MS = 6000
+/** A client repeats `chats.typing` at most this often while someone keeps typing. */
+export const TYPING_REPEAT_MS = 3000
+
+export const typingInput = z.object({ chatId: id })
 export type ChatEventType = ChatEvent['type']
 
 export const eventsInput = z

@@ -241,4 +241,26 @@ describe('conversation features, two people in Chromium', () => {
       .getByRole('button', { name: bob.t('reactionChip', { emoji: '🦄', count: 1 }), exact: true })
       .waitFor()
   }, 90_000)
+
+  it('typing: shown in the chat and the list while the other types, gone when the message comes', async () => {
+    const box = bob.page.getByRole('textbox', { name: bob.t('messageInput') })
+    await box.pressSequentially('I am writing', { delay: 30 })
+    const typing = ann.t('typingOne', { name: 'Боб' })
+    await ann.page.locator('.chat-head').getByText(typing).waitFor()
+    await ann.page
+      .getByRole('navigation', { name: ann.t('chatList') })
+      .getByText(typing)
+      .waitFor()
+    expect(await axeFindings(ann.page, ['.chat-head', '.chat-list'])).toEqual([])
+    await box.press('Enter')
+    await row(ann, 'I am writing').waitFor()
+    await expect.poll(() => ann.page.getByText(typing).count()).toBe(0)
+    // Typing that stops without a message expires on its own. (The server passes on one
+    // announcement a second per person and chat.)
+    await new Promise((r) => setTimeout(r, 1100))
+    await box.pressSequentially('and then', { delay: 30 })
+    await ann.page.locator('.chat-head').getByText(typing).waitFor()
+    await expect.poll(() => ann.page.getByText(typing).count(), { timeout: 10_000 }).toBe(0)
+    await box.fill('')
+  }, 60_000)
 })

@@ -1,5 +1,5 @@
 import type { StoredEventType } from '@messenger/db'
-import type { Message } from '@messenger/shared'
+import type { EphemeralEvent, Message } from '@messenger/shared'
 import type { Logger } from '../logger'
 import type { EventDetail } from './detail'
 import { createSequencer, type SequencerOptions } from './sequencer'
@@ -20,6 +20,13 @@ export interface BusEvent {
 
 export type Listener = (e: BusEvent) => void
 
+/** An event that is never logged (typing, presence): handed to whoever is connected now. */
+export interface EphemeralDelivery {
+  audience: string[]
+  event: EphemeralEvent
+}
+export type EphemeralListener = (event: EphemeralEvent) => void
+
 /** Sessions that ended and users whose profile changed, so every instance's caches and streams follow. */
 export interface AuthChange {
   endedSessions?: string[]
@@ -33,6 +40,9 @@ export interface EventBus {
   publish(e: BusEvent): void
   /** Calls `listener` for every event whose audience has `userId`, in id order, once each. */
   subscribe(userId: string, listener: Listener): () => void
+  /** Hands an ephemeral event to its audience's streams on every instance; best effort. */
+  publishEphemeral(e: EphemeralDelivery): void
+  subscribeEphemeral(userId: string, listener: EphemeralListener): () => void
   /** Tells every instance, this one first and synchronously. */
   publishAuthChange(change: AuthChange): Promise<void>
   onAuthChange(listener: AuthChangeListener): () => void
@@ -53,6 +63,27 @@ export const createAuthChangeHub = () => {
     on: (l: AuthChangeListener) => {
       listeners.add(l)
       return () => void listeners.delete(l)
+    },
+  }
+}
+
+/** This process's listeners of ephemeral events, by user. */
+export const createEphemeralFanout = () => {
+  const listeners = new Map<string, Set<EphemeralListener>>()
+  return {
+    deliver: (e: EphemeralDelivery) => {
+      for (const userId of e.audience) {
+        for (const l of listeners.get(userId) ?? []) l(e.event)
+      }
+    },
+    subscribe: (userId: string, listener: EphemeralListener) => {
+      let set = listeners.get(userId)
+      if (!set) listeners.set(userId, (set = new Set()))
+      set.add(listener)
+      return () => {
+        set.delete(listener)
+        if (set.size === 0) listeners.delete(userId)
+      }
     },
   }
 }
@@ -90,9 +121,12 @@ export const createLocalBus = async (o: BusOptions): Promise<EventBus> => {
   const fanout = createFanout()
   const sequencer = await createSequencer({ ...o, deliver: fanout.deliver })
   const auth = createAuthChangeHub()
+  const ephemeral = createEphemeralFanout()
   return {
     publish: (e) => sequencer.accept(e),
     subscribe: fanout.subscribe,
+    publishEphemeral: ephemeral.deliver,
+    subscribeEphemeral: ephemeral.subscribe,
     publishAuthChange: (change) => {
       auth.emit(change)
       return Promise.resolve()

@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis'
+import { randomUUID } from 'node:crypto'
 import {
   createAuthChangeHub,
+  createEphemeralFanout,
+  type EphemeralDelivery,
   createFanout,
   type AuthChange,
   type BusEvent,
@@ -29,6 +32,10 @@ export const createRedisBus = async (
 ): Promise<EventBus> => {
   const CHANNEL = `messenger:events:${database}`
   const AUTH_CHANNEL = `messenger:auth:${database}`
+  // Typing and presence: never logged, so an outage simply loses them (they expire anyway).
+  const EPHEMERAL_CHANNEL = `messenger:ephemeral:${database}`
+  const origin = randomUUID()
+  const ephemeral = createEphemeralFanout()
   const fanout = createFanout()
   const sequencer = await createSequencer({ ...o, deliver: fanout.deliver })
   const auth = createAuthChangeHub()
@@ -54,12 +61,15 @@ export const createRedisBus = async (
   sub.on('message', (channel: string, payload: string) => {
     try {
       if (channel === AUTH_CHANNEL) auth.emit(JSON.parse(payload) as AuthChange)
-      else sequencer.accept(JSON.parse(payload) as BusEvent)
+      else if (channel === EPHEMERAL_CHANNEL) {
+        const e = JSON.parse(payload) as EphemeralDelivery & { origin: string }
+        if (e.origin !== origin) ephemeral.deliver(e)
+      } else sequencer.accept(JSON.parse(payload) as BusEvent)
     } catch (err) {
       o.log.error({ err }, 'bad event on redis channel')
     }
   })
-  await sub.subscribe(CHANNEL, AUTH_CHANNEL)
+  await sub.subscribe(CHANNEL, AUTH_CHANNEL, EPHEMERAL_CHANNEL)
   live = true
   sub.on('close', () => {
     if (!live) return
@@ -69,7 +79,7 @@ export const createRedisBus = async (
   // ioredis reports ready before it has subscribed again: live once the subscription is back.
   // What was published meanwhile is in the log: the sequencer reads it from there.
   sub.on('ready', () => {
-    sub.subscribe(CHANNEL, AUTH_CHANNEL).then(
+    sub.subscribe(CHANNEL, AUTH_CHANNEL, EPHEMERAL_CHANNEL).then(
       () => {
         if (down.sub) o.log.info('redis subscriber back; reading missed events from the log')
         down.sub = false
@@ -94,6 +104,13 @@ export const createRedisBus = async (
       )
     },
     subscribe: fanout.subscribe,
+    publishEphemeral: (e) => {
+      ephemeral.deliver(e)
+      pub.publish(EPHEMERAL_CHANNEL, JSON.stringify({ ...e, origin })).catch(() => {
+        // Lost with Redis away: typing and presence expire or are read again on their own.
+      })
+    },
+    subscribeEphemeral: ephemeral.subscribe,
     publishAuthChange: async (change) => {
       auth.emit(change)
       await pub.publish(AUTH_CHANNEL, JSON.stringify(change))

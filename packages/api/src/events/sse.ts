@@ -142,6 +142,8 @@ export const startEventStream = async (
   const unping = addPing(() => write('event: ping\ndata: \n\n'))
   const close = openEventFeed(ctx, input.data.lastEventId, {
     event: (id, event) => write(eventFrame(id, event)),
+    // No id: a client's EventSource keeps the last one, so resuming is unaffected.
+    ephemeral: (event) => write(`data: ${JSON.stringify(event)}\n\n`),
     // A replay can be thousands of events: it goes no faster than the client reads. Waits
     // while half the bound is unsent, by watching the count rather than a 'drain' event, which
     // not every Node version emits on a response whose socket drained.

@@ -1,5 +1,5 @@
 import { tracked, TRPCError } from '@trpc/server'
-import type { ChatEvent } from '@messenger/shared'
+import type { ChatEvent, EphemeralEvent } from '@messenger/shared'
 import type { AuthUser, Context } from '../context'
 import type { BusEvent } from './bus'
 import { eventForUser, replayEvents } from './service'
@@ -11,6 +11,8 @@ export interface FeedHandlers {
   end: (cause: unknown) => void
   /** While replaying, awaited after each event when it answers a promise: the reader is full. */
   backpressure?: () => Promise<void> | undefined
+  /** Typing and presence: no id, not in the log, handed on as they come. */
+  ephemeral?: (event: EphemeralEvent) => void
 }
 
 /**
@@ -39,6 +41,7 @@ export const openEventFeed = (
     state.closed = true
     unwatch()
     unsubscribe()
+    unsubscribeEphemeral()
   }
   const fail = (cause: unknown) => {
     if (state.closed) return
@@ -67,6 +70,9 @@ export const openEventFeed = (
     if (state.replaying) backlog.push(e)
     else deliver(e)
   })
+  const unsubscribeEphemeral = on.ephemeral
+    ? ctx.bus.subscribeEphemeral(ctx.user.id, on.ephemeral)
+    : () => undefined
   const unwatch = ctx.sessions.watch(ctx.user.sessionId, () =>
     fail(new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended' })),
   )

@@ -10,9 +10,11 @@ import {
   ok,
   removeMemberInput,
   renameChatInput,
+  typingInput,
   setChatPreferencesInput,
 } from '@messenger/shared'
 import * as chats from '../chats/service'
+import { announceTyping } from '../chats/typing'
 import { authedProcedure, router } from '../trpc'
 
 export const chatsRouter = router({
@@ -56,4 +58,9 @@ export const chatsRouter = router({
     .input(markReadInput)
     .output(ok)
     .mutation(({ ctx, input }) => chats.markRead(ctx, input.chatId, input.messageId)),
+  /** "I am typing" to the chat's other members: ephemeral, see docs/conversation.md. */
+  typing: authedProcedure
+    .input(typingInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => announceTyping(ctx, input.chatId)),
 })

@@ -7,6 +7,7 @@ import { Avatar } from '../layout/avatar'
 import { BackIcon, MutedIcon, PinIcon } from '../layout/icons'
 import { ChatItemMenu } from './chat-item-menu'
 import { useChats } from './use-chats'
+import { ChatPreview } from './chat-preview'
 
 const preview = (chat: Chat, me: User, t: ReturnType<typeof useI18n>['t']) => {
   const m = chat.lastMessage
@@ -92,7 +93,7 @@ export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }
                     <time dateTime={time}>{formatShort(time, lang)}</time>
                   </span>
                   <span className="chat-item-bottom">
-                    <span className="chat-preview">{preview(chat, me, t)}</span>
+                    <ChatPreview chat={chat} text={preview(chat, me, t)} />
                     {chat.unreadCount > 0 ? (
                       <span className={`badge${chat.muted ? ' quiet' : ''}`}>
                         <span aria-hidden="true">{chat.unreadCount}</span>

@@ -1,4 +1,4 @@
-import { chatEvent, type Chat, type ChatEvent } from '@messenger/shared'
+import { chatEvent, ephemeralEvent, type Chat, type ChatEvent } from '@messenger/shared'
 import type { QueryClient } from '@tanstack/react-query'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
@@ -6,7 +6,9 @@ import { leavingChats, showNotice } from '../../lib/notice'
 import { keys } from '../../lib/query-keys'
 import { navigate } from '../../lib/router'
 import { errorCode, session, trpc } from '../../lib/trpc'
+import { clearTyping } from '../typing/typing-store'
 import { applyEvent } from './apply'
+import { applyEphemeral } from './ephemeral'
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting'
 
@@ -67,11 +69,23 @@ export const useLiveEvents = (myId: string, resumeFrom: string | undefined): Liv
         {
           onStarted: connected,
           onData: (envelope) => {
-            lastEventId = envelope.id
+            // Typing and presence come without an id (the link hands them on bare) and never
+            // move the resume point; an EventSource may label them with the last id it saw.
+            if (!('data' in envelope)) {
+              const e = ephemeralEvent.safeParse(envelope)
+              if (e.success) applyEphemeral(qc, e.data, myId)
+              return
+            }
+            if (envelope.id) lastEventId = envelope.id
+            const ephemeral = ephemeralEvent.safeParse(envelope.data)
+            if (ephemeral.success) return applyEphemeral(qc, ephemeral.data, myId)
             const parsed = chatEvent.safeParse(envelope.data)
             if (parsed.success) {
               announceRemoval(qc, parsed.data)
               applyEvent(qc, parsed.data, { myId, openChatId: visibleChatId() })
+              if (parsed.data.type === 'message.created') {
+                clearTyping(parsed.data.message.chatId, parsed.data.message.sender.id)
+              }
             }
           },
           onConnectionStateChange: (s) => {

@@ -31,6 +31,7 @@ import { useOutbox } from './outbox-context'
 import { useAttachments } from './use-attachments'
 import { useMessages } from './use-messages'
 import { useReact } from '../reactions/use-react'
+import { useAnnounceTyping, useTypingText } from '../typing/typing'
 
 // Opened on demand: not part of the first screen's download.
 const Lightbox = lazy(() => import('./lightbox').then((m) => ({ default: m.Lightbox })))
@@ -98,6 +99,8 @@ export const ChatView = ({
   const [atBottom, setAtBottom] = useState(true)
   const [actionError, setActionError] = useState<string | null>(null)
   const [reactorsOf, setReactorsOf] = useState<Message | null>(null)
+  const typingText = useTypingText(chat, chatId)
+  const typing = useAnnounceTyping(chatId)
   const react = useReact(me.id, chatId, (err) => setActionError(errorText(t, err)))
 
   const messages = useMemo(() => flattenPages(history.data), [history.data])
@@ -149,6 +152,7 @@ export const ChatView = ({
 
   const send = (text: string) => {
     const images = attachments.take()
+    typing.sent()
     setActionError(null)
     const replyTo = replyingTo
     setReplyingTo(null)
@@ -215,7 +219,11 @@ export const ChatView = ({
         {chat ? <Avatar id={chat.id} name={chat.title} size={36} /> : null}
         <div className="chat-head">
           <h2>{chat?.title ?? t('loading')}</h2>
-          {chat && !chat.isDirect ? (
+          {typingText ? (
+            <span className="muted typing" aria-live="polite">
+              {typingText}
+            </span>
+          ) : chat && !chat.isDirect ? (
             <span className="muted">{t('membersCount', { count: chat.members.length })}</span>
           ) : null}
         </div>
@@ -307,6 +315,7 @@ export const ChatView = ({
           if (last) setEditing(last)
         }}
         draftKey={`${DRAFT_PREFIX}${me.id}.${chatId}`}
+        onTyping={typing.announce}
       />
       {dragging ? (
         <div className="drop-overlay" aria-hidden="true">

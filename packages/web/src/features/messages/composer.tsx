@@ -18,6 +18,8 @@ export interface ComposerProps {
   onEditLast?: () => void
   /** localStorage key of this chat's draft: kept across switching chats and reloads. */
   draftKey?: string
+  /** Called on every keystroke of a new message (not an edit): the typing indicator. */
+  onTyping?: () => void
 }
 
 /** Drafts live under this prefix; logging out removes them all. */
@@ -43,6 +45,7 @@ export const Composer = ({
   replyingTo = null,
   onCancelReply,
   draftKey,
+  onTyping,
 }: ComposerProps) => {
   const { t } = useI18n()
   const fileRef = useRef<HTMLInputElement>(null)
@@ -234,7 +237,10 @@ export const Composer = ({
           placeholder={t('messagePlaceholder')}
           value={text}
           maxLength={MAX_TEXT_LENGTH}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value)
+            if (!editing && e.target.value.trim() !== '') onTyping?.()
+          }}
           onKeyDown={onKeyDown}
           onPaste={(e) => {
             const files = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'))

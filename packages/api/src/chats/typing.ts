@@ -1,0 +1,28 @@
+import type { AuthUser, Context } from '../context'
+import { assertChatMember } from './service'
+
+/** When each (user, chat) last announced typing on this instance; cleared past the bound. */
+const lastTyping = new Map<string, number>()
+const MAX_TRACKED = 50_000
+/** Faster repeats than this are not passed on (a client repeats every TYPING_REPEAT_MS). */
+const MIN_REPEAT_MS = 1000
+
+/**
+ * Tells the chat's other members, on every instance, that the caller is typing. Never logged.
+ * Clients repeat it every few seconds (TYPING_REPEAT_MS); a caller who repeats it within a second is answered
+ * without another fan-out, so a misbehaving client cannot flood a big group.
+ */
+export const announceTyping = async (ctx: Context & { user: AuthUser }, chatId: string) => {
+  const key = `${ctx.user.id}:${chatId}`
+  const now = Date.now()
+  const last = lastTyping.get(key)
+  if (last !== undefined && now - last < MIN_REPEAT_MS) return { ok: true as const }
+  const { members } = await assertChatMember(ctx, chatId, ctx.user.id)
+  if (lastTyping.size >= MAX_TRACKED) lastTyping.clear()
+  lastTyping.set(key, now)
+  ctx.bus.publishEphemeral({
+    audience: members.filter((m) => m !== ctx.user.id),
+    event: { type: 'typing', chatId, userId: ctx.user.id },
+  })
+  return { ok: true as const }
+}
