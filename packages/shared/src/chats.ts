@@ -16,6 +16,11 @@ export const chat = z.object({
   members: z.array(publicUser),
   lastMessage: message.nullable(),
   unreadCount: z.number().int(),
+  /**
+   * Read receipts: the furthest message any other member has read (in a personal chat, the other
+   * person's read mark); the caller's own messages up to it are seen. Null: none read yet.
+   */
+  othersReadUpTo: id.nullable().optional(),
   /** The caller's own view of the chat (additions to API.md's Chat): see chats.setPreferences. */
   muted: z.boolean(),
   archived: z.boolean(),

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { id, isoDate } from './common'
 import { chat } from './chats'
 import { message } from './messages'
+import { publicUser } from './users'
 
 export const chatEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.created'), message }),
@@ -14,6 +15,11 @@ export const chatEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat.removed'), chatId: id }),
   /** The caller read `chatId` up to `lastReadMessageId` (on another tab or device, or this one). */
   z.object({ type: z.literal('chat.read'), chatId: id, lastReadMessageId: id }),
+  /**
+   * Read receipts: `userId` (another member) read `chatId` up to `lastReadMessageId`. Sent to the
+   * other person of a personal chat, and in a group to those whose recent messages it covers.
+   */
+  z.object({ type: z.literal('chat.seen'), chatId: id, userId: id, lastReadMessageId: id }),
   /**
    * `userId` set (`active`) or took back a reaction with `emoji`; `count` is how many have it now.
    * Apply in order: the last one for a message and emoji holds its count.
@@ -58,6 +64,20 @@ export const TYPING_TTL_MS = 6000
 export const TYPING_REPEAT_MS = 3000
 
 export const typingInput = z.object({ chatId: id })
+
+export const receiptsInput = z.object({ chatId: id, messageIds: z.array(id).max(100) })
+export const receipts = z.object({
+  items: z.array(z.object({ messageId: id, seenBy: z.number().int() })),
+})
+export const seenByInput = z.object({
+  messageId: id,
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+})
+export const seenByPage = z.object({
+  items: z.array(z.object({ user: publicUser, lastReadMessageId: id })),
+  nextCursor: z.string().nullable(),
+})
 export type ChatEventType = ChatEvent['type']
 
 export const eventsInput = z

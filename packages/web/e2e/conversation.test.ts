@@ -263,4 +263,46 @@ describe('conversation features, two people in Chromium', () => {
     await expect.poll(() => ann.page.getByText(typing).count(), { timeout: 10_000 }).toBe(0)
     await box.fill('')
   }, 60_000)
+
+  it('read receipts: one tick sent, two read in a personal chat; seen by N with the list in a group', async () => {
+    // Bob looks elsewhere (the tab hidden), so Ann's message stays unread.
+    await bob.page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    })
+    await sendText(ann, 'Did you read this?')
+    await row(ann, 'Did you read this?')
+      .getByRole('img', { name: ann.t('tickSent') })
+      .waitFor()
+    await row(bob, 'Did you read this?').waitFor()
+    await bob.page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    })
+    await row(ann, 'Did you read this?')
+      .getByRole('img', { name: ann.t('tickRead') })
+      .waitFor()
+
+    const group = await callApi<Chat>(
+      server!.url,
+      'chats.createGroup',
+      { title: 'Receipts group', memberIds: [bob.id] },
+      ann.token,
+    )
+    expect(group.isDirect).toBe(false)
+    await openChatNamed(ann, 'Receipts group')
+    await sendText(ann, 'Group news')
+    await row(ann, 'Group news')
+      .getByRole('img', { name: ann.t('tickSent') })
+      .waitFor()
+    await openChatNamed(bob, 'Receipts group')
+    const seen = row(ann, 'Group news').getByRole('button', { name: ann.t('seenBy', { count: 1 }) })
+    await seen.waitFor()
+    expect(await smallTargets(ann.page, '.msg .meta')).toEqual([])
+    await seen.click()
+    const dialog = ann.page.getByRole('dialog', { name: ann.t('seenByList') })
+    await dialog.getByText(bob.name).waitFor()
+    expect(await axeFindings(ann.page, ['dialog[open]', '.msg .meta'])).toEqual([])
+    await dialog.getByRole('button', { name: ann.t('close') }).click()
+  }, 60_000)
 })

@@ -40,11 +40,19 @@ export const hydrateChats = async (
   ])
   const membersOf = new Map<string, PublicUser[]>()
   const mine = new Map<string, (typeof members)[number]>()
+  const othersRead = new Map<string, string>()
   for (const m of members) {
     const list = membersOf.get(m.chat_id) ?? []
     list.push(toPublicUser(m))
     membersOf.set(m.chat_id, list)
     if (m.id === viewerId) mine.set(m.chat_id, m)
+    // Read receipts: the furthest any other member has read (ids are time-ordered).
+    else if (m.last_read_message_id !== null) {
+      const seen = othersRead.get(m.chat_id)
+      if (seen === undefined || seen < m.last_read_message_id) {
+        othersRead.set(m.chat_id, m.last_read_message_id)
+      }
+    }
   }
   const lastById = new Map(lastMessages.map((m) => [m.id, m]))
   // One query for the page; a chat without messages has nothing to count.
@@ -77,6 +85,7 @@ export const hydrateChats = async (
       members: list,
       lastMessage: (r.last_message_id && lastById.get(r.last_message_id)) || null,
       unreadCount: unread.get(r.id) ?? 0,
+      othersReadUpTo: othersRead.get(r.id) ?? null,
       muted: mine.get(r.id)?.muted === 1,
       archived: mine.get(r.id)?.archived === 1,
       pinned: (mine.get(r.id)?.pinned_at ?? null) !== null,

@@ -20,6 +20,7 @@ import {
   setChatPreferences,
   unhideChat,
   readMarkRefusal,
+  seenRecipients,
   updateChat,
   type ChatCursor,
 } from '@messenger/db'
@@ -334,7 +335,8 @@ export const markRead = async (ctx: Ctx, chatId: string, messageId: string) => {
   }
   // The reader's other tabs and devices move their unread badge. The event takes its id from the
   // commit-ordered counter like every other, in a transaction of its own.
-  const { events } = await transactWithEvents(ctx.db, (_trx, record) => {
+  // Read receipts: the people whose "seen" marks change hear of it too (seenRecipients).
+  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     record({
       chatId,
       type: 'chat.read',
@@ -342,7 +344,16 @@ export const markRead = async (ctx: Ctx, chatId: string, messageId: string) => {
       onlyFor: ctx.user.id,
       readMessageId: messageId,
     })
-    return Promise.resolve()
+    for (const to of await seenRecipients(trx, chatId, ctx.user.id, messageId)) {
+      record({
+        chatId,
+        type: 'chat.seen',
+        audience: [to],
+        onlyFor: to,
+        readMessageId: messageId,
+        detail: { readerId: ctx.user.id },
+      })
+    }
   })
   await publishEvents(ctx, events)
   return { ok: true as const }

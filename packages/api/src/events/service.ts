@@ -123,7 +123,8 @@ export const loadBusEvents = async (
       type: r.type,
       audience: r.user_id === null ? (members.get(r.chat_id) ?? []) : [r.user_id],
       ...(message && { message }),
-      ...(r.type === 'chat.read' && r.message_id !== null && { readMessageId: r.message_id }),
+      ...((r.type === 'chat.read' || r.type === 'chat.seen') &&
+        r.message_id !== null && { readMessageId: r.message_id }),
       ...(r.detail !== null && { detail: parseDetail(r.detail) }),
     }
   })
@@ -173,7 +174,14 @@ export const eventForUser = (
       return event
     }
     case 'chat.seen':
-      return null
+      return e.readMessageId && e.detail && 'readerId' in e.detail
+        ? {
+            type: 'chat.seen',
+            chatId: e.chatId,
+            userId: e.detail.readerId,
+            lastReadMessageId: e.readMessageId,
+          }
+        : null
   }
 }
 
@@ -210,7 +218,8 @@ export const replayEvents = async (deps: Deps, userId: string, afterId: string, 
       type: r.type,
       chatId: r.chat_id,
       ...(message && { message }),
-      ...(r.type === 'chat.read' && r.message_id !== null && { readMessageId: r.message_id }),
+      ...((r.type === 'chat.read' || r.type === 'chat.seen') &&
+        r.message_id !== null && { readMessageId: r.message_id }),
       ...(r.detail !== null && { detail: parseDetail(r.detail) }),
     })
     if (event) out.push({ id: r.id, event })

@@ -116,7 +116,7 @@ describe('chats.list unread counts', () => {
 })
 
 describe('chats.markRead', () => {
-  it('moves the mark in three statements and tells the reader’s other tabs what changed', async () => {
+  it('moves the mark in four statements and tells the reader’s other tabs and the other person', async () => {
     const [ann, bob] = await users(2)
     const d = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
     const m1 = await say(ann!, d.id, 'one')
@@ -126,10 +126,11 @@ describe('chats.markRead', () => {
     await Promise.all([otherTab.ready, annTab.ready])
     const counted = countedCaller(bob!)
 
-    // The conditional UPDATE, then the event: the counter and the row (ids are commit-ordered).
+    // The conditional UPDATE, who hears of it (read receipts), then the events: the counter and
+    // the rows (ids are commit-ordered).
     expect(
       await counted.count(() => counted.caller.chats.markRead({ chatId: d.id, messageId: m1.id })),
-    ).toBe(3)
+    ).toBe(4)
     const [first] = await otherTab.next(1)
     expect(first?.event).toEqual({ type: 'chat.read', chatId: d.id, lastReadMessageId: m1.id })
     expect((await bob!.caller.chats.get({ chatId: d.id })).unreadCount).toBe(1)
@@ -145,9 +146,14 @@ describe('chats.markRead', () => {
     // A reconnect replays it from the log.
     const replay = collectEvents(server.url, bob!.accessToken, { lastEventId: first!.id })
     expect((await replay.next(1))[0]?.event).toEqual(events[1])
-    // The sender hears nothing of it.
+    // The other person sees it as read receipts, each mark once.
     const m3 = await say(bob!, d.id, 'three')
-    expect((await annTab.next(1))[0]?.event).toMatchObject({ message: { id: m3.id } })
+    const annSaw = (await annTab.next(3)).map((r) => r.event)
+    expect(annSaw.slice(0, 2)).toEqual([
+      { type: 'chat.seen', chatId: d.id, userId: bob!.user.id, lastReadMessageId: m1.id },
+      { type: 'chat.seen', chatId: d.id, userId: bob!.user.id, lastReadMessageId: m2.id },
+    ])
+    expect(annSaw[2]).toMatchObject({ message: { id: m3.id } })
     for (const s of [otherTab, annTab, replay]) s.close()
   })
 

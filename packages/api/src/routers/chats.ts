@@ -11,9 +11,14 @@ import {
   removeMemberInput,
   renameChatInput,
   typingInput,
+  receipts,
+  receiptsInput,
+  seenByInput,
+  seenByPage,
   setChatPreferencesInput,
 } from '@messenger/shared'
 import * as chats from '../chats/service'
+import { receiptsOf, seenBy } from '../chats/receipts'
 import { announceTyping } from '../chats/typing'
 import { authedProcedure, router } from '../trpc'
 
@@ -63,4 +68,14 @@ export const chatsRouter = router({
     .input(typingInput)
     .output(ok)
     .mutation(({ ctx, input }) => announceTyping(ctx, input.chatId)),
+  /** Read receipts: "seen by N" for messages of a chat. */
+  receipts: authedProcedure
+    .input(receiptsInput)
+    .output(receipts)
+    .query(({ ctx, input }) => receiptsOf(ctx, input)),
+  /** Who has seen a message, keyset-paged. */
+  seenBy: authedProcedure
+    .input(seenByInput)
+    .output(seenByPage)
+    .query(({ ctx, input }) => seenBy(ctx, input)),
 })

@@ -63,6 +63,16 @@ export const applyEvent = (qc: QueryClient, event: ChatEvent, ctx: MessageContex
       else if (single === null) void qc.invalidateQueries({ queryKey: keys.chat(chatId) })
       return
     }
+    case 'chat.seen': {
+      // Read receipts: the furthest another member read moves on; group counts are read again.
+      const { chatId, lastReadMessageId: mark } = event
+      const seen = (c: Chat): Chat =>
+        c.id === chatId && (c.othersReadUpTo ?? '') < mark ? { ...c, othersReadUpTo: mark } : c
+      qc.setQueryData<Chat[]>(keys.chats, (chats) => chats?.map(seen))
+      qc.setQueryData<Chat>(keys.chat(chatId), (c) => c && seen(c))
+      void qc.invalidateQueries({ queryKey: ['receipts', chatId] })
+      return
+    }
     case 'message.reaction': {
       qc.setQueryData<MessagePages>(
         keys.messages(event.chatId),

@@ -32,6 +32,7 @@ import { useAttachments } from './use-attachments'
 import { useMessages } from './use-messages'
 import { useReact } from '../reactions/use-react'
 import { useAnnounceTyping, useTypingText } from '../typing/typing'
+import { useSeenCounts } from '../receipts/use-seen-counts'
 
 // Opened on demand: not part of the first screen's download.
 const Lightbox = lazy(() => import('./lightbox').then((m) => ({ default: m.Lightbox })))
@@ -40,6 +41,9 @@ const GroupSettingsDialog = lazy(() =>
 )
 const ReactorsDialog = lazy(() =>
   import('../reactions/reactors-dialog').then((m) => ({ default: m.ReactorsDialog })),
+)
+const SeenByDialog = lazy(() =>
+  import('../receipts/seen-by-dialog').then((m) => ({ default: m.SeenByDialog })),
 )
 const PersonalChatDialog = lazy(() =>
   import('../chats/personal-chat-dialog').then((m) => ({ default: m.PersonalChatDialog })),
@@ -99,11 +103,13 @@ export const ChatView = ({
   const [atBottom, setAtBottom] = useState(true)
   const [actionError, setActionError] = useState<string | null>(null)
   const [reactorsOf, setReactorsOf] = useState<Message | null>(null)
+  const [seenByOf, setSeenByOf] = useState<Message | null>(null)
   const typingText = useTypingText(chat, chatId)
   const typing = useAnnounceTyping(chatId)
   const react = useReact(me.id, chatId, (err) => setActionError(errorText(t, err)))
 
   const messages = useMemo(() => flattenPages(history.data), [history.data])
+  const seenCounts = useSeenCounts(chat, messages, me.id)
   const pinned = usePinned(chatId)
   const togglePin = useTogglePin(chatId)
   const canPin = chat ? mayPin(chat, me.id) : false
@@ -289,6 +295,9 @@ export const ChatView = ({
             if (window.confirm(t('confirmDelete'))) remove.mutate(m)
           }}
           onReact={react}
+          othersReadUpTo={chat?.othersReadUpTo ?? null}
+          seenCounts={seenCounts}
+          onSeenBy={setSeenByOf}
           onWhoReacted={setReactorsOf}
           onAtBottom={setAtBottom}
           empty={<p className="muted center">{t('noMessages')}</p>}
@@ -330,6 +339,7 @@ export const ChatView = ({
             onClose={() => setLightbox(null)}
           />
         ) : null}
+        {seenByOf ? <SeenByDialog message={seenByOf} onClose={() => setSeenByOf(null)} /> : null}
         {reactorsOf ? (
           <ReactorsDialog message={reactorsOf} onClose={() => setReactorsOf(null)} />
         ) : null}

@@ -5,6 +5,7 @@ import { formatTime } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { MoreIcon } from '../layout/icons'
 import { ReactionChips, ReactionPicker, type ReactionHandlers } from '../reactions/reaction-bar'
+import { ReceiptMark } from '../receipts/receipt-mark'
 import { ImageThumb } from './image-thumb'
 import { linkify } from './linkify'
 
@@ -15,6 +16,8 @@ export interface BubbleActions {
   discard?: (message: Message) => void
   edit?: (message: Message) => void
   remove?: (message: Message) => void
+  /** Who has seen one's own message in a group. */
+  seenBy?: (message: Message) => void
   /** Reactions: set or take back the caller's own, and list who reacted. */
   reactions?: ReactionHandlers
   togglePin?: (message: Message, pin: boolean) => void
@@ -23,8 +26,15 @@ export interface BubbleActions {
   openQuote?: (message: Message) => void
 }
 
+/** Read receipts of one's own message: read in a personal chat, or seen by N in a group. */
+export interface Receipt {
+  read: boolean
+  seenBy?: number
+}
+
 export interface BubbleProps {
   message: Message
+  receipt?: Receipt | undefined
   own: boolean
   showSender: boolean
   status?: 'sending' | 'failed'
@@ -45,6 +55,7 @@ const opensUpward = (button: HTMLElement) => {
 
 export const MessageBubble = memo(function MessageBubble({
   message,
+  receipt,
   own,
   showSender,
   status,
@@ -119,6 +130,7 @@ export const MessageBubble = memo(function MessageBubble({
           {status === 'sending' ? <span>{t('sending')}</span> : null}
           {status === 'failed' ? <span className="failed-label">{t('failed')}</span> : null}
           <time dateTime={message.createdAt}>{formatTime(message.createdAt, lang)}</time>
+          {receipt ? <ReceiptMark message={message} receipt={receipt} actions={actions} /> : null}
         </div>
       </div>
       {status === 'failed' ? (

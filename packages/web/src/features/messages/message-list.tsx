@@ -31,6 +31,10 @@ export interface MessageListProps {
   onEdit: (message: Message) => void
   onDelete: (message: Message) => void
   onReact?: (message: Message, emoji: string, active: boolean) => void
+  /** Read receipts: the furthest another member read, and "seen by" counts in a group. */
+  othersReadUpTo?: string | null
+  seenCounts?: Map<string, number>
+  onSeenBy?: (message: Message) => void
   onWhoReacted?: (message: Message) => void
   /** Ids of the chat's pinned messages, or undefined when the viewer may not pin here. */
   pinnedIds?: ReadonlySet<string> | undefined
@@ -102,6 +106,7 @@ export const MessageList = (props: MessageListProps) => {
       discard: (m) => propsRef.current.onDiscard(m.clientId),
       edit: (m) => propsRef.current.onEdit(m),
       remove: (m) => propsRef.current.onDelete(m),
+      seenBy: (m) => propsRef.current.onSeenBy?.(m),
       reactions: {
         react: (m, emoji, active) => propsRef.current.onReact?.(m, emoji, active),
         whoReacted: (m) => propsRef.current.onWhoReacted?.(m),
@@ -286,6 +291,14 @@ export const MessageList = (props: MessageListProps) => {
                   status={row.status}
                   highlighted={highlight === m.id}
                   pinned={props.pinnedIds?.has(m.id)}
+                  receipt={
+                    m.sender.id === myId && row.status === undefined && !m.deleted
+                      ? {
+                          read: m.id <= (props.othersReadUpTo ?? ''),
+                          ...(isGroup && { seenBy: props.seenCounts?.get(m.id) ?? 0 }),
+                        }
+                      : undefined
+                  }
                   actions={actions}
                 />
               </li>

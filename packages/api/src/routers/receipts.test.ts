@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, errorCode, type TestApp } from '../testing'
+import { collectEvents, listen } from '../testing-sse'
+
+let t: TestApp
+let server: Awaited<ReturnType<typeof listen>>
+beforeAll(async () => {
+  t = await createTestApp()
+  server = await listen(t.app)
+})
+afterAll(async () => {
+  await server.close()
+  await t.close()
+})
+
+type U = Awaited<ReturnType<TestApp['signUp']>>
+const users = async (n: number) => {
+  const made: U[] = []
+  for (let i = 0; i < n; i++) made.push(await t.signUp())
+  return made
+}
+const say = (who: U, chatId: string, text: string) =>
+  who.caller.messages.send({ chatId, clientId: randomUUID(), text })
+
+describe('read receipts', () => {
+  it('personal chat: the other person’s mark in the chat, live as chat.seen, replayed', async () => {
+    const [ann, bob] = await users(2)
+    const d = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
+    const m1 = await say(ann!, d.id, 'one')
+    expect((await ann!.caller.chats.get({ chatId: d.id })).othersReadUpTo).toBeNull()
+    const { lastEventId } = await ann!.caller.messages.head()
+    const anns = collectEvents(server.url, ann!.accessToken)
+    await anns.ready
+    await bob!.caller.chats.markRead({ chatId: d.id, messageId: m1.id })
+    const seen = { type: 'chat.seen', chatId: d.id, userId: bob!.user.id, lastReadMessageId: m1.id }
+    expect((await anns.next(1))[0]!.event).toEqual(seen)
+    expect((await ann!.caller.chats.get({ chatId: d.id })).othersReadUpTo).toBe(m1.id)
+    expect((await ann!.caller.chats.list()).items[0]!.othersReadUpTo).toBe(m1.id)
+    // Bob's own view counts Ann's mark, not his.
+    expect((await bob!.caller.chats.get({ chatId: d.id })).othersReadUpTo).toBeNull()
+    const replay = collectEvents(server.url, ann!.accessToken, { lastEventId: lastEventId! })
+    expect((await replay.next(1))[0]!.event).toEqual(seen)
+    anns.close()
+    replay.close()
+  })
+
+  it('group: seen by N per message and the list of who, keyset-paged; only senders hear of it', async () => {
+    const people = await users(5)
+    const [ann, ...rest] = people
+    const g = await ann!.caller.chats.createGroup({
+      title: 'g',
+      memberIds: rest.map((p) => p.user.id),
+    })
+    const m1 = await say(ann!, g.id, 'first')
+    const m2 = await say(ann!, g.id, 'second')
+    const quiet = collectEvents(server.url, rest[3]!.accessToken)
+    const anns = collectEvents(server.url, ann!.accessToken)
+    await Promise.all([quiet.ready, anns.ready])
+    await rest[0]!.caller.chats.markRead({ chatId: g.id, messageId: m2.id })
+    await rest[1]!.caller.chats.markRead({ chatId: g.id, messageId: m2.id })
+    await rest[2]!.caller.chats.markRead({ chatId: g.id, messageId: m1.id })
+    const r = await ann!.caller.chats.receipts({ chatId: g.id, messageIds: [m1.id, m2.id] })
+    expect(Object.fromEntries(r.items.map((i) => [i.messageId, i.seenBy]))).toEqual({
+      [m1.id]: 3,
+      [m2.id]: 2,
+    })
+    // Ann sent the messages: she hears of each read; a member who sent nothing hears nothing.
+    expect((await anns.next(3)).map((e) => e.event.type)).toEqual([
+      'chat.seen',
+      'chat.seen',
+      'chat.seen',
+    ])
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(quiet.received.filter((e) => e.event.type === 'chat.seen')).toEqual([])
+    const seen: string[] = []
+    let cursor: string | undefined
+    do {
+      const page = await rest[3]!.caller.chats.seenBy({
+        messageId: m1.id,
+        limit: 2,
+        ...(cursor && { cursor }),
+      })
+      seen.push(...page.items.map((i) => i.user.id))
+      cursor = page.nextCursor ?? undefined
+    } while (cursor)
+    expect(seen.sort()).toEqual([rest[0]!.user.id, rest[1]!.user.id, rest[2]!.user.id].sort())
+    quiet.close()
+    anns.close()
+  })
+
+  it('authorization: members only', async () => {
+    const [ann, bob, eve] = await users(3)
+    const d = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
+    const m = await say(ann!, d.id, 'private')
+    expect(await errorCode(eve!.caller.chats.receipts({ chatId: d.id, messageIds: [m.id] }))).toBe(
+      'FORBIDDEN',
+    )
+    expect(await errorCode(eve!.caller.chats.seenBy({ messageId: m.id }))).toBe('NOT_FOUND')
+    expect(await errorCode(bob!.caller.chats.seenBy({ messageId: randomUUID() }))).toBe('NOT_FOUND')
+    expect(await errorCode(t.callerFor(null).chats.seenBy({ messageId: m.id }))).toBe(
+      'UNAUTHORIZED',
+    )
+    expect(await errorCode(bob!.caller.chats.seenBy({ messageId: m.id, cursor: 'x' }))).toBe(
+      'BAD_REQUEST',
+    )
+    expect(await errorCode(bob!.caller.chats.seenBy({ messageId: m.id }))).toBe('OK')
+  })
+})
