@@ -1,8 +1,8 @@
 /**
  * The server under test for the capacity benchmark, in a process of its own (its own fd limit and
  * heap, so its RSS is the server's alone). Configured by the environment like `pnpm start`;
- * answers `{ type: 'rss' }` over IPC with its RSS and
- * heap after a full GC.
+ * answers `{ type: 'rss' }` over IPC with its RSS and heap after a full GC, `{ type: 'cpu' }` with
+ * the CPU time it has used (ms).
  */
 import { createApp, createDeps, loadConfig, serveApp } from '@messenger/api'
 import { createDb } from '@messenger/db'
@@ -16,6 +16,10 @@ process.send!({ type: 'listening', url: `http://127.0.0.1:${port}` })
 
 const gc = (globalThis as { gc?: () => void }).gc
 process.on('message', (m: { type: string }) => {
+  if (m.type === 'cpu') {
+    const c = process.cpuUsage()
+    process.send!({ type: 'cpu', cpu: (c.user + c.system) / 1000 })
+  }
   if (m.type === 'rss') {
     gc?.()
     gc?.()

@@ -10,7 +10,7 @@
  * limit to FD_LIMIT where it may (root) and its soft limit to its hard one; the server needs one fd
  * per stream, so steps beyond the hard limit are skipped. Streams are opened OPEN_BATCH at a time,
  * as clients arrive. The idle figure comes first: the RSS that IDLE_STREAMS idle streams add past
- * a warm-up of BLOCK, divided by their number; then they are closed and the sweep starts.
+ * a warm-up of IDLE_WARM, divided by their number; then they are closed and the sweep starts.
  * BENCH_CAPACITY_SERVER_FLAGS adds node flags to the server (--cpu-prof, --heap-prof).
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process'
@@ -23,7 +23,7 @@ import { insertChat } from '@messenger/db'
 import { createTestDb } from '@messenger/db/testing'
 import { KINDS, type ActReport, type Command, type LoadUser } from './capacity-model'
 import { bundleForNode } from './bundle'
-import { fmt, quantile, table } from './lib'
+import { fmt, median, quantile, table } from './lib'
 import { seedUsers } from './server'
 
 const env = process.env
@@ -36,6 +36,11 @@ const FD_LIMIT = 65_536
 const OPEN_BATCH = 500
 /** Streams opened for the idle figure (fewer if the fd limit or the sweep's users are fewer). */
 const IDLE_STREAMS = 10_000
+/**
+ * Streams opened before the idle figure's first reading: what the process gains once (code, pools,
+ * the young generation growing to its full size, tens of MB) is no stream’s cost.
+ */
+const IDLE_WARM = 2000
 /** Access tokens last 15 minutes: re-signed before a step once older than this. */
 const TOKEN_REFRESH_MS = 8 * 60_000
 /** Source addresses for the load: each gives ~28,000 ephemeral ports toward the server. */
@@ -59,10 +64,13 @@ const nextMessage = <T>(p: ChildProcess, type: string) =>
     const on = (m: { type: string }) => {
       if (m.type !== type) return
       p.off('message', on)
+      p.off('exit', exit)
       resolve(m as T)
     }
+    const exit = (code: number | null) =>
+      reject(new Error(`child exited (${code}) waiting for ${type}`))
     p.on('message', on)
-    p.once('exit', (code) => reject(new Error(`child exited (${code}) waiting for ${type}`)))
+    p.once('exit', exit)
   })
 
 interface StepResult {
@@ -80,6 +88,8 @@ interface StepResult {
   sent: number
   perKind: string
   reconnects: number
+  /** The server's CPU time (user + system) per call: what the load costs it, however loaded the machine. */
+  cpuMsPerCall: number
 }
 
 const summarize = (users: number, reports: ActReport[], members: Map<string, number>) => {
@@ -121,6 +131,7 @@ const summarize = (users: number, reports: ActReport[], members: Map<string, num
     sent,
     perKind,
     reconnects: reports.reduce((a, r) => a + r.reconnects, 0),
+    cpuMsPerCall: 0,
   } satisfies StepResult
 }
 const passes = (r: StepResult) =>
@@ -240,8 +251,13 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       for (const g of generators) command(g, { type: 'tokens', tokens })
       await Promise.all(done)
     }
+    const cpu = async () => {
+      server.send({ type: 'cpu' })
+      return (await nextMessage<{ cpu: number }>(server, 'cpu')).cpu
+    }
     const act = async () => {
       await refreshTokens()
+      const cpu0 = await cpu()
       const done = generators.map((g) => nextMessage<ActReport>(g, 'acted'))
       for (const g of generators) {
         command(g, {
@@ -252,7 +268,9 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
           words: WORDS,
         })
       }
-      return summarize(open, await Promise.all(done), members)
+      const r = summarize(open, await Promise.all(done), members)
+      r.cpuMsPerCall = ((await cpu()) - cpu0) / Math.max(1, r.calls)
+      return r
     }
 
     const results: StepResult[] = []
@@ -260,15 +278,16 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
     const fdLimit =
       Number(execSync(`${raiseFds}; ulimit -n`, { shell: 'bash' }).toString().trim()) || Infinity
 
-    // Idle streams first, on a server that has served nothing else: the first BLOCK warm it up
-    // (code, pools, young generation) and are not counted.
-    const idleN = Math.max(2 * BLOCK, Math.min(IDLE_STREAMS, maxUsers, fdLimit - 1000))
-    await openUpTo(BLOCK)
+    // Idle streams first, on a server that has served nothing else: the first IDLE_WARM warm it
+    // up and are not counted.
+    const warmN = Math.min(IDLE_WARM, Math.floor(maxUsers / 2))
+    const idleN = Math.max(2 * warmN, Math.min(IDLE_STREAMS, maxUsers, fdLimit - 1000))
+    await openUpTo(warmN)
     const warm = await memory()
     await openUpTo(idleN)
     const after = await memory()
-    const per = (a: number, b: number) => fmt((b - a) / (idleN - BLOCK) / 1024, 1)
-    const idle = `${per(warm.rss, after.rss)} KB of RSS per idle stream, ${per(warm.heap, after.heap)} KB of it heap (server RSS ${fmt(warm.rss / 2 ** 20, 0)} MB with ${BLOCK} streams, ${fmt(after.rss / 2 ** 20, 0)} MB with ${idleN}, opened ${OPEN_BATCH} at a time)`
+    const per = (a: number, b: number) => fmt((b - a) / (idleN - warmN) / 1024, 1)
+    const idle = `${per(warm.rss, after.rss)} KB of RSS per idle stream, ${per(warm.heap, after.heap)} KB of it heap (server RSS ${fmt(warm.rss / 2 ** 20, 0)} MB with ${warmN} streams, ${fmt(after.rss / 2 ** 20, 0)} MB with ${idleN}, opened ${OPEN_BATCH} at a time)`
     console.log(idle)
     await closeAll()
 
@@ -310,6 +329,7 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       r.unavailable,
       `${fmt((r.good / Math.max(1, r.calls)) * 100, 1)}%`,
       `${r.lost} of ${r.sent}`,
+      fmt(r.cpuMsPerCall, 2),
       bar,
     ]
     const rows = results.map((r) => row(r, passes(r) ? 'pass' : 'fail'))
@@ -320,9 +340,9 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
           `1.5×: ${beyond.good / beyond.calls >= 0.9 && beyond.lost === 0 ? 'pass' : 'fail'}`,
         ),
       )
-    const cpu = (await import('node:os')).loadavg()[0]!
+    const loadAverage = (await import('node:os')).loadavg()[0]!
     return [
-      `Each user holds an SSE stream, is in a personal chat and two 20-member groups and acts every ${INTERVAL_S} s on average (Poisson): 50% send, 25% history page, 10% chat list, 10% mark read, 5% search. Server in its own process, run as the production bundle (defaults: 30 connections, 64 requests at once); load from ${GENERATORS} processes over ${ADDRESSES.length} loopback addresses; ${STEP_S} s per step; client timeout ${TIMEOUT_MS / 1000} s. Load average when done: ${fmt(cpu, 1)}.`,
+      `Each user holds an SSE stream, is in a personal chat and two 20-member groups and acts every ${INTERVAL_S} s on average (Poisson): 50% send, 25% history page, 10% chat list, 10% mark read, 5% search. Server in its own process, run as the production bundle (defaults: 30 connections, 64 requests at once); load from ${GENERATORS} processes over ${ADDRESSES.length} loopback addresses; ${STEP_S} s per step; client timeout ${TIMEOUT_MS / 1000} s. Load average when done: ${fmt(loadAverage, 1)}.`,
       '',
       table(
         [
@@ -334,6 +354,7 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
           '503s',
           'ok or fast 503 (≤ 2 s)',
           'message events lost',
+          'server CPU ms per call',
           'bar',
         ],
         rows,
@@ -341,6 +362,14 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       '',
       `Per kind, avg/p99 ms of successful calls at the last step: ${results.at(-1)?.perKind ?? ''}.`,
       '',
+      ...(() => {
+        // CPU time is what the load costs the server whatever else runs on the machine.
+        const ms = median(results.map((r) => r.cpuMsPerCall))
+        return [
+          `The server's CPU time per call (median over the steps, fan-out and pings included): ${fmt(ms, 2)} ms, so one core given to it alone would serve about ${fmt(1000 / ms, 0)} calls/s, ${fmt((1000 / ms) * INTERVAL_S, 0)} users at an action every ${INTERVAL_S} s; MariaDB's CPU, on the same machine, comes on top.`,
+          '',
+        ]
+      })(),
       ...(skipped.length > 0
         ? [
             `Not run: ${skipped.join(', ')} users — the fd hard limit here is ${fdLimit} per process and the server needs one per stream.`,

@@ -13,7 +13,12 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
+import {
+  createElasticsearchIndex,
+  dropElasticsearchIndex,
+} from '@messenger/api/elasticsearch-index'
 import { ensureTerms, fuzzyDistance, searchMessageIds, switchLayout, type Db } from '@messenger/db'
 import { createTestDb } from '@messenger/db/testing'
 import { MAX_TEXT_LENGTH, terms, termOf, words } from '@messenger/shared'
@@ -322,6 +327,33 @@ export const load = async (db: Db, messages: { text: string }[]) => {
   }
 }
 
+/** The same messages in a fresh Elasticsearch index, as the indexer would write them. */
+const loadElasticsearch = async (db: Db, url: string, index: string, messages: Message[]) => {
+  const es = createElasticsearchIndex(db, { url, index, replicas: 0, timeoutMs: 60_000 })
+  await es.init()
+  for (let i = 0; i < messages.length; i += 1000) {
+    const ops = messages.slice(i, i + 1000).map((m, k) => ({
+      type: 'upsert' as const,
+      doc: {
+        messageId: messageId(i + k),
+        chatId: chatId((i + k) % CHATS),
+        senderId: USER,
+        text: m.text,
+        hasImage: false,
+        createdAt: new Date(BASE_MS + (i + k) * 1000),
+      },
+      version: 1,
+    }))
+    await es.apply(ops, db)
+  }
+  // Searchable once refreshed (every second).
+  for (let waited = 0; (await es.count()) < messages.length; waited += 200) {
+    if (waited > 120_000) throw new Error('Elasticsearch did not show every message in 2 minutes')
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return es
+}
+
 export async function run() {
   ensurePackages()
   const messages = corpus()
@@ -329,14 +361,43 @@ export async function run() {
   try {
     const t0 = performance.now()
     await load(t.db, messages)
-    return await evaluate(t.db, messages, (performance.now() - t0) / 1000)
+    const mysql = await evaluate(
+      async (query) =>
+        (await searchMessageIds(t.db, { userId: USER, query, limit: TOP })).map((h) => h.messageId),
+      messages,
+      { index: "the MySQL store's index", loadSeconds: (performance.now() - t0) / 1000 },
+    )
+    const url = process.env.ELASTICSEARCH_URL
+    if (url === undefined) {
+      return `${mysql}\n\nThe Elasticsearch adapter runs the same queries when ELASTICSEARCH_URL is set (it was not here).`
+    }
+    const name = `messages-quality-${randomBytes(4).toString('hex')}`
+    try {
+      const t1 = performance.now()
+      const es = await loadElasticsearch(t.db, url, name, messages)
+      const loadSeconds = (performance.now() - t1) / 1000
+      const elastic = await evaluate(
+        async (query) =>
+          (await es.search({ userId: USER, query, limit: TOP })).map((h) => h.messageId),
+        messages,
+        { index: 'the Elasticsearch adapter', loadSeconds },
+      )
+      await es.close()
+      return `${mysql}\n\n### Elasticsearch adapter\n\n${elastic}`
+    } finally {
+      await dropElasticsearchIndex(url, name)
+    }
   } finally {
     await t.drop()
   }
 }
 
 /** The queries of every class against the loaded messages, as markdown. */
-export const evaluate = async (db: Db, messages: Message[], loadSeconds: number) => {
+export const evaluate = async (
+  search: (query: string) => Promise<string[]>,
+  messages: Message[],
+  how: { index: string; loadSeconds: number },
+) => {
   {
     // The same text twice (cookies repeated across files) counts as the message.
     const norm = (s: string) => terms(s).join(' ')
@@ -348,10 +409,10 @@ export const evaluate = async (db: Db, messages: Message[], loadSeconds: number)
     const ms: number[] = []
     const findsTarget = async (query: string, target: number, timed = false) => {
       const s = performance.now()
-      const found = await searchMessageIds(db, { userId: USER, query, limit: TOP })
+      const found = await search(query)
       if (timed) ms.push(performance.now() - s)
       const same = byText.get(norm(messages[target]!.text))!
-      return found.some((h) => same.has(indexOf(h.messageId)))
+      return found.some((id) => same.has(indexOf(id)))
     }
     const { queries, vague } = await makeQueries(messages, findsTarget)
     const hits = new Map<string, number>()
@@ -377,9 +438,9 @@ export const evaluate = async (db: Db, messages: Message[], loadSeconds: number)
     return [
       `${messages.length.toLocaleString('en')} messages of real text — Debian's fortune cookies, ` +
         `${langs.ru.toLocaleString('en')} Russian (fortunes-ru) and ${langs.en.toLocaleString('en')} English (fortunes) — ` +
-        `in ${CHATS} chats of one user, indexed by the MySQL store's index (loaded in ${fmt(loadSeconds, 0)} s). ` +
+        `in ${CHATS} chats of one user, indexed by ${how.index} (loaded in ${fmt(how.loadSeconds, 0)} s). ` +
         `Each query is 2-3 words (4+ letters, in order) of one random message, mangled as its class says; ` +
-        `a hit is that message (or an identical text) in the top ${TOP} of searchMessageIds. ` +
+        `a hit is that message (or an identical text) in the top ${TOP} of its search. ` +
         'Word forms are made by changing the ending and kept only when hunspell (ru_RU, en_US) knows the ' +
         'result, so they do not depend on the stemmer under test; two typos are random deletions, ' +
         'substitutions, insertions or swaps after the first letter, at edit distance 2 from a word of 7+ letters.',

@@ -316,3 +316,14 @@ export const createElasticsearchIndex = (db: Db, o: ElasticsearchOptions): Searc
     close: () => es.close(),
   }
 }
+
+/** Deletes an index and its template (benchmarks and tests that made their own). */
+export const dropElasticsearchIndex = async (url: string, index: string) => {
+  const es = new Client({ node: url, requestTimeout: 60_000, maxRetries: 0 })
+  try {
+    await es.indices.delete({ index, ignore_unavailable: true })
+    await es.indices.deleteIndexTemplate({ name: `${index}-messenger` }, { ignore: [404] })
+  } finally {
+    await es.close()
+  }
+}

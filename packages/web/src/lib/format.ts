@@ -24,6 +24,9 @@ const dayStart = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate(
 
 export const isSameDay = (a: string, b: string) => dayStart(new Date(a)) === dayStart(new Date(b))
 
+/** The local day an instant falls on, as a number to compare (the start of that day). */
+export const localDay = (iso: string) => dayStart(new Date(iso))
+
 /** "Today", "Yesterday", or a date; for separators between days in a chat. */
 export const formatDay = (iso: string, lang: Lang, now = new Date()) => {
   const diff = Math.round((dayStart(now) - dayStart(new Date(iso))) / 86_400_000)

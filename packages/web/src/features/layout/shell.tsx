@@ -8,11 +8,14 @@ import { navigate, useRoute } from '../../lib/router'
 import { trpc } from '../../lib/trpc'
 import { ChatList } from '../chats/chat-list'
 import { useLiveEvents } from '../events/use-live-events'
-import { ChatView } from '../messages/chat-view'
 import { OutboxProvider } from '../messages/outbox-context'
 import { CloseIcon, GearIcon, PlusIcon, SearchIcon } from './icons'
 
 // Not needed for the first screen: loaded when first opened.
+// The open chat is a chunk of its own, fetched as soon as this module runs (in parallel with the
+// chat list), so the entry stays small without making a chat's address wait for it.
+const chatView = import('../messages/chat-view')
+const ChatView = lazy(() => chatView.then((m) => ({ default: m.ChatView })))
 const NewChatDialog = lazy(() =>
   import('../chats/new-chat-dialog').then((m) => ({ default: m.NewChatDialog })),
 )

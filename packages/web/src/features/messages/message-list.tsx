@@ -1,7 +1,7 @@
 import type { Image, Message } from '@messenger/shared'
 import { defaultRangeExtractor, observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import { formatDay, isSameDay } from '../../lib/format'
+import { formatDay, localDay } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { MessageBubble, type BubbleActions } from './message-bubble'
 import type { PendingMessage } from './outbox'
@@ -13,6 +13,20 @@ const LOAD_OLDER_PX = 400
 /** Rows drawn beyond the visible ones, so a quick scroll shows no blank. */
 const OVERSCAN = 10
 const NO_LAYOUT_RECT = { width: 800, height: 800 }
+
+/**
+ * Each message's local day, worked out once: the rows are rebuilt for the whole history on every
+ * new message, and dates were most of that work with 2,000 loaded. Messages are immutable objects.
+ */
+const days = new WeakMap<Message, number>()
+const dayOf = (m: Message) => {
+  let day = days.get(m)
+  if (day === undefined) {
+    day = localDay(m.createdAt)
+    days.set(m, day)
+  }
+  return day
+}
 
 export interface MessageListProps {
   myId: string
@@ -86,7 +100,7 @@ export const MessageList = (props: MessageListProps) => {
     ]
     return all.map(({ m, status }, i): Row => {
       const prev = all[i - 1]?.m
-      const newDay = !prev || !isSameDay(prev.createdAt, m.createdAt)
+      const newDay = !prev || dayOf(prev) !== dayOf(m)
       const own = m.sender.id === myId
       return {
         message: m,
