@@ -165,12 +165,12 @@ describe('chat list and composer conveniences in Chromium', () => {
     await bobLog.getByText('See you at 5').waitFor()
     await box.press('ArrowUp')
     await annPage.getByText(t('editing')).waitFor()
-    await expect(box.inputValue()).resolves.toBe('See you at 5')
+    await expect.poll(() => box.inputValue()).toBe('See you at 5')
     await box.fill('See you at 6')
     await box.press('Enter')
     await bobLog.getByText('See you at 6').waitFor()
     await expect(bobLog.getByText('See you at 5').count()).resolves.toBe(0)
-    await expect(box.inputValue()).resolves.toBe('')
+    await expect.poll(() => box.inputValue()).toBe('')
   }, 120_000)
 
   it('pins messages for the whole group: the owner pins, everyone sees the bar live and cycles it', async () => {

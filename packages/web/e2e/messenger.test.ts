@@ -472,7 +472,8 @@ describe('messenger in Chromium', () => {
     await mine.getByRole('button', { name: alice.t('messageActions') }).click()
     await mine.getByRole('button', { name: alice.t('edit'), exact: true }).click()
     const box = alice.page.getByRole('textbox', { name: alice.t('messageInput') })
-    await expect(box.inputValue()).resolves.toBe('Thsi has a typo')
+    // The composer takes the text on the render after the click.
+    await expect.poll(() => box.inputValue()).toBe('Thsi has a typo')
     await box.fill('This is fixed')
     await box.press('Enter')
     const fixed = messageLog(bob).locator('.msg', { hasText: 'This is fixed' })
