@@ -218,7 +218,11 @@ export const MessageList = (props: MessageListProps) => {
       const mine = last?.sender.id === myId
       const initial = lastKey.current === null
       if ((initial && !focusId) || stick.current || mine) toBottom()
-      else if (!initial) setUnseen((n) => n + 1)
+      else if (!initial) {
+        // Every row after the last one seen: two messages can arrive in one render.
+        const seen = rows.findIndex((r) => r.message.clientId === lastKey.current)
+        setUnseen((n) => n + (seen >= 0 ? rows.length - 1 - seen : 1))
+      }
     } else if (stick.current) {
       // A row grew (measured, an edit, a long message confirmed): keep the end in view.
       el.scrollTop = el.scrollHeight
