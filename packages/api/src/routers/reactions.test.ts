@@ -1,27 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, errorCode, post, bearer, type TestApp } from '../testing'
-import { collectEvents, listen } from '../testing-sse'
+import { describe, expect, it } from 'vitest'
+import { errorCode, post, bearer } from '../testing'
+import { signUps } from '../testing-load'
+import { collectEvents, say, serveTestApp } from '../testing-sse'
 
-let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
-beforeAll(async () => {
-  t = await createTestApp()
-  server = await listen(t.app)
-})
-afterAll(async () => {
-  await server.close()
-  await t.close()
-})
-
-type U = Awaited<ReturnType<TestApp['signUp']>>
-const users = async (n: number) => {
-  const made: U[] = []
-  for (let i = 0; i < n; i++) made.push(await t.signUp())
-  return made
-}
-const say = (who: U, chatId: string, text: string) =>
-  who.caller.messages.send({ chatId, clientId: randomUUID(), text })
+const served = serveTestApp()
+const users = (n: number) => signUps(served.t, n)
 
 describe('messages.react', () => {
   it('counts one reaction per emoji per person however often it is set, and takes it back', async () => {
@@ -53,7 +37,7 @@ describe('messages.react', () => {
     const m = await say(ann!, chat.id, 'x')
     for (const bad of ['', 'a', 'ab', '👍👍', '👍 ok', ':)', '1', 'ж']) {
       const res = await post(
-        t.app,
+        served.t.app,
         'messages.react',
         { messageId: m.id, emoji: bad, active: true },
         bearer(ann!.accessToken),
@@ -82,7 +66,7 @@ describe('messages.react', () => {
       memberIds: rest.map((p) => p.user.id),
     })
     const m = await say(owner!, group.id, 'react to me')
-    const events = collectEvents(server.url, owner!.accessToken)
+    const events = collectEvents(served.url, owner!.accessToken)
     await events.ready
     // Everyone clicks twice at once, and half of them take it back at once too.
     await Promise.all(
@@ -130,7 +114,7 @@ describe('messages.react', () => {
     expect(await errorCode(eve!.caller.messages.reactors({ messageId: m.id, emoji: '👍' }))).toBe(
       'NOT_FOUND',
     )
-    expect(await errorCode(t.callerFor(null).messages.react(input))).toBe('UNAUTHORIZED')
+    expect(await errorCode(served.t.callerFor(null).messages.react(input))).toBe('UNAUTHORIZED')
     expect(await errorCode(bob!.caller.messages.react({ ...input, messageId: randomUUID() }))).toBe(
       'NOT_FOUND',
     )
@@ -190,8 +174,8 @@ describe('reaction events', () => {
     const chat = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
     const m = await say(ann!, chat.id, 'react')
     const { lastEventId } = await ann!.caller.messages.head()
-    const bobs = collectEvents(server.url, bob!.accessToken)
-    const eves = collectEvents(server.url, eve!.accessToken)
+    const bobs = collectEvents(served.url, bob!.accessToken)
+    const eves = collectEvents(served.url, eve!.accessToken)
     await Promise.all([bobs.ready, eves.ready])
     await ann!.caller.messages.react({ messageId: m.id, emoji: '😂', active: true })
     await ann!.caller.messages.react({ messageId: m.id, emoji: '😂', active: false })
@@ -208,7 +192,7 @@ describe('reaction events', () => {
       },
       expect.objectContaining({ active: false, count: 0 }),
     ])
-    const replay = collectEvents(server.url, bob!.accessToken, { lastEventId: lastEventId! })
+    const replay = collectEvents(served.url, bob!.accessToken, { lastEventId: lastEventId! })
     expect((await replay.next(2)).map((r) => r.event)).toEqual(live.map((r) => r.event))
     await new Promise((r) => setTimeout(r, 200))
     expect(eves.received).toEqual([])

@@ -1,27 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, errorCode, type TestApp } from '../testing'
-import { collectEvents, listen } from '../testing-sse'
+import { describe, expect, it } from 'vitest'
+import { errorCode } from '../testing'
+import { signUps } from '../testing-load'
+import { collectEvents, say, serveTestApp } from '../testing-sse'
 
-let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
-beforeAll(async () => {
-  t = await createTestApp()
-  server = await listen(t.app)
-})
-afterAll(async () => {
-  await server.close()
-  await t.close()
-})
-
-type U = Awaited<ReturnType<TestApp['signUp']>>
-const users = async (n: number) => {
-  const made: U[] = []
-  for (let i = 0; i < n; i++) made.push(await t.signUp())
-  return made
-}
-const say = (who: U, chatId: string, text: string) =>
-  who.caller.messages.send({ chatId, clientId: randomUUID(), text })
+const served = serveTestApp()
+const users = (n: number) => signUps(served.t, n)
 
 describe('read receipts', () => {
   it('personal chat: the other person’s mark in the chat, live as chat.seen, replayed', async () => {
@@ -30,7 +14,7 @@ describe('read receipts', () => {
     const m1 = await say(ann!, d.id, 'one')
     expect((await ann!.caller.chats.get({ chatId: d.id })).othersReadUpTo).toBeNull()
     const { lastEventId } = await ann!.caller.messages.head()
-    const anns = collectEvents(server.url, ann!.accessToken)
+    const anns = collectEvents(served.url, ann!.accessToken)
     await anns.ready
     await bob!.caller.chats.markRead({ chatId: d.id, messageId: m1.id })
     const seen = { type: 'chat.seen', chatId: d.id, userId: bob!.user.id, lastReadMessageId: m1.id }
@@ -39,7 +23,7 @@ describe('read receipts', () => {
     expect((await ann!.caller.chats.list()).items[0]!.othersReadUpTo).toBe(m1.id)
     // Bob's own view counts Ann's mark, not his.
     expect((await bob!.caller.chats.get({ chatId: d.id })).othersReadUpTo).toBeNull()
-    const replay = collectEvents(server.url, ann!.accessToken, { lastEventId: lastEventId! })
+    const replay = collectEvents(served.url, ann!.accessToken, { lastEventId: lastEventId! })
     expect((await replay.next(1))[0]!.event).toEqual(seen)
     anns.close()
     replay.close()
@@ -54,8 +38,8 @@ describe('read receipts', () => {
     })
     const m1 = await say(ann!, g.id, 'first')
     const m2 = await say(ann!, g.id, 'second')
-    const quiet = collectEvents(server.url, rest[3]!.accessToken)
-    const anns = collectEvents(server.url, ann!.accessToken)
+    const quiet = collectEvents(served.url, rest[3]!.accessToken)
+    const anns = collectEvents(served.url, ann!.accessToken)
     await Promise.all([quiet.ready, anns.ready])
     await rest[0]!.caller.chats.markRead({ chatId: g.id, messageId: m2.id })
     await rest[1]!.caller.chats.markRead({ chatId: g.id, messageId: m2.id })
@@ -98,7 +82,7 @@ describe('read receipts', () => {
     )
     expect(await errorCode(eve!.caller.chats.seenBy({ messageId: m.id }))).toBe('NOT_FOUND')
     expect(await errorCode(bob!.caller.chats.seenBy({ messageId: randomUUID() }))).toBe('NOT_FOUND')
-    expect(await errorCode(t.callerFor(null).chats.seenBy({ messageId: m.id }))).toBe(
+    expect(await errorCode(served.t.callerFor(null).chats.seenBy({ messageId: m.id }))).toBe(
       'UNAUTHORIZED',
     )
     expect(await errorCode(bob!.caller.chats.seenBy({ messageId: m.id, cursor: 'x' }))).toBe(
