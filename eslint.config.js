@@ -23,7 +23,7 @@ export default tseslint.config(
   // Plain JavaScript files are type-checked (checkJs), which covers undefined names; their JSDoc
   // casts (`/** @type {T} */ (value)`) are invisible to the unsafe-assignment rule.
   {
-    files: ['**/*.mjs'],
+    files: ['**/*.mjs', 'packages/web/public/*.js'],
     rules: { 'no-undef': 'off', '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
 )

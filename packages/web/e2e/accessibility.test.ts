@@ -19,6 +19,8 @@ const WIDTHS = {
   phone: { width: 360, height: 740 },
 } as const
 type Width = keyof typeof WIDTHS
+/** The system's colour scheme the browser reports; the app follows it unless told otherwise. */
+type Scheme = 'light' | 'dark'
 
 const MIN_TARGET_PX = 44
 const PASSWORD = 'correct horse battery'
@@ -95,9 +97,10 @@ const uploadPng = async (page: Page, who: Account) => {
   return body.image.id
 }
 
-const newPage = async (width: Width) => {
+const newPage = async (width: Width, colorScheme: Scheme = 'light') => {
   const context = await browser!.newContext({
     viewport: WIDTHS[width],
+    colorScheme,
     locale: 'en-US',
     baseURL: server!.url,
   })
@@ -116,10 +119,12 @@ interface Finding {
 const findings: Finding[] = []
 
 /** All checks for one screen, collected (not thrown) so one run names every problem. */
-const check = async (page: Page, width: Width, screen: string) => {
+const checkScreen = async (page: Page, width: Width, screen: string, scheme: Scheme = 'light') => {
   // Let transitions (image fade-in, dialog open) settle so colours are measured as seen.
   await page.waitForTimeout(350)
-  const name = `${width}-${screen}`
+  const name = `${width}${scheme === 'dark' ? '-dark' : ''}-${screen}`
+  const theme = await page.evaluate(() => document.documentElement.dataset.theme)
+  if (theme !== scheme) findings.push({ screen: name, what: `theme ${theme ?? 'unset'}` })
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
   for (const what of await axeFindings(page)) findings.push({ screen: name, what })
   for (const what of await smallTargets(page, MIN_TARGET_PX))
@@ -193,10 +198,17 @@ describe('accessibility, touch targets and layout details in Chromium', () => {
     await server?.stop()
   }, 30_000)
 
-  for (const width of ['desktop', 'phone'] as const) {
-    it(`every screen at the ${width} width: no serious axe finding, 44 px targets, no sideways scroll`, async () => {
-      const page = await newPage(width)
+  const tours = [
+    ['desktop', 'light'],
+    ['phone', 'light'],
+    ['desktop', 'dark'],
+    ['phone', 'dark'],
+  ] as const
+  for (const [width, scheme] of tours) {
+    it(`every screen at the ${width} width, ${scheme} theme: no serious axe finding, 44 px targets, no sideways scroll`, async () => {
+      const page = await newPage(width, scheme)
       const start = findings.length
+      const check = (p: Page, w: Width, screen: string) => checkScreen(p, w, screen, scheme)
       await page.goto('/')
       await page.getByRole('heading', { name: t('signIn') }).waitFor()
       await check(page, width, 'sign-in')
@@ -262,9 +274,11 @@ describe('accessibility, touch targets and layout details in Chromium', () => {
       // The menu of the newest message (Ann's own, just above the composer).
       await page
         .getByRole('textbox', { name: t('messageInput') })
-        .fill(`From the ${width}: on my way`)
+        .fill(`From the ${width} (${scheme}): on my way`)
       await page.getByRole('textbox', { name: t('messageInput') }).press('Enter')
-      const mine = messageLog(page).locator('.msg', { hasText: `From the ${width}: on my way` })
+      const mine = messageLog(page).locator('.msg', {
+        hasText: `From the ${width} (${scheme}): on my way`,
+      })
       await expect.poll(() => mine.evaluate((el) => el.classList.contains('sending'))).toBe(false)
       await mine.getByRole('button', { name: t('messageActions') }).click()
       await mine.getByRole('button', { name: t('delete'), exact: true }).waitFor()

@@ -12,6 +12,7 @@ const builtMarker = join(webDir, 'dist', 'index.html')
 const sources = [
   join(webDir, 'src'),
   join(webDir, 'index.html'),
+  join(webDir, 'public'),
   join(webDir, 'vite.config.ts'),
   join(webDir, 'package.json'),
   join(webDir, '..', 'shared', 'src'),

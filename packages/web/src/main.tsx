@@ -2,6 +2,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app'
+import { startTheme } from './features/settings/theme'
 import { I18nProvider } from './lib/i18n'
 import { errorCode, session } from './lib/trpc'
 import './styles.css'
@@ -13,6 +14,8 @@ import './styles.css'
 const onAuthError = (error: unknown) => {
   if (errorCode(error) === 'UNAUTHORIZED') session.refreshNow().catch(() => undefined)
 }
+
+startTheme()
 
 const queryClient = new QueryClient({
   queryCache: new QueryCache({ onError: onAuthError }),

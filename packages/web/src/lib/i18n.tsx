@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
 import { conversationEn, conversationRu } from './i18n-conversation'
+import { notificationsEn, notificationsRu } from './i18n-notifications'
 
 const en = {
   appName: 'Messenger',
@@ -186,6 +187,7 @@ const en = {
   chatCount: { one: '{count} chat', other: '{count} chats' },
   errPinLimit: 'At most 10 chats can be pinned. Unpin one first.',
   ...conversationEn,
+  ...notificationsEn,
   pinMessage: 'Pin',
   unpinMessage: 'Unpin',
   pinnedMessages: 'Pinned messages',
@@ -430,6 +432,7 @@ const ru: Record<MessageKey, Entry> = {
   },
   errPinLimit: 'Закрепить можно не больше 10 чатов. Сначала открепите другой.',
   ...conversationRu,
+  ...notificationsRu,
   pinMessage: 'Закрепить',
   unpinMessage: 'Открепить',
   pinnedMessages: 'Закреплённые сообщения',

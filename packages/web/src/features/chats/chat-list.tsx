@@ -4,6 +4,7 @@ import { formatShort } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { chatPath, navigate } from '../../lib/router'
 import { Avatar } from '../layout/avatar'
+import { setFaviconBadge } from '../notifications/favicon'
 import { BackIcon, MutedIcon, PinIcon } from '../layout/icons'
 import { ChatItemMenu } from './chat-item-menu'
 import { useChats } from './use-chats'
@@ -17,7 +18,10 @@ const preview = (chat: Chat, me: User, t: ReturnType<typeof useI18n>['t']) => {
   return chat.isDirect ? body : `${m.sender.firstName}: ${body}`
 }
 
-/** "(3) Messenger" while messages wait unread, so a background tab shows them; muted chats don't. */
+/**
+ * "(3) Messenger" and a badge on the tab's icon while messages wait unread, so a background tab
+ * shows them; muted chats don't count.
+ */
 const useUnreadTitle = (chats: Chat[] | undefined) => {
   const { t } = useI18n()
   const unread = chats?.reduce((sum, c) => sum + (c.muted ? 0 : c.unreadCount), 0) ?? 0
@@ -25,6 +29,8 @@ const useUnreadTitle = (chats: Chat[] | undefined) => {
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${app}` : app
   }, [unread, app])
+  useEffect(() => setFaviconBadge(unread), [unread])
+  useEffect(() => () => setFaviconBadge(0), [])
 }
 
 export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }) => {

@@ -15,6 +15,9 @@ export type LiveState = 'connecting' | 'live' | 'reconnecting'
 /** The chat on screen, read when an event arrives (a ref, not state: it must not resubscribe). */
 export const openChat = { id: null as string | null }
 
+/** Told of every logged event once it is merged into the cache (notifications listen here). */
+export const liveEventListeners = new Set<(event: ChatEvent) => void>()
+
 const RETRY_MS = 2000
 
 /** The open chat is gone (removed by its owner): say so and go back to the list. */
@@ -86,6 +89,7 @@ export const useLiveEvents = (myId: string, resumeFrom: string | undefined): Liv
               if (parsed.data.type === 'message.created') {
                 clearTyping(parsed.data.message.chatId, parsed.data.message.sender.id)
               }
+              for (const listener of liveEventListeners) listener(parsed.data)
             }
           },
           onConnectionStateChange: (s) => {

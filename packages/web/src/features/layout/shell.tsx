@@ -8,6 +8,8 @@ import { navigate, useRoute } from '../../lib/router'
 import { trpc } from '../../lib/trpc'
 import { ChatList } from '../chats/chat-list'
 import { useLiveEvents } from '../events/use-live-events'
+import { NotificationOffer } from '../notifications/notification-offer'
+import { useNotifications } from '../notifications/use-notifications'
 import { OutboxProvider } from '../messages/outbox-context'
 import { CloseIcon, GearIcon, PlusIcon, SearchIcon } from './icons'
 
@@ -39,6 +41,7 @@ export const Shell = ({ me }: { me: User }) => {
     retry: true,
   })
   const live = useLiveEvents(me.id, head.data ? (head.data.lastEventId ?? '0') : undefined)
+  useNotifications(me)
   const notice = useNotice()
   const [newChat, setNewChat] = useState(false)
   // Bumped by the search button: a new search, even from one narrowed to a chat.
@@ -113,6 +116,7 @@ export const Shell = ({ me }: { me: User }) => {
               <GearIcon />
             </button>
           </header>
+          <NotificationOffer />
           <ChatList me={me} activeId={activeId} />
         </div>
         <div className="main">

@@ -62,6 +62,9 @@ const useMarkRead = (
   useEffect(() => {
     const on = () => setVisible(document.visibilityState === 'visible')
     document.addEventListener('visibilitychange', on)
+    // The tab may have come forward between the first render and now (a notification's click
+    // opens the chat in a hidden tab): read it again, or the chat would stay unread.
+    on()
     return () => document.removeEventListener('visibilitychange', on)
   }, [])
   const newest = messages.at(-1)

@@ -11,6 +11,8 @@ import { Field } from '../auth/field'
 import { DRAFT_PREFIX } from '../messages/composer'
 import { BackButton } from '../layout/back-button'
 import { LanguageSelect } from './language-select'
+import { ThemeSelect } from './theme-select'
+import { NotificationSettings } from '../notifications/notification-settings'
 
 /** "Chrome on Linux" from a user agent; the raw string is the fallback. */
 const describeDevice = (ua: string | null) => {
@@ -194,9 +196,11 @@ export const SettingsPage = ({ me }: { me: User }) => {
       </header>
       <div className="page-body">
         <Profile me={me} />
-        <section>
+        <section className="stack">
           <LanguageSelect />
+          <ThemeSelect />
         </section>
+        <NotificationSettings login={me.login} />
         <Sessions />
         <section>
           <button type="button" className="danger" onClick={() => void logout()}>
