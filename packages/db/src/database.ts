@@ -95,6 +95,24 @@ export interface MessagesTable {
   deleted: ColumnType<number, number | undefined, number>
   /** The message of the same chat this one answers. */
   reply_to_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** A forward: the original message (the first one, through forwards of forwards) and its sender. */
+  forwarded_from_id: ColumnType<string | null, string | null | undefined, string | null>
+  forwarded_sender_id: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+/** A member a message mentions with `@login` (stored by send_message; never its sender). */
+export interface MessageMentionsTable {
+  user_id: string
+  chat_id: string
+  message_id: string
+}
+
+/** A message one person deleted for themselves only. */
+export interface HiddenMessagesTable {
+  user_id: string
+  chat_id: string
+  message_id: string
+  hidden_at: Timestamp
 }
 
 export interface ChatEventsTable {
@@ -190,6 +208,8 @@ export interface Database {
   pinned_messages: PinnedMessagesTable
   chat_events: ChatEventsTable
   message_reactions: MessageReactionsTable
+  message_mentions: MessageMentionsTable
+  hidden_messages: HiddenMessagesTable
   message_reaction_counts: MessageReactionCountsTable
   event_seq: EventSeqTable
   search_terms: SearchTermsTable

@@ -17,6 +17,11 @@ export const chat = z.object({
   lastMessage: message.nullable(),
   unreadCount: z.number().int(),
   /**
+   * Unread messages that mention the caller with `@login` (beyond API.md), counted apart for the
+   * @ badge; counted whether or not the chat is muted. Cleared by chats.markRead like unreadCount.
+   */
+  unreadMentions: z.number().int().optional(),
+  /**
    * Read receipts: the furthest message any other member has read (in a personal chat, the other
    * person's read mark); the caller's own messages up to it are seen. Null: none read yet.
    */

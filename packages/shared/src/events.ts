@@ -20,6 +20,8 @@ export const chatEvent = z.discriminatedUnion('type', [
    * other person of a personal chat, and in a group to those whose recent messages it covers.
    */
   z.object({ type: z.literal('chat.seen'), chatId: id, userId: id, lastReadMessageId: id }),
+  /** Delete for me: the caller hid `messageId` of `chatId` (on this or another tab or device). */
+  z.object({ type: z.literal('message.hidden'), chatId: id, messageId: id }),
   /**
    * `userId` set (`active`) or took back a reaction with `emoji`; `count` is how many have it now.
    * Apply in order: the last one for a message and emoji holds its count.

@@ -37,6 +37,11 @@ export const message = z.object({
   reactions: z.array(reactionSummary).optional(),
   /** The message this one answers (beyond API.md); null or absent when it answers none. */
   replyTo: replyQuote.nullable().optional(),
+  /**
+   * A forward (beyond API.md): who wrote the original (through forwards of forwards, the first
+   * author) and its id. Null or absent for a message of the sender's own.
+   */
+  forwardedFrom: z.object({ messageId: id, sender: publicUser }).nullable().optional(),
 })
 export type Message = z.infer<typeof message>
 
@@ -72,6 +77,11 @@ export const listMessagesInput = z.object({
 
 export const editMessageInput = z.object({ messageId: id, text: messageText })
 export const deleteMessageInput = z.object({ messageId: id })
+/** Delete for me: hides the message for the caller only. */
+export const hideMessageInput = z.object({ messageId: id })
+/** Forwards `messageId` (text and images) to `chatId`, as the caller's message there. */
+export const forwardMessageInput = z.object({ messageId: id, chatId: id, clientId: id })
+export type ForwardMessageInput = z.infer<typeof forwardMessageInput>
 
 const day = z.string().refine(isDay, 'must be a day written YYYY-MM-DD')
 

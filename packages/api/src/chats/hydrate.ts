@@ -1,8 +1,10 @@
-import { listMembers, type ChatRow } from '@messenger/db'
+import { findMessagesByIdsFor, lastVisibleMessages, listMembers, type ChatRow } from '@messenger/db'
 import { fullName, type Chat, type PublicUser } from '@messenger/shared'
 import type { Deps } from '../deps'
 import { toPublicUser } from '../mappers'
 import { hydrateMessages } from '../messages/hydrate'
+import { toStored } from '../messages/mysql-store'
+import type { StoredMessage } from '../messages/store'
 
 /** Unread counts stop here: the badge shows "999+" and a huge backlog costs no more to count. */
 export const UNREAD_CAP = 1000
@@ -20,6 +22,30 @@ type ChatRecord = Pick<
 >
 
 /**
+ * Each chat's last message as the viewer sees it: the chat's last one, unless they deleted it for
+ * themselves; then the newest they did not (one more statement, only for such chats, often none).
+ */
+const lastMessagesFor = async (
+  deps: Deps,
+  viewerId: string,
+  rows: readonly ChatRecord[],
+): Promise<StoredMessage[]> => {
+  const last = await findMessagesByIdsFor(
+    deps.db,
+    rows.flatMap((r) => (r.last_message_id ? [r.last_message_id] : [])),
+    viewerId,
+  )
+  const visible = last.flatMap((m) => (m.hidden ? [] : [toStored(m.row)]))
+  if (visible.length === last.length) return visible
+  const instead = await lastVisibleMessages(
+    deps.db,
+    viewerId,
+    last.flatMap((m) => (m.hidden ? [m.row.chat_id] : [])),
+  )
+  return [...visible, ...instead.map(toStored)]
+}
+
+/**
  * Chats as `viewerId` sees them: a personal chat is titled with the other person's name, a group
  * with its own title at any size; unread counts are the viewer's.
  */
@@ -34,9 +60,7 @@ export const hydrateChats = async (
       deps.db,
       rows.map((r) => r.id),
     ),
-    deps.messages
-      .getMany(rows.flatMap((r) => (r.last_message_id ? [r.last_message_id] : [])))
-      .then((m) => hydrateMessages(deps, m)),
+    lastMessagesFor(deps, viewerId, rows).then((m) => hydrateMessages(deps, m)),
   ])
   const membersOf = new Map<string, PublicUser[]>()
   const mine = new Map<string, (typeof members)[number]>()
@@ -54,17 +78,14 @@ export const hydrateChats = async (
       }
     }
   }
-  const lastById = new Map(lastMessages.map((m) => [m.id, m]))
-  // One query for the page; a chat without messages has nothing to count.
-  const unread = await deps.messages.countUnread(
-    rows.flatMap((r) =>
-      r.last_message_id === null
-        ? []
-        : [{ chatId: r.id, afterId: mine.get(r.id)?.last_read_message_id ?? null }],
-    ),
-    viewerId,
-    UNREAD_CAP,
+  const lastByChat = new Map(lastMessages.map((m) => [m.chatId, m]))
+  // One query for the page, mentions counted apart in it; a chat without messages has nothing to count.
+  const marks = rows.flatMap((r) =>
+    r.last_message_id === null
+      ? []
+      : [{ chatId: r.id, afterId: mine.get(r.id)?.last_read_message_id ?? null }],
   )
+  const { unread, mentions } = await deps.messages.countUnread(marks, viewerId, UNREAD_CAP)
   return rows.map((r) => {
     const list = membersOf.get(r.id) ?? []
     const isDirect = r.is_direct === 1
@@ -83,8 +104,9 @@ export const hydrateChats = async (
       title: title || 'Chat',
       ownerId: r.owner_id,
       members: list,
-      lastMessage: (r.last_message_id && lastById.get(r.last_message_id)) || null,
+      lastMessage: lastByChat.get(r.id) ?? null,
       unreadCount: unread.get(r.id) ?? 0,
+      unreadMentions: mentions.get(r.id) ?? 0,
       othersReadUpTo: othersRead.get(r.id) ?? null,
       muted: mine.get(r.id)?.muted === 1,
       archived: mine.get(r.id)?.archived === 1,

@@ -173,6 +173,10 @@ export const eventForUser = (
         sharedEvents.set(d, (event = { type: 'message.reaction', chatId: e.chatId, ...d }))
       return event
     }
+    case 'message.hidden':
+      return e.detail && 'hiddenMessageId' in e.detail
+        ? { type: 'message.hidden', chatId: e.chatId, messageId: e.detail.hiddenMessageId }
+        : null
     case 'chat.seen':
       return e.readMessageId && e.detail && 'readerId' in e.detail
         ? {
@@ -190,7 +194,7 @@ const sharedEvents = new WeakMap<EventDetail, ChatEvent>()
 
 /** Events that carry a whole message (a reaction's detail is enough on its own). */
 const isMessageEvent = (type: StoredEventType) =>
-  type.startsWith('message.') && type !== 'message.reaction'
+  type.startsWith('message.') && type !== 'message.reaction' && type !== 'message.hidden'
 
 /** The chat as it is now, for a member only: the event may be read after they left. */
 const chatUpdatedFor = async (

@@ -24,7 +24,11 @@ export const hydrateMessages = async (
   const [users, images] = await Promise.all([
     findPublicUsers(deps.db, [
       ...new Set(
-        [...stored, ...answered].flatMap((m) => (byId.has(m.senderId) ? [] : [m.senderId])),
+        [...stored, ...answered].flatMap((m) =>
+          [m.senderId, ...(m.forwardedSenderId ? [m.forwardedSenderId] : [])].filter(
+            (id) => !byId.has(id),
+          ),
+        ),
       ),
     ]),
     resolveImages(deps, [
@@ -60,5 +64,9 @@ export const hydrateMessages = async (
     editedAt: m.editedAt?.toISOString() ?? null,
     deleted: m.deleted,
     replyTo: m.replyToId ? (quotes.get(m.replyToId) ?? null) : null,
+    forwardedFrom:
+      m.forwardedFromId && m.forwardedSenderId
+        ? { messageId: m.forwardedFromId, sender: senderOf(m.forwardedSenderId) }
+        : null,
   }))
 }

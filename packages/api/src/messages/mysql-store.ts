@@ -1,5 +1,5 @@
 import {
-  countUnreadMany,
+  countUnreadWithMentions,
   deleteChatMessages,
   findMessageByClientId,
   findMessagesByIds,
@@ -23,9 +23,11 @@ export const toStored = (r: MessageRow): StoredMessage => ({
   editedAt: r.edited_at,
   deleted: r.deleted === 1,
   replyToId: r.reply_to_id,
+  forwardedFromId: r.forwarded_from_id,
+  forwardedSenderId: r.forwarded_sender_id,
 })
 
-const toRow = (m: StoredMessage): MessageRow => ({
+export const toRow = (m: StoredMessage): MessageRow => ({
   id: m.id,
   chat_id: m.chatId,
   sender_id: m.senderId,
@@ -36,6 +38,8 @@ const toRow = (m: StoredMessage): MessageRow => ({
   edited_at: m.editedAt,
   deleted: m.deleted ? 1 : 0,
   reply_to_id: m.replyToId,
+  forwarded_from_id: m.forwardedFromId ?? null,
+  forwarded_sender_id: m.forwardedSenderId ?? null,
 })
 
 /** Messages in MySQL. A send is one round trip: the send_message procedure. */
@@ -58,8 +62,8 @@ export const createMysqlStore = (db: Db): MessageStore => ({
     return r ? toStored(r) : null
   },
 
-  async list(chatId, before, limit) {
-    return (await listChatMessages(db, chatId, before, limit)).map(toStored)
+  async list(chatId, before, limit, viewerId) {
+    return (await listChatMessages(db, chatId, before, limit, viewerId ?? null)).map(toStored)
   },
 
   async update(trx: Executor, m) {
@@ -71,7 +75,7 @@ export const createMysqlStore = (db: Db): MessageStore => ({
     })
   },
 
-  countUnread: (chats, userId, cap) => countUnreadMany(db, chats, userId, cap),
+  countUnread: (chats, userId, cap) => countUnreadWithMentions(db, chats, userId, cap),
 
   async deleteChat(trx, chatId) {
     await deleteChatMessages(trx, chatId)

@@ -130,7 +130,7 @@ export const listMessagesWithReactions = async (
   input: { chatId: string; before?: string | undefined; limit: number },
 ) => {
   await assertChatMember(ctx, input.chatId, ctx.user.id)
-  const rows = await ctx.messages.list(input.chatId, input.before, input.limit + 1)
+  const rows = await ctx.messages.list(input.chatId, input.before, input.limit + 1, ctx.user.id)
   const page = rows.slice(0, input.limit)
   const [items, reactions] = await Promise.all([
     hydrateMessages(ctx, page),

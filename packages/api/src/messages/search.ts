@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server'
-import { findChatOfUserByName, findUserIdByLogin } from '@messenger/db'
+import { findChatOfUserByName, findUserIdByLogin, hiddenAmong } from '@messenger/db'
 import { highlight, parseSearchQuery, type SearchMessagesInput } from '@messenger/shared'
 import { assertChatMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
@@ -96,9 +96,11 @@ export const searchMessages = async (ctx: Ctx, input: SearchMessagesInput) => {
   const stored = new Map(
     (await ctx.messages.getMany(found.map((h) => h.messageId))).map((m) => [m.id, m]),
   )
+  // Delete for me: what the caller hid is not found either (one key lookup per result).
+  const hidden = await hiddenAmong(ctx.db, ctx.user.id, [...stored.values()])
   const hits = found.flatMap((h) => {
     const message = stored.get(h.messageId)
-    if (!message || message.deleted) return []
+    if (!message || message.deleted || hidden.has(message.id)) return []
     return [{ message, highlight: h.highlight ?? highlight(message.text ?? '', h.terms) }]
   })
   const last = cursor.m === '' ? -1 : hits.findIndex((h) => h.message.id === cursor.m)

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server'
-import { lockChat, memberIds } from '@messenger/db'
+import { lockChat, memberIds, replaceMentions } from '@messenger/db'
 import type { Message, SendMessageInput } from '@messenger/shared'
 import { assertChatMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
@@ -84,7 +84,7 @@ export const listMessages = async (
   input: { chatId: string; before?: string | undefined; limit: number },
 ) => {
   await assertChatMember(ctx, input.chatId, ctx.user.id)
-  const rows = await ctx.messages.list(input.chatId, input.before, input.limit + 1)
+  const rows = await ctx.messages.list(input.chatId, input.before, input.limit + 1, ctx.user.id)
   const page = rows.slice(0, input.limit)
   return {
     items: await hydrateMessages(ctx, page),
@@ -113,6 +113,16 @@ const change = async (ctx: Ctx, messageId: string, patch: (m: StoredMessage) => 
     // Under the chat's lock, so the audience is the members at this event's place in the log.
     await lockChat(trx, next.chatId)
     await ctx.messages.update(trx, next)
+    // Mentions follow the text: an edit stores them again, a delete drops them.
+    if (!next.forwardedFromId) {
+      await replaceMentions(trx, {
+        id: next.id,
+        chatId: next.chatId,
+        senderId: next.senderId,
+        text: next.deleted ? null : next.text,
+        hadMentions: message.text?.includes('@') ?? false,
+      })
+    }
     record({
       chatId: next.chatId,
       type: next.deleted ? 'message.deleted' : 'message.updated',
@@ -125,8 +135,17 @@ const change = async (ctx: Ctx, messageId: string, patch: (m: StoredMessage) => 
   return answer
 }
 
+/** A forward cannot be edited: it would put other words under its author's name. */
 export const editMessage = (ctx: Ctx, messageId: string, text: string) =>
-  change(ctx, messageId, (m) => ({ ...m, text, editedAt: new Date() }))
+  change(ctx, messageId, (m) => {
+    if (m.forwardedFromId) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: 'messageId: a forwarded message cannot be edited',
+      })
+    }
+    return { ...m, text, editedAt: new Date() }
+  })
 
 /** Leaves a tombstone: the message keeps its place in history without text or images. */
 export const deleteMessage = async (ctx: Ctx, messageId: string) => {
@@ -135,3 +154,5 @@ export const deleteMessage = async (ctx: Ctx, messageId: string) => {
 }
 
 export { searchMessages } from './search'
+export { forwardMessage } from './forward'
+export { hideMessage } from './hide'

@@ -13,6 +13,9 @@ export interface StoredMessage {
   deleted: boolean
   /** The message of the same chat this one answers, if any. */
   replyToId: string | null
+  /** A forward: the original message and its author (absent or null otherwise). */
+  forwardedFromId?: string | null
+  forwardedSenderId?: string | null
 }
 
 export type CreateOutcome =
@@ -33,19 +36,28 @@ export interface MessageStore {
   create(m: StoredMessage): Promise<CreateOutcome>
   getMany(ids: readonly string[]): Promise<StoredMessage[]>
   findByClientId(senderId: string, clientId: string): Promise<StoredMessage | null>
-  /** Newest first; `before` is a message id (exclusive). */
-  list(chatId: string, before: string | undefined, limit: number): Promise<StoredMessage[]>
+  /**
+   * Newest first; `before` is a message id (exclusive). With `viewerId`, without the messages
+   * they deleted for themselves.
+   */
+  list(
+    chatId: string,
+    before: string | undefined,
+    limit: number,
+    viewerId?: string,
+  ): Promise<StoredMessage[]>
   /** Writes an edit or a delete; takes the transaction that records its event. */
   update(trx: Executor, m: StoredMessage): Promise<void>
   /**
-   * For each chat, others' live messages after `afterId` (all when null), counted up to `cap`, in
-   * one round trip for the whole page; chats with none may be absent.
+   * For each chat, others' live messages after `afterId` (all when null) that `userId` did not
+   * delete for themselves, and apart those of them that mention `userId`, each counted up to
+   * `cap`, in one round trip for the whole page; chats with none may be absent.
    */
   countUnread(
     chats: readonly { chatId: string; afterId: string | null }[],
     userId: string,
     cap: number,
-  ): Promise<Map<string, number>>
+  ): Promise<{ unread: Map<string, number>; mentions: Map<string, number> }>
   /** Drops every message of a chat, in the transaction that deletes the chat. */
   deleteChat(trx: Executor, chatId: string): Promise<void>
 }

@@ -3,6 +3,8 @@ import {
   editMessageInput,
   eventsHead,
   eventsInput,
+  forwardMessageInput,
+  hideMessageInput,
   listMessagesInput,
   listPinnedInput,
   message,
@@ -42,6 +44,14 @@ export const messagesRouter = router({
     .input(deleteMessageInput)
     .output(ok)
     .mutation(({ ctx, input }) => messages.deleteMessage(ctx, input.messageId)),
+  deleteForMe: authedProcedure
+    .input(hideMessageInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => messages.hideMessage(ctx, input.messageId)),
+  forward: authedProcedure
+    .input(forwardMessageInput)
+    .output(message)
+    .mutation(({ ctx, input }) => messages.forwardMessage(ctx, input)),
   pin: authedProcedure
     .input(pinMessageInput)
     .output(ok)

@@ -15,6 +15,8 @@ export type StoredEventType =
   | 'message.reaction'
   /** For one member: another read the chat up to `message_id`; `detail` names the reader. */
   | 'chat.seen'
+  /** For one member: they deleted a message for themselves; `detail` names it. */
+  | 'message.hidden'
 
 export interface NewEvent {
   chatId: string

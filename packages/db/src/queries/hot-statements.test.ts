@@ -10,7 +10,16 @@ import {
   readMarkRefusal,
 } from './chats'
 import { appendEvents, listEventsSince } from './events'
-import { countUnreadMany, findMessagesByIds, listChatMessages, sendMessageRow } from './messages'
+import { hiddenAmong } from './hidden'
+import { countUnreadWithMentions } from './mentions'
+import {
+  countUnreadMany,
+  findMessagesByIds,
+  findMessagesByIdsFor,
+  lastVisibleMessages,
+  listChatMessages,
+  sendMessageRow,
+} from './messages'
 
 /**
  * Every statement behind chats.list, markRead, messages.list and the send must find its rows by
@@ -102,9 +111,24 @@ beforeAll(async () => {
     })),
     (b) => db.insertInto('chat_events').values(b).execute(),
   )
+  // The viewer is mentioned in, and hid, a few messages of each of their chats.
+  await inBatches(
+    Array.from({ length: VIEWER_CHATS }, (_, n) =>
+      [PER_CHAT - 1, PER_CHAT - 2, 3].map((i) => ({
+        user_id: viewer,
+        chat_id: chat(n),
+        message_id: message(n, i),
+      })),
+    ).flat(),
+    async (b) => {
+      await db.insertInto('message_mentions').values(b).execute()
+      await db.insertInto('hidden_messages').values(b).execute()
+    },
+  )
   // Event ids come from the commit-ordered counter: move it past the seeded ones.
   await db.updateTable('event_seq').set({ n: CHATS }).where('id', '=', 1).execute()
-  await sql`ANALYZE TABLE chats, chat_members, messages, chat_events, users`.execute(db)
+  await sql`ANALYZE TABLE chats, chat_members, messages, chat_events, users, message_mentions,
+    hidden_messages`.execute(db)
 }, 120_000)
 afterAll(() => t.drop())
 
@@ -154,6 +178,35 @@ describe('hot statements use their indexes', () => {
           1000,
         ),
       )
+      // Two branches per chat (messages, mentions): half the chats for the same bound.
+      await measure('countUnreadWithMentions, 15 chats', () =>
+        countUnreadWithMentions(
+          conn,
+          viewerChats
+            .slice(0, VIEWER_CHATS / 2)
+            .map((c, n) => ({ chatId: c, afterId: message(n, PER_CHAT - 3) })),
+          viewer,
+          1000,
+        ),
+      )
+      await measure('findMessagesByIdsFor', () =>
+        findMessagesByIdsFor(
+          conn,
+          viewerChats.map((_, n) => message(n, PER_CHAT - 1)),
+          viewer,
+        ),
+      )
+      await measure('lastVisibleMessages', () => lastVisibleMessages(conn, viewer, viewerChats))
+      await measure('hiddenAmong', () =>
+        hiddenAmong(
+          conn,
+          viewer,
+          viewerChats.map((c, n) => ({ chatId: c, id: message(n, 3) })),
+        ),
+      )
+      await measure('listChatMessages, for a viewer', () =>
+        listChatMessages(conn, someChat, undefined, 51, viewer),
+      )
       // chats.get, messages.list, the send's membership check
       await measure('findChatWithMembers', () => findChatWithMembers(conn, someChat))
       await measure('listChatMessages', () => listChatMessages(conn, someChat, undefined, 51))
@@ -181,6 +234,19 @@ describe('hot statements use their indexes', () => {
           sender_id: viewer,
           client_id: message(7, 500),
           text: 'hot path',
+          image_ids: null,
+          created_at: new Date(),
+          edited_at: null,
+          deleted: 0,
+        }),
+      )
+      await measure('send_message, with mentions', () =>
+        sendMessageRow(conn, {
+          id: message(7, 501),
+          chat_id: someChat,
+          sender_id: viewer,
+          client_id: message(7, 501),
+          text: `hot path @u8 @u${USERS - 1} a@u8.com`,
           image_ids: null,
           created_at: new Date(),
           edited_at: null,

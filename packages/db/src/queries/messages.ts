@@ -11,6 +11,26 @@ export const findMessagesByIds = async (db: Executor, ids: readonly string[]) =>
         .where('id', 'in', [...new Set(ids)])
         .execute()
 
+/**
+ * Messages by id, each with whether `viewerId` deleted it for themselves (a key probe per row), in
+ * one statement: the chat list's previews.
+ */
+export const findMessagesByIdsFor = async (
+  db: Executor,
+  ids: readonly string[],
+  viewerId: string,
+) => {
+  if (ids.length === 0) return []
+  const r = await sql<MessageRow & { hidden_for_viewer: number | string }>`
+    SELECT messages.*, EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ${viewerId}
+        AND h.chat_id = messages.chat_id AND h.message_id = messages.id) AS hidden_for_viewer
+      FROM messages WHERE id IN (${sql.join([...new Set(ids)])})`.execute(db)
+  return r.rows.map(({ hidden_for_viewer, ...row }) => ({
+    row,
+    hidden: Number(hidden_for_viewer) === 1,
+  }))
+}
+
 export const findMessageByClientId = (db: Executor, senderId: string, clientId: string) =>
   db
     .selectFrom('messages')
@@ -29,13 +49,23 @@ export const listChatMessages = async (
   chatId: string,
   before: string | undefined,
   limit: number,
+  viewerId: string | null = null,
 ) => {
   const r = await sql<MessageRow>`
     SELECT * FROM messages FORCE INDEX (messages_chat)
      WHERE chat_id = ${chatId} ${before === undefined ? sql`` : sql`AND id < ${before}`}
+       ${viewerId === null ? sql`` : notHiddenFor(viewerId, chatId)}
      ORDER BY chat_id DESC, id DESC LIMIT ${limit}`.execute(db)
   return r.rows
 }
+
+/**
+ * `AND` the message of the row in `messages` is not one `viewerId` deleted for themselves: a probe
+ * of hidden_messages by its whole primary key per row read.
+ */
+export const notHiddenFor = (viewerId: string, chatId: string) =>
+  sql`AND NOT EXISTS (SELECT 1 FROM hidden_messages h
+        WHERE h.user_id = ${viewerId} AND h.chat_id = ${chatId} AND h.message_id = messages.id)`
 
 export const updateMessage = (
   db: Executor,
@@ -66,27 +96,50 @@ export const countUnreadMany = async (
   cap: number,
 ) => {
   if (chats.length === 0) return new Map<string, number>()
-  const branches = chats.map(
-    (c) => sql`(SELECT chat_id FROM messages FORCE INDEX (messages_chat)
-       WHERE chat_id = ${c.chatId} ${c.afterId === null ? sql`` : sql`AND id > ${c.afterId}`}
-         AND deleted = 0 AND sender_id <> ${userId}
-       ORDER BY chat_id, id LIMIT ${cap})`,
-  )
+  const branches = chats.map((c) => unreadBranch(c, userId, cap))
   const r = await sql<{ chat_id: string; n: number | string }>`
     SELECT chat_id, COUNT(*) AS n FROM (${sql.join(branches, sql` UNION ALL `)}) AS unread
      GROUP BY chat_id`.execute(db)
   return new Map(r.rows.map((row) => [row.chat_id, Number(row.n)]))
 }
 
+/** One chat's branch of countUnreadMany: `chat_id` and `kind` 0 for each unread message. */
+export const unreadBranch = (
+  c: { chatId: string; afterId: string | null },
+  userId: string,
+  cap: number,
+) => sql`(SELECT chat_id, 0 AS kind FROM messages FORCE INDEX (messages_chat)
+       WHERE chat_id = ${c.chatId} ${c.afterId === null ? sql`` : sql`AND id > ${c.afterId}`}
+         AND deleted = 0 AND sender_id <> ${userId} ${notHiddenFor(userId, c.chatId)}
+       ORDER BY chat_id, id LIMIT ${cap})`
+
 export const deleteChatMessages = (db: Executor, chatId: string) =>
   db.deleteFrom('messages').where('chat_id', '=', chatId).execute()
+
+/**
+ * The newest message of each chat that `viewerId` has not deleted for themselves, in one
+ * statement: each branch walks the chat's (chat_id, id) index down from its newest row.
+ */
+export const lastVisibleMessages = async (
+  db: Executor,
+  viewerId: string,
+  chatIds: readonly string[],
+) => {
+  if (chatIds.length === 0) return []
+  const branches = chatIds.map(
+    (chatId) => sql`(SELECT * FROM messages FORCE INDEX (messages_chat)
+       WHERE chat_id = ${chatId} ${notHiddenFor(viewerId, chatId)}
+       ORDER BY chat_id DESC, id DESC LIMIT 1)`,
+  )
+  const r = await sql<MessageRow>`${sql.join(branches, sql` UNION ALL `)}`.execute(db)
+  return r.rows
+}
 
 export type SendOutcome =
   | { status: 'sent'; eventId: string; members: string[] }
   | { status: 'duplicate' }
   | { status: 'not_member' }
 
-/**
 /**
  * A send: the message, the chat's activity and the event in one transaction and one round trip
  * (the send_message procedure); search postings follow from the event log. Answers the event id
@@ -95,7 +148,8 @@ export type SendOutcome =
  */
 export const sendMessageRow = async (
   db: Executor,
-  m: Omit<MessageRow, 'reply_to_id'> & Partial<Pick<MessageRow, 'reply_to_id'>>,
+  m: Omit<MessageRow, 'reply_to_id' | 'forwarded_from_id' | 'forwarded_sender_id'> &
+    Partial<Pick<MessageRow, 'reply_to_id'>>,
 ): Promise<SendOutcome> => {
   const r = await sql`CALL send_message(${m.id}, ${m.chat_id}, ${m.sender_id}, ${m.client_id},
     ${m.text}, ${m.image_ids}, ${m.created_at}, ${m.reply_to_id ?? null})`.execute(db)
