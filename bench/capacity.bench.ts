@@ -13,17 +13,15 @@
  * a warm-up of IDLE_WARM, divided by their number; then they are closed and the sweep starts.
  * BENCH_CAPACITY_SERVER_FLAGS adds node flags to the server (--cpu-prof, --heap-prof).
  */
-import { execSync, spawn, type ChildProcess } from 'node:child_process'
+import { execSync, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { signAccessToken } from '@messenger/api/tokens'
 import { insertChat } from '@messenger/db'
 import { createTestDb } from '@messenger/db/testing'
 import { KINDS, type ActReport, type Command, type LoadUser } from './capacity-model'
-import { bundleForNode } from './bundle'
 import { fmt, median, quantile, table } from './lib'
+import { child, nextMessage, raiseFds, startApiProcess } from './processes'
 import { seedUsers } from './server'
 
 const env = process.env
@@ -31,8 +29,6 @@ export const envSteps = () => env.BENCH_CAPACITY_STEPS?.split(',').map(Number)
 const STEP_S = Number(env.BENCH_CAPACITY_STEP_S ?? 90)
 const GENERATORS = Number(env.BENCH_CAPACITY_GENERATORS ?? 2)
 const TIMEOUT_MS = 10_000
-/** What each process asks for (the server needs one fd per stream); only root may raise the hard limit. */
-const FD_LIMIT = 65_536
 const OPEN_BATCH = 500
 /** Streams opened for the idle figure (fewer if the fd limit or the sweep's users are fewer). */
 const IDLE_STREAMS = 10_000
@@ -53,25 +49,6 @@ const WORDS = Array.from({ length: 400 }, (_, i) =>
 )
 
 const dir = import.meta.dirname
-const raiseFds = `ulimit -Hn ${FD_LIMIT} 2>/dev/null; ulimit -n $(ulimit -Hn)`
-const child = (file: string, childEnv: Record<string, string>, nodeFlags = '--import tsx') =>
-  spawn('bash', ['-c', `${raiseFds} && exec node ${nodeFlags} ${file}`], {
-    env: { ...env, ...childEnv },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-const nextMessage = <T>(p: ChildProcess, type: string) =>
-  new Promise<T>((resolve, reject) => {
-    const on = (m: { type: string }) => {
-      if (m.type !== type) return
-      p.off('message', on)
-      p.off('exit', exit)
-      resolve(m as T)
-    }
-    const exit = (code: number | null) =>
-      reject(new Error(`child exited (${code}) waiting for ${type}`))
-    p.on('message', on)
-    p.once('exit', exit)
-  })
 
 interface StepResult {
   users: number
@@ -188,24 +165,10 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       for (const id of c.ids) index.get(id)!.chats.push(c.id)
     }
 
-    const server = child(
-      await bundleForNode(join(dir, 'capacity-server.ts'), 'capacity-server'),
-      {
-        NODE_ENV: 'test',
-        DATABASE_URL: db.url,
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'messenger-capacity-')),
-        JWT_SECRET: jwtSecret,
-        PASSWORD_PEPPER: randomBytes(32).toString('hex'),
-        LOG_LEVEL: 'silent',
-      },
-      `--expose-gc ${env.BENCH_CAPACITY_SERVER_FLAGS ?? ''}`,
-    )
+    const api = await startApiProcess(db.url, jwtSecret, {}, env.BENCH_CAPACITY_SERVER_FLAGS)
+    const server = api.process
     procs.push(server)
-    const { url } = await nextMessage<{ url: string }>(server, 'listening')
-    const memory = async () => {
-      server.send({ type: 'rss' })
-      return nextMessage<{ rss: number; heap: number }>(server, 'rss')
-    }
+    const { url, memory, cpu } = api
     const generators = Array.from({ length: GENERATORS }, () =>
       child(join(dir, 'capacity-load.ts'), {}),
     )
@@ -250,10 +213,6 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       const done = generators.map((g) => nextMessage(g, 'tokens'))
       for (const g of generators) command(g, { type: 'tokens', tokens })
       await Promise.all(done)
-    }
-    const cpu = async () => {
-      server.send({ type: 'cpu' })
-      return (await nextMessage<{ cpu: number }>(server, 'cpu')).cpu
     }
     const act = async () => {
       await refreshTokens()

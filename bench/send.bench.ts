@@ -1,15 +1,16 @@
 /**
  * messages.send over HTTP with 50 concurrent clients, against a bare Hono route that does one
- * mysql2 INSERT of the same row, on the same database in the same run.
+ * mysql2 INSERT of the same row, on the same database in the same run. Both servers run as
+ * production bundles in processes of their own (bench/processes.ts), so neither pays for tsx or
+ * shares a thread with the other, and each one's CPU per request is its own.
+ * BENCH_SEND_SERVER_FLAGS adds node flags to the messenger's server (--cpu-prof).
  */
-import { randomUUID } from 'node:crypto'
-import { serve } from '@hono/node-server'
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import { createTestDb } from '@messenger/db/testing'
-import { Hono } from 'hono'
-import { createPool } from 'mysql2/promise'
-import type { AddressInfo } from 'node:net'
 import { fmt, median, quantile, table, tsWorker } from './lib'
-import { seedUsers, startServer } from './server'
+import { startApiProcess, startServerProcess, type ServerProcess } from './processes'
+import { seedUsers } from './server'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50)
 const DURATION_MS = 2500
@@ -33,13 +34,20 @@ const load = async (
 
 export async function run() {
   const db = await createTestDb()
-  const server = await startServer(db)
+  const jwtSecret = randomBytes(32).toString('hex')
+  const servers: ServerProcess[] = []
   try {
-    const users = await seedUsers(server.deps, CLIENTS * 2, 'send')
+    const api = await startApiProcess(db.url, jwtSecret, {}, process.env.BENCH_SEND_SERVER_FLAGS)
+    servers.push(api)
+    const bare = await startServerProcess(join(import.meta.dirname, 'send-baseline-server.ts'), {
+      DATABASE_URL: db.url,
+    })
+    servers.push(bare)
+    const users = await seedUsers({ db: db.db, config: { jwtSecret } }, CLIENTS * 2, 'send')
     // Each client talks in its own personal chat, as people mostly do.
     const chats: string[] = []
     for (let c = 0; c < CLIENTS; c++) {
-      const res = await fetch(`${server.url}/trpc/chats.createDirect`, {
+      const res = await fetch(`${api.url}/trpc/chats.createDirect`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${users[c]!.token}` },
         body: JSON.stringify({ userId: users[c + CLIENTS]!.id }),
@@ -48,67 +56,63 @@ export async function run() {
       if (!body.result) throw new Error(`createDirect: ${JSON.stringify(body)}`)
       chats.push(body.result.data.id)
     }
-
-    const pool = createPool({ uri: db.url, connectionLimit: 30 })
-    const bare = new Hono().post('/send', async (c) => {
-      const b = await c.req.json<{ chatId: string; senderId: string; text: string }>()
-      await pool.execute(
-        'INSERT INTO messages (id, chat_id, sender_id, client_id, text) VALUES (?, ?, ?, ?, ?)',
-        [randomUUID(), b.chatId, b.senderId, randomUUID(), b.text],
-      )
-      return c.json({ ok: true })
-    })
-    const bareServer = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
-    })
-    const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/send`
     const text = 'Benchmark message with a few ordinary words in it'
 
     // Alternating rounds of baseline and API, so background load falls on both alike.
-    const bareClients = chats.map((chatId, c) => ({
-      body: { chatId, senderId: users[c]!.id, text },
-    }))
-    const apiClients = chats.map((chatId, c) => ({
-      token: users[c]!.token,
-      body: { chatId, text },
-    }))
-    const apiUrl = `${server.url}/trpc/messages.send`
-    await load(bareUrl, bareClients.slice(0, 5), 1000)
-    await load(apiUrl, apiClients.slice(0, 5), 1000)
-    const baseline = { latencies: [] as number[], rps: 0 }
-    const api = { latencies: [] as number[], rps: 0 }
+    const paths = [
+      {
+        name: 'bare Hono + one INSERT (baseline)',
+        server: bare,
+        url: `${bare.url}/send`,
+        clients: chats.map((chatId, c) => ({ body: { chatId, senderId: users[c]!.id, text } })),
+        latencies: [] as number[],
+        rps: 0,
+        cpuMs: 0,
+        calls: 0,
+      },
+      {
+        name: 'messages.send',
+        server: api,
+        url: `${api.url}/trpc/messages.send`,
+        clients: chats.map((chatId, c) => ({ token: users[c]!.token, body: { chatId, text } })),
+        latencies: [] as number[],
+        rps: 0,
+        cpuMs: 0,
+        calls: 0,
+      },
+    ]
+    for (const p of paths) await load(p.url, p.clients.slice(0, 5), 1000)
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [acc, url, clients] of [
-        [baseline, bareUrl, bareClients],
-        [api, apiUrl, apiClients],
-      ] as const) {
-        const r = await load(url, clients)
-        acc.latencies.push(...r.latencies)
-        acc.rps += r.rps / ROUNDS
+      for (const p of paths) {
+        const cpu0 = await p.server.cpu()
+        const r = await load(p.url, p.clients)
+        p.cpuMs += (await p.server.cpu()) - cpu0
+        p.calls += r.latencies.length
+        p.latencies.push(...r.latencies)
+        p.rps += r.rps / ROUNDS
       }
     }
-    bareServer.close()
-    await pool.end()
 
-    const row = (name: string, r: typeof api) => [
-      name,
-      fmt(r.rps, 0),
-      fmt(median(r.latencies)),
-      fmt(quantile(r.latencies, 0.99)),
-    ]
-    const ratio = api.rps / baseline.rps
+    const [baseline, send] = paths as [(typeof paths)[0], (typeof paths)[0]]
+    const ratio = send.rps / baseline.rps
     return [
-      `${CLIENTS} concurrent HTTP clients, ${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s per path after a warm-up, load generator on a worker thread (node:http with keep-alive).`,
+      `${CLIENTS} concurrent HTTP clients, ${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s per path after a warm-up, load generator on a worker thread (node:http with keep-alive). Each server is a production bundle in its own process; "server CPU" is that process's CPU time per request (MariaDB's is not in it).`,
       '',
       table(
-        ['path', 'req/s', 'p50 ms', 'p99 ms'],
-        [row('bare Hono + one INSERT (baseline)', baseline), row('messages.send', api)],
+        ['path', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req'],
+        paths.map((p) => [
+          p.name,
+          fmt(p.rps, 0),
+          fmt(median(p.latencies)),
+          fmt(quantile(p.latencies, 0.99)),
+          fmt(p.cpuMs / p.calls, 3),
+        ]),
       ),
       '',
-      `**messages.send throughput = ${fmt(ratio * 100, 0)}% of the baseline** (target ≥ 50%).`,
+      `**messages.send throughput = ${fmt(ratio * 100, 0)}% of the baseline's ${fmt(baseline.rps, 0)} req/s** (target ≥ 50%).`,
     ].join('\n')
   } finally {
-    await server.close()
+    await Promise.all(servers.map((s) => s.stop()))
     await db.drop()
   }
 }

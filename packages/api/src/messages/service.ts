@@ -19,7 +19,8 @@ const one = async (ctx: Ctx, m: StoredMessage) =>
  * clientId answers the first message and stores nothing.
  */
 export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Message> => {
-  await assertChatMember(ctx, input.chatId, ctx.user.id)
+  // Membership is checked by the store under the chat's lock (one round trip on the hot path);
+  // the lookup below runs only to tell an unknown chat from someone else's.
   const imageIds = [...new Set(input.imageIds ?? [])]
   await assertOwnImages(ctx, ctx.user.id, imageIds)
   if (input.replyToId !== undefined) await assertAnswerable(ctx, input.chatId, input.replyToId)
@@ -38,7 +39,8 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
   }
   const stored = await ctx.messages.create(draft)
   if (stored.status === 'not_member') {
-    // Removed between the check above and the store's own check under the chat's lock.
+    await assertChatMember(ctx, input.chatId, ctx.user.id)
+    // A member when asked again: removed and added back while the message was being stored.
     throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this chat' })
   }
   const { message } = stored
@@ -68,6 +70,8 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
 /** A reply answers a live message of its own chat. */
 const assertAnswerable = async (ctx: Ctx, chatId: string, replyToId: string) => {
   const [target] = await ctx.messages.getMany([replyToId])
+  // An outsider learns nothing about the chat's messages: membership first on the failure paths.
+  if (target?.chatId !== chatId || target.deleted) await assertChatMember(ctx, chatId, ctx.user.id)
   if (target?.chatId !== chatId) {
     throw new TRPCError({
       code: 'BAD_REQUEST',

@@ -175,6 +175,30 @@ describe('chats.list', () => {
   })
 })
 
+describe('messages.send', () => {
+  it('answers outsiders FORBIDDEN and unknown chats NOT_FOUND, storing nothing, replies included', async () => {
+    const [ann, bob, eve] = await users(3)
+    const d = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
+    const m = await say(ann!, d.id, 'private')
+    expect(await errorCode(say(eve!, d.id, 'intruding'))).toBe('FORBIDDEN')
+    expect(await errorCode(say(eve!, randomUUID(), 'nowhere'))).toBe('NOT_FOUND')
+    // A reply to a message of a chat one is not in says nothing about that message.
+    for (const replyToId of [m.id, randomUUID()]) {
+      expect(
+        await errorCode(
+          eve!.caller.messages.send({ chatId: d.id, clientId: randomUUID(), text: 'x', replyToId }),
+        ),
+      ).toBe('FORBIDDEN')
+    }
+    const stored = await t.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sender_id', '=', eve!.user.id)
+      .executeTakeFirstOrThrow()
+    expect(Number(stored.n)).toBe(0)
+  })
+})
+
 describe('chats.markRead', () => {
   it('only moves forward and only accepts messages of that chat', async () => {
     const [ann, bob] = await users(2)

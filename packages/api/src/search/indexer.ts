@@ -23,6 +23,11 @@ export interface IndexerOptions {
   /** Backoff after a failed batch: doubles from min to max, with jitter. */
   retryMinMs: number
   retryMaxMs: number
+  /**
+   * After a batch that applied something, how long sends may pile up before the next: under load
+   * one claim then covers many messages instead of each send costing a transaction of its own.
+   */
+  gatherMs: number
 }
 
 export const defaultIndexerOptions: IndexerOptions = {
@@ -30,6 +35,7 @@ export const defaultIndexerOptions: IndexerOptions = {
   pollMs: 1000,
   retryMinMs: 250,
   retryMaxMs: 30_000,
+  gatherMs: 50,
 }
 
 /** What one claim did: more to do now, nothing new, or another worker holds the claim. */
@@ -120,6 +126,8 @@ export const createIndexer = (
   let lastError: string | null = null
 
   let woken = false
+  /** Whether the last claim applied any event. */
+  let applied = false
   let interrupt: (() => void) | null = null
   /** Waits `ms`; a wake cuts it short when `wakeable`, stop() always does. */
   const pause = (ms: number, wakeable: boolean) =>
@@ -153,6 +161,7 @@ export const createIndexer = (
       const events = await listEventsAfter(trx, cursor, o.batchSize)
       const last = events.at(-1)
       if (last === undefined) return 'idle'
+      applied = true
       await index.apply(await opsForEvents(trx, events), trx)
       await advanceIndexCursor(trx, name, last.id)
       return events.length === o.batchSize ? 'more' : 'idle'
@@ -171,6 +180,7 @@ export const createIndexer = (
           await ensureIndexCursor(db, name)
           prepared = true
         }
+        applied = false
         result = await runOnce()
         if (failures > 0) log.info({ failures }, 'search indexer: recovered')
         failures = 0
@@ -183,6 +193,7 @@ export const createIndexer = (
         continue
       }
       if (result === 'more') continue
+      if (applied) await pause(o.gatherMs, false)
       await pause(result === 'busy' ? Math.min(o.pollMs, BUSY_RECHECK_MS) : o.pollMs, true)
     }
   }
