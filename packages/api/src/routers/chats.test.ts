@@ -195,7 +195,7 @@ describe('messages.send', () => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('sender_id', '=', eve!.user.id)
       .executeTakeFirstOrThrow()
-    expect(Number(stored.n)).toBe(0)
+    expect(stored.n).toBe(0)
   })
 })
 

@@ -126,8 +126,8 @@ export const createIndexer = (
   let lastError: string | null = null
 
   let woken = false
-  /** Whether the last claim applied any event. */
-  let applied = false
+  /** Whether the last claim applied any event (an object: the claim sets it across an await). */
+  const claim = { applied: false }
   let interrupt: (() => void) | null = null
   /** Waits `ms`; a wake cuts it short when `wakeable`, stop() always does. */
   const pause = (ms: number, wakeable: boolean) =>
@@ -161,7 +161,7 @@ export const createIndexer = (
       const events = await listEventsAfter(trx, cursor, o.batchSize)
       const last = events.at(-1)
       if (last === undefined) return 'idle'
-      applied = true
+      claim.applied = true
       await index.apply(await opsForEvents(trx, events), trx)
       await advanceIndexCursor(trx, name, last.id)
       return events.length === o.batchSize ? 'more' : 'idle'
@@ -180,7 +180,7 @@ export const createIndexer = (
           await ensureIndexCursor(db, name)
           prepared = true
         }
-        applied = false
+        claim.applied = false
         result = await runOnce()
         if (failures > 0) log.info({ failures }, 'search indexer: recovered')
         failures = 0
@@ -193,7 +193,7 @@ export const createIndexer = (
         continue
       }
       if (result === 'more') continue
-      if (applied) await pause(o.gatherMs, false)
+      if (claim.applied) await pause(o.gatherMs, false)
       await pause(result === 'busy' ? Math.min(o.pollMs, BUSY_RECHECK_MS) : o.pollMs, true)
     }
   }
