@@ -126,8 +126,10 @@ export const createIndexer = (
   let lastError: string | null = null
 
   let woken = false
-  /** Whether the last claim applied any event (an object: the claim sets it across an await). */
+  /** Whether the last claim applied any event. */
   const claim = { applied: false }
+  // A function, so TypeScript does not narrow the flag across the await that sets it.
+  const appliedSome = () => claim.applied
   let interrupt: (() => void) | null = null
   /** Waits `ms`; a wake cuts it short when `wakeable`, stop() always does. */
   const pause = (ms: number, wakeable: boolean) =>
@@ -193,7 +195,7 @@ export const createIndexer = (
         continue
       }
       if (result === 'more') continue
-      if (claim.applied) await pause(o.gatherMs, false)
+      if (appliedSome()) await pause(o.gatherMs, false)
       await pause(result === 'busy' ? Math.min(o.pollMs, BUSY_RECHECK_MS) : o.pollMs, true)
     }
   }
