@@ -34,6 +34,11 @@ describe('mentionsMe', () => {
     expect(mentionsMe({ text: null }, me)).toBe(false)
   })
 
+  it('a forward mentions nobody, as on the server', () => {
+    const forwardedFrom = { messageId: 'm', sender: user('Cy') }
+    expect(mentionsMe({ text: '@ann_k look', forwardedFrom }, me)).toBe(false)
+  })
+
   it('finds a later occurrence after one that is part of a longer word', () => {
     expect(mentionsMe({ text: 'x@ann_k and @ann_k' }, me)).toBe(true)
   })

@@ -1,36 +1,30 @@
-import type { Chat, Message, User } from '@messenger/shared'
+import { findMentions, type Chat, type Message, type User } from '@messenger/shared'
 import type { MessageKey } from '../../lib/i18n'
 
 type Me = Pick<User, 'id' | 'login'>
 type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string
 
-/** What may follow a login inside a longer one: `@ann` is not `@anna` nor `@ann.lee`. */
-const CONTINUES_LOGIN = /^([a-z0-9_]|[.-][a-z0-9_])/
-/** What may stand before `@` in a word that is not a mention, e.g. an email address. */
-const LOGIN_CHAR = /[a-z0-9_.-]/
-
 /**
- * Whether the message mentions me: its text has `@<my login>` as a word, in any case (logins are
- * unique without regard to case). The one place to change when messages carry the server's own
- * list of mentioned people: prefer that list here and keep the text as the fallback.
+ * Whether the message mentions me: `@<my login>` in its text, in any case (logins are unique without
+ * regard to case), found by the grammar the server stores mentions with (`findMentions`: not in an
+ * email address, `@ann.` is `ann`, `@ann.lee` is someone else). A forward mentions nobody, as on
+ * the server. Messages carry no list of their mentions (the server counts them per chat as
+ * `Chat.unreadMentions`); were one added, this is the one place to prefer it.
  */
-export const mentionsMe = (message: Pick<Message, 'text'>, me: Pick<User, 'login'>): boolean => {
-  const text = message.text?.toLowerCase()
-  if (!text) return false
-  const needle = `@${me.login.toLowerCase()}`
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
-    const before = at === 0 ? '' : text.charAt(at - 1)
-    if (LOGIN_CHAR.test(before)) continue
-    if (!CONTINUES_LOGIN.test(text.slice(at + needle.length))) return true
-  }
-  return false
+export const mentionsMe = (
+  message: Pick<Message, 'text' | 'forwardedFrom'>,
+  me: Pick<User, 'login'>,
+): boolean => {
+  if (!message.text || message.forwardedFrom) return false
+  const login = me.login.toLowerCase()
+  return findMentions(message.text).some((m) => m.login.toLowerCase() === login)
 }
 
 /**
  * Whether a new message deserves a notification (and the sound): never one's own (sent from
  * another tab or device) nor a deleted one; in a muted chat only a mention. `chat` is undefined
  * when the list does not have it yet (a chat just started by someone else): not muted, then.
- * Whether the tab is hidden and which tab shows it are decided elsewhere (notifier.ts).
+ * Whether the tab is hidden and which tab shows it are decided in use-notifications.ts.
  */
 export const shouldNotify = (chat: Chat | undefined, message: Message, me: Me): boolean => {
   if (message.sender.id === me.id || message.deleted) return false
