@@ -10,23 +10,26 @@ export const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find(
 )
 
 /**
- * deploy/nginx.conf with only its two `deploy-test:` lines changed: the upstream server line
+ * deploy/nginx.conf with only its `deploy-test:` lines changed: each upstream's server line
  * becomes one line per address, the listen line listens on the given port.
  */
 export const adaptNginxConf = (conf: string, upstreams: string[], port: number) => {
-  let changed = 0
+  const changed = { upstreams: 0, listen: 0 }
   const lines = conf.split('\n').flatMap((line) => {
     if (line.includes('# deploy-test: upstream servers')) {
-      changed++
+      changed.upstreams++
       return upstreams.map((address) => `  server ${address};`)
     }
     if (line.includes('# deploy-test: listen')) {
-      changed++
+      changed.listen++
       return [`  listen 127.0.0.1:${port};`]
     }
     return [line]
   })
-  if (changed !== 2) throw new Error('deploy/nginx.conf lost one of its `deploy-test:` marks')
+  // Every upstream block (requests, event streams) names the replicas; one server listens.
+  if (changed.upstreams !== 2 || changed.listen !== 1) {
+    throw new Error('deploy/nginx.conf lost one of its `deploy-test:` marks')
+  }
   return lines.join('\n')
 }
 

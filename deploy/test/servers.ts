@@ -38,17 +38,29 @@ export const startReplica = (port: number, env: Record<string, string>) =>
 
 /**
  * Waits until nginx passes requests to `replica` again: after a failure nginx avoids a server for
- * fail_timeout (10 s), even when it is back sooner.
+ * fail_timeout (10 s), even when it is back sooner. Requests and event streams have an upstream
+ * each (streams without kept-alive connections), and each keeps its own record of failures, so
+ * both are probed: /healthz, then streams opened and closed again until one lands on `replica`.
  */
-export const waitUntilRouted = async (nginxUrl: string, replica: ServerProcess) => {
-  const served = () => replica.output().split('"path":"/healthz"').length
-  const before = served()
+export const waitUntilRouted = async (nginxUrl: string, replica: ServerProcess, token: string) => {
+  const served = (path: string) => replica.output().split(`"path":"${path}"`).length
   const deadline = Date.now() + 30_000
-  while (served() === before) {
-    if (Date.now() > deadline) throw new Error('nginx did not route to the replica again')
-    await fetch(`${nginxUrl}/healthz`)
-    await new Promise((r) => setTimeout(r, 200))
+  const probe = async (path: string, once: () => Promise<void>) => {
+    const before = served(path)
+    while (served(path) === before) {
+      if (Date.now() > deadline) throw new Error(`nginx did not route ${path} to the replica again`)
+      await once()
+      await new Promise((r) => setTimeout(r, 200))
+    }
   }
+  await probe('/healthz', async () => {
+    await fetch(`${nginxUrl}/healthz`)
+  })
+  await probe('/trpc/messages.events', async () => {
+    const stream = await openRawEventStream(nginxUrl, token)
+    stream.close()
+    await stream.closed
+  })
 }
 
 /** Bytes the process has read so far (sockets included): shows when an upload reaches it. */
