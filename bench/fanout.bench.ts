@@ -1,11 +1,13 @@
 /**
  * One message to a group of 1,000 members who all hold a live stream: time from the send call to
- * each member's receipt. Once on one instance, once on two instances joined through Redis.
+ * each member's receipt. Once on one instance, once on two instances joined through Redis. Each
+ * instance is the production bundle in a process of its own (bench/processes.ts).
  */
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { createTestDb } from '@messenger/db/testing'
 import { fmt, quantile, table, tsWorker } from './lib'
-import { seedUsers, startServer, type BenchServer } from './server'
+import { startApiProcess, type ServerProcess } from './processes'
+import { seedUsers } from './server'
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000)
 const MESSAGES = 30
@@ -18,8 +20,8 @@ const TYPING_PER_MESSAGE = Number(process.env.BENCH_TYPING ?? 5)
 const now = () => performance.timeOrigin + performance.now()
 
 const measure = async (
-  send: BenchServer,
-  listeners: BenchServer[],
+  send: ServerProcess,
+  listeners: ServerProcess[],
   users: { id: string; token: string }[],
 ) => {
   const owner = users[0]!
@@ -106,10 +108,13 @@ export async function run() {
   for (const redis of [false, true]) {
     const db = await createTestDb()
     const env: Record<string, string> = redis ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}
-    const a = await startServer(db, env)
-    const servers = redis ? [a, await startServer(db, env, a.deps.config.jwtSecret)] : [a]
+    const jwtSecret = randomBytes(32).toString('hex')
+    const servers: ServerProcess[] = []
     try {
-      const users = await seedUsers(a.deps, MEMBERS, 'fan')
+      for (let i = 0; i < (redis ? 2 : 1); i++)
+        servers.push(await startApiProcess(db.url, jwtSecret, env))
+      const a = servers[0]!
+      const users = await seedUsers({ db: db.db, config: { jwtSecret } }, MEMBERS, 'fan')
       const l = await measure(a, servers, users)
       rows.push([
         redis ? 'two instances via Redis' : 'one instance',
@@ -119,12 +124,12 @@ export async function run() {
         redis ? '≤ 200' : '≤ 100',
       ])
     } finally {
-      for (const s of servers) await s.close()
+      await Promise.all(servers.map((s) => s.stop()))
       await db.drop()
     }
   }
   return [
-    `${MESSAGES} messages to a group of ${MEMBERS} members, each holding an SSE stream (raw SSE clients on a worker thread); latency from the send call to each receipt. While each message goes out, ${REACTIONS_PER_MESSAGE} other members react to the one before and ${TYPING_PER_MESSAGE} announce typing (each one an event to every member too).`,
+    `${MESSAGES} messages to a group of ${MEMBERS} members, each holding an SSE stream (raw SSE clients on a worker thread; each instance a production bundle in its own process); latency from the send call to each receipt. While each message goes out, ${REACTIONS_PER_MESSAGE} other members react to the one before and ${TYPING_PER_MESSAGE} announce typing (each one an event to every member too).`,
     '',
     table(['setup', 'receipts', 'p50 ms', 'p99 ms', 'target p99 ms'], rows),
   ].join('\n')
