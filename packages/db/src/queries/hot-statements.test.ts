@@ -11,6 +11,9 @@ import {
 } from './chats'
 import { appendEvents, listEventsSince } from './events'
 import { hiddenAmong } from './hidden'
+import { deletePin, insertPin, listPins } from './pins'
+import { listReactors, reactionKinds, reactionsOfMessages, setReaction } from './reactions'
+import { listSeenBy, seenCounts, seenRecipients } from './receipts'
 import { countUnreadWithMentions } from './mentions'
 import {
   countUnreadMany,
@@ -125,10 +128,47 @@ beforeAll(async () => {
       await db.insertInto('hidden_messages').values(b).execute()
     },
   )
+  // Every chat with history has reactions on its last message and a pin: tables of thousands.
+  const EMOJI = ['👍', '❤️', '😂']
+  const reacted = Array.from({ length: CHATS }, (_, n) => n).filter(withHistory)
+  await inBatches(
+    reacted.flatMap((n) =>
+      EMOJI.flatMap((emoji) =>
+        pair(n).map((u) => ({
+          message_id: message(n, PER_CHAT - 1),
+          emoji,
+          user_id: user(u),
+          chat_id: chat(n),
+          created_at: new Date(Date.UTC(2026, 0, 2) + u * 1000),
+        })),
+      ),
+    ),
+    (b) => db.insertInto('message_reactions').values(b).execute(),
+  )
+  await inBatches(
+    reacted.flatMap((n) =>
+      EMOJI.map((emoji, k) => ({
+        message_id: message(n, PER_CHAT - 1),
+        emoji,
+        count: 2,
+        first_at: new Date(Date.UTC(2026, 0, 2) + k * 1000),
+      })),
+    ),
+    (b) => db.insertInto('message_reaction_counts').values(b).execute(),
+  )
+  await inBatches(
+    reacted.map((n) => ({
+      chat_id: chat(n),
+      message_id: message(n, 5),
+      pinned_by: user(pair(n)[0]!),
+      pinned_at: new Date(Date.UTC(2026, 0, 3) + n * 1000),
+    })),
+    (b) => db.insertInto('pinned_messages').values(b).execute(),
+  )
   // Event ids come from the commit-ordered counter: move it past the seeded ones.
   await db.updateTable('event_seq').set({ n: CHATS }).where('id', '=', 1).execute()
   await sql`ANALYZE TABLE chats, chat_members, messages, chat_events, users, message_mentions,
-    hidden_messages`.execute(db)
+    hidden_messages, message_reactions, message_reaction_counts, pinned_messages`.execute(db)
 }, 120_000)
 afterAll(() => t.drop())
 
@@ -213,6 +253,46 @@ describe('hot statements use their indexes', () => {
       await measure('listChatMessages, older page', () =>
         listChatMessages(conn, someChat, message(7, 10), 51),
       )
+      // reactions (#13): a history page's counts, the toggle, who reacted
+      const lastOf7 = message(7, PER_CHAT - 1)
+      await measure('reactionsOfMessages', () =>
+        reactionsOfMessages(
+          conn,
+          Array.from({ length: PER_CHAT }, (_, i) => message(7, i)),
+          viewer,
+        ),
+      )
+      await measure('reactionKinds', () => reactionKinds(conn, lastOf7))
+      await measure('setReaction', () =>
+        conn.transaction().execute((trx) =>
+          setReaction(trx, {
+            messageId: lastOf7,
+            chatId: someChat,
+            userId: viewer,
+            emoji: '😮',
+            active: true,
+            now: new Date(),
+          }),
+        ),
+      )
+      await measure('listReactors', () => listReactors(conn, lastOf7, '👍', null, 51))
+      // receipts (#13): who hears of a read mark, "seen by" counts and list
+      await measure('seenRecipients', () => seenRecipients(conn, someChat, viewer, lastOf7))
+      await measure('seenCounts', () =>
+        seenCounts(
+          conn,
+          someChat,
+          viewer,
+          Array.from({ length: PER_CHAT }, (_, i) => message(7, i)),
+        ),
+      )
+      await measure('listSeenBy', () => listSeenBy(conn, someChat, message(7, 3), viewer, null, 51))
+      // pinned messages (#13)
+      await measure('listPins', () => listPins(conn, someChat, null, 11))
+      await measure('insertPin', () =>
+        insertPin(conn, { chatId: someChat, messageId: lastOf7, userId: viewer, now: new Date() }),
+      )
+      await measure('deletePin', () => deletePin(conn, someChat, lastOf7))
       // markRead
       const mark = { chatId: someChat, userId: viewer, messageId: message(7, PER_CHAT - 1) }
       await measure('advanceReadMark', () =>
