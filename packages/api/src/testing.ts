@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestDb } from '@messenger/db/testing'
-import type { AuthResult } from '@messenger/shared'
+import { isTotpChallenge, type AuthResult } from '@messenger/shared'
 import { createApp } from './app'
 import { createPasswordHasher } from './auth/password'
 import { createContextInner, type AuthUser } from './context'
@@ -66,10 +66,9 @@ export const createTestApp = async (
       lastName: `Last${counter}`,
       passwordHash: sha256(password),
     })
-    const auth: AuthResult = await callerFor(null).auth.login({
-      login,
-      passwordHash: sha256(password),
-    })
+    const answer = await callerFor(null).auth.login({ login, passwordHash: sha256(password) })
+    if (isTotpChallenge(answer)) throw new Error('a new account has no two-factor login')
+    const auth: AuthResult = answer
     const claims = JSON.parse(
       Buffer.from(auth.accessToken.split('.')[1]!, 'base64url').toString(),
     ) as { sid: string }

@@ -80,8 +80,13 @@ export const passwordProcedure = t.procedure.use(({ ctx, path, next }) => {
   return next()
 })
 
-/** Narrows ctx.user to non-null; no token, a bad one or an ended session is UNAUTHORIZED. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+const signedIn = t.middleware(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' })
   return next({ ctx: { ...ctx, user: ctx.user } })
 })
+
+/** Narrows ctx.user to non-null; no token, a bad one or an ended session is UNAUTHORIZED. */
+export const authedProcedure = t.procedure.use(signedIn)
+
+/** Signed in and running the slow password hash (changing the password, deleting the account). */
+export const authedPasswordProcedure = passwordProcedure.use(signedIn)

@@ -16,6 +16,25 @@ export interface UsersTable {
   last_seen_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   /** 1 when they hide their online status and last seen from everyone. */
   presence_hidden: ColumnType<number, number | undefined, number>
+  /** When the account was deleted: the row stays for its messages, erased (docs/accounts.md). */
+  deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+}
+
+/** A TOTP secret (encrypted by the server); pending until `enabled_at`. */
+export interface UserTotpTable {
+  user_id: string
+  secret_enc: string
+  enabled_at: Date | null
+  /** The last time step a code was accepted for: no code is taken twice. */
+  last_step: ColumnType<number, number | undefined, number>
+  created_at: Timestamp
+}
+
+/** Single-use recovery codes, as keyed hashes. */
+export interface UserRecoveryCodesTable {
+  user_id: string
+  code_hash: string
+  used_at: Date | null
 }
 
 export interface SessionsTable {
@@ -217,6 +236,8 @@ export interface Database {
   search_postings: SearchPostingsTable
   search_index_cursors: SearchIndexCursorsTable
   images: ImagesTable
+  user_totp: UserTotpTable
+  user_recovery_codes: UserRecoveryCodesTable
 }
 
 export type UserRow = Selectable<UsersTable>

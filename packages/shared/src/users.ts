@@ -19,7 +19,13 @@ export const user = z.object({
 })
 export type User = z.infer<typeof user>
 
-export const publicUser = user.pick({ id: true, login: true, firstName: true, lastName: true })
+/**
+ * `deleted: true` (only then present) marks a deleted account: its login is empty and its name is
+ * "Deleted account" (docs/accounts.md).
+ */
+export const publicUser = user
+  .pick({ id: true, login: true, firstName: true, lastName: true })
+  .extend({ deleted: z.boolean().optional() })
 export type PublicUser = z.infer<typeof publicUser>
 
 export const searchUsersInput = z.object({

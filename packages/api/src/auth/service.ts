@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server'
 import {
+  changePassword as changePasswordRow,
   checkLogin,
   createSession,
   findUserById,
@@ -9,11 +10,20 @@ import {
   revokeSession,
   rotateRefreshToken,
 } from '@messenger/db'
-import type { AuthResult, RegisterInput, Session, User } from '@messenger/shared'
+import type {
+  AuthResult,
+  LoginAnswer,
+  RegisterInput,
+  SecondFactor,
+  Session,
+  User,
+} from '@messenger/shared'
 import type { AuthUser, Context } from '../context'
 import { newId } from '../ids'
 import { toUser } from '../mappers'
-import { reserveAttempt, throttleScopes } from './throttle'
+import { reserveAttempt, throttleScopes, userScopes } from './throttle'
+import { signChallenge, verifyChallenge } from './totp'
+import { checkSecondFactorThrottled, totpEnabled } from './two-factor'
 import {
   hashRefreshToken,
   newRefreshToken,
@@ -59,10 +69,14 @@ const issueTokens = async (
 
 const refreshExpiry = () => new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000)
 
+/**
+ * The password, then — for an account with two-factor login on — `{ totpRequired, challenge }`
+ * instead of tokens: `loginTotp` takes the challenge and a code.
+ */
 export const login = async (
   ctx: Context,
   input: { login: string; passwordHash: string },
-): Promise<AuthResult> => {
+): Promise<LoginAnswer> => {
   const scopes = await throttleScopes(ctx, input.login)
   const attempt = await reserveAttempt(ctx, scopes)
   let found: Awaited<ReturnType<typeof checkLogin>>
@@ -75,19 +89,87 @@ export const login = async (
   }
   // A wrong password keeps the reserved attempt as a failure.
   if (!found?.matches) throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
+  if (await totpEnabled(ctx, found.userId)) {
+    // Not a success yet: the account's failures stay until a code is right, so knowing the
+    // password does not reset the budget for guessing codes.
+    await attempt.released()
+    return {
+      totpRequired: true,
+      challenge: await signChallenge(ctx.config.jwtSecret, found.userId),
+    }
+  }
   await attempt.succeeded()
+  return startSession(ctx, found.userId)
+}
+
+/** The second step of a login with two-factor on: the challenge and a code or a recovery code. */
+export const loginTotp = async (
+  ctx: Context,
+  input: SecondFactor & { challenge: string },
+): Promise<AuthResult> => {
+  const userId = await verifyChallenge(ctx.config.jwtSecret, input.challenge)
+  if (userId === null) {
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'challenge: expired or not valid; sign in with your password again',
+    })
+  }
+  if (!(await checkSecondFactorThrottled(ctx, userId, input))) {
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message:
+        input.code !== undefined
+          ? 'code: wrong code, or one used already'
+          : 'recoveryCode: not one of your unused recovery codes',
+    })
+  }
+  return startSession(ctx, userId)
+}
+
+const startSession = async (ctx: Context, userId: string): Promise<AuthResult> => {
   const sessionId = newId()
   const refresh = newRefreshToken()
   const expiresAt = refreshExpiry()
   await createSession(ctx.db, {
     id: sessionId,
-    userId: found.userId,
+    userId,
     userAgent: ctx.userAgent?.slice(0, 512) ?? null,
     ip: ctx.clientIp.slice(0, 64),
     tokenHash: refresh.hash,
     expiresAt,
   })
-  return issueTokens(ctx, found.userId, sessionId, { token: refresh.token, expiresAt })
+  return issueTokens(ctx, userId, sessionId, { token: refresh.token, expiresAt })
+}
+
+/**
+ * A new password in place of the current one (both hashed by the client as at login), salted anew
+ * in the database; every other session of the user ends, this one goes on. Wrong current
+ * passwords count against the login throttle.
+ */
+export const changePassword = async (
+  ctx: Context & { user: AuthUser },
+  input: { currentPasswordHash: string; newPasswordHash: string },
+) => {
+  const attempt = await reserveAttempt(ctx, userScopes(ctx, ctx.user.id))
+  let changed: boolean
+  try {
+    const current = await ctx.hashPassword(input.currentPasswordHash)
+    const next = await ctx.hashPassword(input.newPasswordHash)
+    changed = await changePasswordRow(ctx.db, ctx.user.id, current, next)
+  } catch (e) {
+    await attempt.released().catch(() => undefined)
+    throw e
+  }
+  if (!changed) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'currentPasswordHash: the current password is wrong',
+    })
+  }
+  await attempt.succeeded()
+  const ended = await revokeOtherSessions(ctx.db, ctx.user.id, ctx.user.sessionId)
+  if (ended.length > 0) await ctx.sessions.ended(ended)
+  return { ok: true as const, ended: ended.length }
 }
 
 export const refresh = async (ctx: Context, refreshToken: string): Promise<AuthResult> => {

@@ -23,6 +23,15 @@ export const throttleScopes = async (ctx: Context, login: string): Promise<Throt
   }
 }
 
+/**
+ * The scopes of a signed-in user's guesses (the current password, a TOTP or recovery code): the
+ * same account scope login uses, so guesses here and at login share one budget.
+ */
+export const userScopes = (ctx: Context, userId: string): ThrottleScopes => ({
+  account: `user:${userId}`,
+  address: `ip:${ctx.clientIp.slice(0, 256)}`,
+})
+
 /** An attempt counted as a failure until `succeeded` or `released` says otherwise. */
 export interface LoginAttempt {
   /** The password was right: the attempt does not count, and the account's failures are cleared. */

@@ -50,8 +50,11 @@ const chatFor = async (ctx: Ctx, chatId: string): Promise<Chat> => {
   return chat!
 }
 
+/** Every id names a user whose account is not deleted. */
 const assertUsersExist = async (ctx: Context, ids: readonly string[], field: string) => {
-  const found = new Set((await findPublicUsers(ctx.db, ids)).map((u) => u.id))
+  const found = new Set(
+    (await findPublicUsers(ctx.db, ids)).filter((u) => u.deleted_at === null).map((u) => u.id),
+  )
   const missing = [...new Set(ids)].filter((id) => !found.has(id))
   if (missing.length > 0) {
     throw new TRPCError({
@@ -193,7 +196,7 @@ export const addMembers = async (ctx: Ctx, chatId: string, userIds: string[]) =>
  * Takes `userId` out of the chat in one transaction: an owner leaving hands the chat to the
  * longest-standing member; the last member leaving deletes it.
  */
-const takeOut = async (ctx: Ctx, chatId: string, userId: string) => {
+export const takeOut = async (ctx: Context, chatId: string, userId: string) => {
   const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     const chat = await lockChat(trx, chatId)
     if (!chat) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such chat' })

@@ -1,6 +1,14 @@
 import {
   authResult,
+  changePasswordInput,
+  loginAnswer,
   loginInput,
+  loginTotpInput,
+  secondFactor,
+  totpEnabled,
+  totpEnableInput,
+  totpSetup,
+  totpStatus,
   ok,
   refreshInput,
   registerInput,
@@ -10,7 +18,14 @@ import {
 } from '@messenger/shared'
 import { z } from 'zod'
 import * as auth from '../auth/service'
-import { authedProcedure, passwordProcedure, publicProcedure, router } from '../trpc'
+import * as twoFactor from '../auth/two-factor'
+import {
+  authedPasswordProcedure,
+  authedProcedure,
+  passwordProcedure,
+  publicProcedure,
+  router,
+} from '../trpc'
 
 export const authRouter = router({
   register: passwordProcedure
@@ -19,7 +34,7 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => auth.register(ctx, input)),
   login: passwordProcedure
     .input(loginInput)
-    .output(authResult)
+    .output(loginAnswer)
     .mutation(({ ctx, input }) => auth.login(ctx, input)),
   refresh: publicProcedure
     .input(refreshInput)
@@ -36,4 +51,22 @@ export const authRouter = router({
   revokeOtherSessions: authedProcedure
     .output(z.object({ ok: z.literal(true), ended: z.number().int() }))
     .mutation(({ ctx }) => auth.revokeOthers(ctx)),
+  loginTotp: publicProcedure
+    .input(loginTotpInput)
+    .output(authResult)
+    .mutation(({ ctx, input }) => auth.loginTotp(ctx, input)),
+  changePassword: authedPasswordProcedure
+    .input(changePasswordInput)
+    .output(z.object({ ok: z.literal(true), ended: z.number().int() }))
+    .mutation(({ ctx, input }) => auth.changePassword(ctx, input)),
+  totpStatus: authedProcedure.output(totpStatus).query(({ ctx }) => twoFactor.totpStatus(ctx)),
+  totpSetup: authedProcedure.output(totpSetup).mutation(({ ctx }) => twoFactor.setupTotp(ctx)),
+  totpEnable: authedProcedure
+    .input(totpEnableInput)
+    .output(totpEnabled)
+    .mutation(({ ctx, input }) => twoFactor.enableTotpWithCode(ctx, input.code)),
+  totpDisable: authedProcedure
+    .input(secondFactor)
+    .output(ok)
+    .mutation(({ ctx, input }) => twoFactor.disableTotpWithCode(ctx, input)),
 })

@@ -1,10 +1,23 @@
 import { TRPCError } from '@trpc/server'
 import { findUserById, searchUsers, updateUserNames } from '@messenger/db'
-import { publicUser, searchUsersInput, updateProfileInput, user } from '@messenger/shared'
+import {
+  deleteAccountInput,
+  ok,
+  profile,
+  profileInput,
+  publicUser,
+  searchUsersInput,
+  sharedChatsInput,
+  sharedChatsPage,
+  updateProfileInput,
+  user,
+} from '@messenger/shared'
 import { z } from 'zod'
 import type { AuthUser, Context } from '../context'
 import { toPublicUser, toUser } from '../mappers'
-import { authedProcedure, router } from '../trpc'
+import { authedPasswordProcedure, authedProcedure, router } from '../trpc'
+import { deleteAccount } from '../users/delete-account'
+import { getProfile, sharedChats } from '../users/profile'
 
 const me = async (ctx: Context & { user: AuthUser }) => {
   const row = await findUserById(ctx.db, ctx.user.id)
@@ -29,4 +42,16 @@ export const usersRouter = router({
       await ctx.sessions.userChanged(ctx.user.id)
       return me(ctx)
     }),
+  profile: authedProcedure
+    .input(profileInput)
+    .output(profile)
+    .query(({ ctx, input }) => getProfile(ctx, input.userId)),
+  sharedChats: authedProcedure
+    .input(sharedChatsInput)
+    .output(sharedChatsPage)
+    .query(({ ctx, input }) => sharedChats(ctx, input)),
+  deleteAccount: authedPasswordProcedure
+    .input(deleteAccountInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => deleteAccount(ctx, input)),
 })

@@ -122,6 +122,7 @@ export const listMembers = async (db: Executor, chatIds: readonly string[]) =>
           'users.login',
           'users.first_name',
           'users.last_name',
+          'users.deleted_at',
         ])
         .where('chat_members.chat_id', 'in', [...chatIds])
         .orderBy('chat_members.chat_id')

@@ -76,7 +76,14 @@ export const listSeenBy = (
   db
     .selectFrom('chat_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.last_read_message_id as mark', 'u.id', 'u.login', 'u.first_name', 'u.last_name'])
+    .select([
+      'm.last_read_message_id as mark',
+      'u.id',
+      'u.login',
+      'u.first_name',
+      'u.last_name',
+      'u.deleted_at',
+    ])
     .where('m.chat_id', '=', chatId)
     .where('m.last_read_message_id', '>=', messageId)
     .where('m.user_id', '<>', excludeId)

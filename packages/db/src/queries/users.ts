@@ -58,7 +58,10 @@ export const findUserIdByLoginOrEmail = async (db: Db, login: string) =>
 
 const userColumns = ['id', 'login', 'email', 'first_name', 'last_name', 'created_at'] as const
 export type UserRecord = Pick<UserRow, (typeof userColumns)[number]>
-export type PublicUserRecord = Pick<UserRow, 'id' | 'login' | 'first_name' | 'last_name'>
+export type PublicUserRecord = Pick<
+  UserRow,
+  'id' | 'login' | 'first_name' | 'last_name' | 'deleted_at'
+>
 
 export const findUserById = (db: Db, id: string): Promise<UserRecord | undefined> =>
   db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst()
@@ -68,17 +71,20 @@ export const findPublicUsers = async (db: Db, ids: readonly string[]) =>
     ? []
     : db
         .selectFrom('users')
-        .select(['id', 'login', 'first_name', 'last_name'])
+        .select(['id', 'login', 'first_name', 'last_name', 'deleted_at'])
         .where('id', 'in', [...new Set(ids)])
         .execute()
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
-/** Prefix match on login, first or last name; each branch of the union uses its own index. */
+/**
+ * Prefix match on login, first or last name; each branch of the union uses its own index.
+ * Deleted accounts are never found.
+ */
 export const searchUsers = async (db: Db, query: string, limit: number) => {
   const prefix = `${escapeLike(query)}%`
   const branch = (column: 'login' | 'first_name' | 'last_name') =>
-    sql`(SELECT id, login, first_name, last_name FROM users WHERE ${sql.ref(column)} LIKE ${prefix} ORDER BY ${sql.ref(column)} LIMIT ${limit})`
+    sql`(SELECT id, login, first_name, last_name, deleted_at FROM users WHERE ${sql.ref(column)} LIKE ${prefix} AND deleted_at IS NULL ORDER BY ${sql.ref(column)} LIMIT ${limit})`
   const result = await sql<PublicUserRecord>`
     SELECT * FROM (${branch('login')} UNION ${branch('first_name')} UNION ${branch('last_name')}) AS matches
     ORDER BY login LIMIT ${limit}`.execute(db)

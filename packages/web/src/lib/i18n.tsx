@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
+import { accountEn, accountRu } from './i18n-account'
 import { conversationEn, conversationRu } from './i18n-conversation'
 import { notificationsEn, notificationsRu } from './i18n-notifications'
 
@@ -188,6 +189,7 @@ const en = {
   errPinLimit: 'At most 10 chats can be pinned. Unpin one first.',
   ...conversationEn,
   ...notificationsEn,
+  ...accountEn,
   pinMessage: 'Pin',
   unpinMessage: 'Unpin',
   pinnedMessages: 'Pinned messages',
@@ -433,6 +435,7 @@ const ru: Record<MessageKey, Entry> = {
   errPinLimit: 'Закрепить можно не больше 10 чатов. Сначала открепите другой.',
   ...conversationRu,
   ...notificationsRu,
+  ...accountRu,
   pinMessage: 'Закрепить',
   unpinMessage: 'Открепить',
   pinnedMessages: 'Закреплённые сообщения',

@@ -5,6 +5,7 @@ export type Route =
   | { name: 'chat'; chatId: string; messageId: string | null }
   | { name: 'search' }
   | { name: 'settings' }
+  | { name: 'profile'; userId: string }
 
 export const parseRoute = (pathname: string, search: string): Route => {
   const chat = /^\/chats\/([^/]+)\/?$/.exec(pathname)
@@ -15,6 +16,8 @@ export const parseRoute = (pathname: string, search: string): Route => {
       messageId: new URLSearchParams(search).get('message'),
     }
   }
+  const person = /^\/people\/([^/]+)\/?$/.exec(pathname)
+  if (person?.[1]) return { name: 'profile', userId: decodeURIComponent(person[1]) }
   if (pathname === '/search') return { name: 'search' }
   if (pathname === '/settings') return { name: 'settings' }
   return { name: 'home' }
@@ -40,6 +43,9 @@ export const navigate = (path: string, { replace = false } = {}) => {
 
 export const chatPath = (chatId: string, messageId?: string) =>
   `/chats/${encodeURIComponent(chatId)}${messageId ? `?message=${encodeURIComponent(messageId)}` : ''}`
+
+/** A person's profile. */
+export const profilePath = (userId: string) => `/people/${encodeURIComponent(userId)}`
 
 /** The search screen; its query and the chat it is narrowed to live in the address. */
 export const searchPath = (query = '', chatId: string | null = null) => {

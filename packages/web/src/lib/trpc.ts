@@ -31,7 +31,12 @@ const authorization = async (): Promise<Record<string, string>> => {
 }
 
 /** The server refuses these in a batch: each runs the slow password hash. */
-const PASSWORD_PROCEDURES = new Set(['auth.login', 'auth.register'])
+const PASSWORD_PROCEDURES = new Set([
+  'auth.login',
+  'auth.register',
+  'auth.changePassword',
+  'users.deleteAccount',
+])
 
 /**
  * Queries and mutations carry `Authorization: Bearer` and are retried with backoff when the server

@@ -1,4 +1,4 @@
-import { loginName, MIN_PASSWORD_LENGTH } from '@messenger/shared'
+import { isTotpChallenge, loginName, MIN_PASSWORD_LENGTH } from '@messenger/shared'
 import { useState, type SyntheticEvent } from 'react'
 import { sha256Hex } from '../../lib/hash'
 import type { Readable } from '../../lib/errors'
@@ -57,7 +57,9 @@ export const RegisterForm = ({ onSwitch }: { onSwitch: () => void }) => {
         firstName: values.firstName.trim(),
         lastName: values.lastName.trim(),
       })
-      session.signIn(await trpc.auth.login.mutate({ login, passwordHash }))
+      const answer = await trpc.auth.login.mutate({ login, passwordHash })
+      // A new account has no two-factor login yet.
+      if (!isTotpChallenge(answer)) session.signIn(answer)
     } catch (err) {
       const { fields, form } = authError(err, SERVER_FIELDS)
       // The server checks passwordHash; the person typed a password.

@@ -5,6 +5,7 @@ import { useI18n } from '../../lib/i18n'
 import { chatPath, navigate } from '../../lib/router'
 import { Avatar } from '../layout/avatar'
 import { setFaviconBadge } from '../notifications/favicon'
+import { chatTitle } from '../profile/names'
 import { BackIcon, MutedIcon, PinIcon } from '../layout/icons'
 import { ChatItemMenu } from './chat-item-menu'
 import { useChats } from './use-chats'
@@ -80,10 +81,10 @@ export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }
                   navigate(chatPath(chat.id))
                 }}
               >
-                <Avatar id={chat.id} name={chat.title} />
+                <Avatar id={chat.id} name={chatTitle(t, chat, me.id)} />
                 <span className="chat-item-body">
                   <span className="chat-item-top">
-                    <span className="chat-title">{chat.title}</span>
+                    <span className="chat-title">{chatTitle(t, chat, me.id)}</span>
                     {chat.pinned ? (
                       <span className="chat-flag" title={t('pinned')}>
                         <PinIcon />

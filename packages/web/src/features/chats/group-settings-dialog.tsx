@@ -10,6 +10,7 @@ import { errorText, readError } from '../../lib/errors'
 import { trpc } from '../../lib/trpc'
 import { removeChat, upsertChat } from '../events/merge'
 import { Avatar } from '../layout/avatar'
+import { ProfileLink } from '../profile/profile-link'
 import { Modal } from '../layout/modal'
 import { UserPicker } from './user-picker'
 
@@ -107,7 +108,7 @@ export const GroupSettingsDialog = ({
           <li key={m.id} className="person">
             <Avatar id={m.id} name={fullName(m)} size={32} />
             <span className="grow">
-              {fullName(m)} <span className="muted">@{m.login}</span>
+              <ProfileLink user={m} onOpen={onClose} />
               {m.id === chat.ownerId ? <span className="tag">{t('owner')}</span> : null}
               {m.id === me.id ? <span className="tag">{t('you_')}</span> : null}
             </span>

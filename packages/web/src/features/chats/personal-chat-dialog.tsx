@@ -1,5 +1,4 @@
 import type { Chat, User } from '@messenger/shared'
-import { fullName } from '@messenger/shared'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useI18n } from '../../lib/i18n'
 import { keys } from '../../lib/query-keys'
@@ -7,6 +6,8 @@ import { navigate } from '../../lib/router'
 import { errorMessage, trpc } from '../../lib/trpc'
 import { removeChat } from '../events/merge'
 import { Avatar } from '../layout/avatar'
+import { chatTitle, personName } from '../profile/names'
+import { ProfileLink } from '../profile/profile-link'
 import { Modal } from '../layout/modal'
 
 /**
@@ -39,13 +40,13 @@ export const PersonalChatDialog = ({
     <Modal title={t('chatInfo')} onClose={onClose}>
       {other ? (
         <p className="person">
-          <Avatar id={other.id} name={fullName(other)} size={32} />
+          <Avatar id={other.id} name={personName(t, other)} size={32} />
           <span className="grow">
-            {fullName(other)} <span className="muted">@{other.login}</span>
+            <ProfileLink user={other} onOpen={onClose} />
           </span>
         </p>
       ) : null}
-      <p className="muted">{t('hideChatHint', { name: chat.title })}</p>
+      <p className="muted">{t('hideChatHint', { name: chatTitle(t, chat, me.id) })}</p>
       {hide.error ? (
         <p className="form-error" role="alert">
           {t('errGeneric', { message: errorMessage(hide.error) })}

@@ -24,6 +24,9 @@ const NewChatDialog = lazy(() =>
 const SearchPanel = lazy(() =>
   import('../search/search-panel').then((m) => ({ default: m.SearchPanel })),
 )
+const ProfilePage = lazy(() =>
+  import('../profile/profile-page').then((m) => ({ default: m.ProfilePage })),
+)
 const SettingsPage = lazy(() =>
   import('../settings/settings-page').then((m) => ({ default: m.SettingsPage })),
 )
@@ -132,6 +135,8 @@ export const Shell = ({ me }: { me: User }) => {
               <SearchPanel key={searchRun} />
             ) : route.name === 'settings' ? (
               <SettingsPage me={me} />
+            ) : route.name === 'profile' ? (
+              <ProfilePage key={route.userId} me={me} userId={route.userId} />
             ) : (
               <p className="empty muted">{t('selectChat')}</p>
             )}

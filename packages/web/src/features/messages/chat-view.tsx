@@ -20,6 +20,7 @@ import { applyEvent } from '../events/apply'
 import { flattenPages } from '../events/merge'
 import { openChat } from '../events/use-live-events'
 import { Avatar } from '../layout/avatar'
+import { chatTitle } from '../profile/names'
 import { BackButton } from '../layout/back-button'
 import { InfoIcon, SearchIcon } from '../layout/icons'
 import { PinnedBar } from '../pins/pinned-bar'
@@ -225,9 +226,9 @@ export const ChatView = ({
     >
       <header className="bar">
         <BackButton />
-        {chat ? <Avatar id={chat.id} name={chat.title} size={36} /> : null}
+        {chat ? <Avatar id={chat.id} name={chatTitle(t, chat, me.id)} size={36} /> : null}
         <div className="chat-head">
-          <h2>{chat?.title ?? t('loading')}</h2>
+          <h2>{chat ? chatTitle(t, chat, me.id) : t('loading')}</h2>
           {typingText ? (
             <span className="muted typing" aria-live="polite">
               {typingText}

@@ -1,5 +1,6 @@
 import type { Image, Message } from '@messenger/shared'
 import { fullName } from '@messenger/shared'
+import { personName } from '../profile/names'
 import { memo, useMemo, useState } from 'react'
 import { formatTime } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
@@ -78,7 +79,7 @@ export const MessageBubble = memo(function MessageBubble({
       data-message-id={message.id}
     >
       <div className="bubble">
-        {showSender ? <div className="sender">{fullName(message.sender)}</div> : null}
+        {showSender ? <div className="sender">{personName(t, message.sender)}</div> : null}
         {message.replyTo && !message.deleted ? (
           <button
             type="button"

@@ -10,6 +10,7 @@ import { session, trpc } from '../../lib/trpc'
 import { Field } from '../auth/field'
 import { DRAFT_PREFIX } from '../messages/composer'
 import { BackButton } from '../layout/back-button'
+import { ChangePassword, DeleteAccount, TwoFactor } from './account-security'
 import { LanguageSelect } from './language-select'
 import { ThemeSelect } from './theme-select'
 import { NotificationSettings } from '../notifications/notification-settings'
@@ -201,12 +202,15 @@ export const SettingsPage = ({ me }: { me: User }) => {
           <ThemeSelect />
         </section>
         <NotificationSettings login={me.login} />
+        <ChangePassword />
+        <TwoFactor />
         <Sessions />
         <section>
           <button type="button" className="danger" onClick={() => void logout()}>
             {t('logout')}
           </button>
         </section>
+        <DeleteAccount />
       </div>
     </section>
   )
