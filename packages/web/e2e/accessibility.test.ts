@@ -316,12 +316,36 @@ describe('accessibility, touch targets and layout details in Chromium', () => {
         ),
       )
       await check(page, width, 'settings')
+      // Two-factor setup: the QR code drawn in the page, the key, the code field (then cancelled).
+      await page.getByRole('button', { name: t('turnOn') }).click()
+      await expect
+        .poll(() =>
+          page
+            .getByRole('img', { name: t('qrAlt') })
+            .evaluate((img: HTMLImageElement) => img.naturalWidth),
+        )
+        .toBeGreaterThan(0)
+      await check(page, width, 'two-factor-setup')
+      await page.getByRole('button', { name: t('cancel') }).click()
+      await page.getByRole('button', { name: t('turnOn') }).waitFor()
       await back(page, width)
 
       await page.getByRole('button', { name: t('searchMessages') }).click()
       await page.getByRole('searchbox', { name: t('searchInput') }).fill('wonderful')
       await page.getByRole('link', { name: /wonderful/ }).waitFor()
       await check(page, width, 'search')
+
+      // A person's profile, from the personal chat's info.
+      await back(page, width)
+      await openChat(page, bobName)
+      await page.getByRole('button', { name: t('chatInfo') }).click()
+      await page
+        .getByRole('dialog', { name: t('chatInfo') })
+        .getByRole('link', { name: new RegExp(bobName) })
+        .click()
+      await page.getByRole('heading', { name: t('sharedChats') }).waitFor()
+      await expect.poll(() => page.locator('.shared-chats li').count()).toBe(2)
+      await check(page, width, 'profile')
 
       expect(findings.slice(start)).toEqual([])
     }, 120_000)
