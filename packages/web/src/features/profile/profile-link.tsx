@@ -2,6 +2,7 @@ import type { PublicUser } from '@messenger/shared'
 import { useI18n } from '../../lib/i18n'
 import { navigate, profilePath } from '../../lib/router'
 import { personName } from './names'
+import './profile.css'
 
 /** A person's name (and login) that opens their profile. */
 export const ProfileLink = ({ user, onOpen }: { user: PublicUser; onOpen?: () => void }) => {
