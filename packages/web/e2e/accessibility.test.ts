@@ -317,7 +317,7 @@ describe('accessibility, touch targets and layout details in Chromium', () => {
       )
       await check(page, width, 'settings')
       // Two-factor setup: the QR code drawn in the page, the key, the code field (then cancelled).
-      await page.getByRole('button', { name: t('turnOn') }).click()
+      await page.getByRole('button', { name: t('turnOn'), exact: true }).click()
       await expect
         .poll(() =>
           page
@@ -327,7 +327,7 @@ describe('accessibility, touch targets and layout details in Chromium', () => {
         .toBeGreaterThan(0)
       await check(page, width, 'two-factor-setup')
       await page.getByRole('button', { name: t('cancel') }).click()
-      await page.getByRole('button', { name: t('turnOn') }).waitFor()
+      await page.getByRole('button', { name: t('turnOn'), exact: true }).waitFor()
       await back(page, width)
 
       await page.getByRole('button', { name: t('searchMessages') }).click()

@@ -139,7 +139,7 @@ describe('account safety in Chromium', () => {
     const t = tr('ru')
     const page = await signedInPage(login, 'ru')
     await openSettings(page, 'ru')
-    await page.getByRole('button', { name: t('turnOn') }).click()
+    await page.getByRole('button', { name: t('turnOn'), exact: true }).click()
     const qr = page.getByRole('img', { name: t('qrAlt') })
     await expect
       .poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth))
