@@ -2,6 +2,7 @@ import { filterActiveSessions, findActiveSession, type Db } from '@messenger/db'
 import { LRUCache } from 'lru-cache'
 import type { EventBus } from '../events/bus'
 import type { Logger } from '../logger'
+import { createKeyedListeners } from '../events/listeners'
 
 export type ActiveSession = NonNullable<Awaited<ReturnType<typeof findActiveSession>>>
 
@@ -43,7 +44,7 @@ export const createSessions = (opts: {
   const { db, bus, log } = opts
   const cache = new LRUCache<string, Entry>({ max: opts.cacheSize, ttl: opts.recheckMs })
   const loading = new Map<string, Promise<ActiveSession | undefined>>()
-  const watchers = new Map<string, Set<() => void>>()
+  const watchers = createKeyedListeners<() => void>()
   /** Bumped by every invalidation: a read that started before one must not fill the cache. */
   let generation = 0
 
@@ -51,10 +52,7 @@ export const createSessions = (opts: {
     for (const id of sessionIds) {
       cache.set(id, ENDED)
       loading.delete(id)
-      const set = watchers.get(id)
-      if (!set) continue
-      watchers.delete(id)
-      for (const onEnd of set) onEnd()
+      for (const onEnd of watchers.take(id)) onEnd()
     }
   }
 
@@ -133,13 +131,7 @@ export const createSessions = (opts: {
         queueMicrotask(onEnd)
         return () => undefined
       }
-      let set = watchers.get(sessionId)
-      if (!set) watchers.set(sessionId, (set = new Set()))
-      set.add(onEnd)
-      return () => {
-        set.delete(onEnd)
-        if (set.size === 0 && watchers.get(sessionId) === set) watchers.delete(sessionId)
-      }
+      return watchers.add(sessionId, onEnd)
     },
     ended: (endedSessions) => announce({ endedSessions }),
     userChanged: (userId) => announce({ changedUsers: [userId] }),

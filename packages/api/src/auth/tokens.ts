@@ -57,13 +57,16 @@ export type TokenVerifier = (token: string) => Promise<VerifiedClaims | null>
 export const createTokenVerifier = (secret: string, cacheSize: number): TokenVerifier => {
   const verified = new LRUCache<string, VerifiedClaims>({ max: cacheSize })
   return async (token) => {
-    const hit = verified.get(token)
+    // Keyed by the token's digest: 44 characters per entry rather than a whole token, and
+    // there is an entry per user who holds a stream.
+    const key = createHash('sha256').update(token).digest('base64')
+    const hit = verified.get(key)
     if (hit) {
       if (Date.now() < hit.expiresAtMs) return hit
-      verified.delete(token)
+      verified.delete(key)
     }
     const claims = await verifyAccessToken(secret, token)
-    if (claims) verified.set(token, claims)
+    if (claims) verified.set(key, claims)
     return claims
   }
 }

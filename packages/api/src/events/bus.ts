@@ -3,6 +3,7 @@ import type { EphemeralEvent, Message } from '@messenger/shared'
 import type { Logger } from '../logger'
 import type { EventDetail } from './detail'
 import { createSequencer, type SequencerOptions } from './sequencer'
+import { createKeyedListeners } from './listeners'
 
 /** What travels between instances: the event log id, who may see it, and a ready message. */
 export interface BusEvent {
@@ -69,42 +70,26 @@ export const createAuthChangeHub = () => {
 
 /** This process's listeners of ephemeral events, by user. */
 export const createEphemeralFanout = () => {
-  const listeners = new Map<string, Set<EphemeralListener>>()
+  const listeners = createKeyedListeners<EphemeralListener>()
   return {
     deliver: (e: EphemeralDelivery) => {
       for (const userId of e.audience) {
-        for (const l of listeners.get(userId) ?? []) l(e.event)
+        listeners.each(userId, (l) => l(e.event))
       }
     },
-    subscribe: (userId: string, listener: EphemeralListener) => {
-      let set = listeners.get(userId)
-      if (!set) listeners.set(userId, (set = new Set()))
-      set.add(listener)
-      return () => {
-        set.delete(listener)
-        if (set.size === 0) listeners.delete(userId)
-      }
-    },
+    subscribe: (userId: string, listener: EphemeralListener) => listeners.add(userId, listener),
   }
 }
 
 /** This process's subscribers by user. */
 export const createFanout = () => {
-  const listeners = new Map<string, Set<Listener>>()
+  const listeners = createKeyedListeners<Listener>()
   const deliver = (e: BusEvent) => {
     for (const userId of e.audience) {
-      for (const l of listeners.get(userId) ?? []) l(e)
+      listeners.each(userId, (l) => l(e))
     }
   }
-  const subscribe = (userId: string, listener: Listener) => {
-    let set = listeners.get(userId)
-    if (!set) listeners.set(userId, (set = new Set()))
-    set.add(listener)
-    return () => {
-      set.delete(listener)
-      if (set.size === 0) listeners.delete(userId)
-    }
-  }
+  const subscribe = (userId: string, listener: Listener) => listeners.add(userId, listener)
   return { deliver, subscribe }
 }
 

@@ -4,7 +4,7 @@ import { getTRPCErrorFromUnknown, getTRPCErrorShape } from '@trpc/server'
 import { eventsInput, type ChatEvent } from '@messenger/shared'
 import type { Context as HonoContext, Next } from 'hono'
 import type { AppEnv } from '../app'
-import { authenticate, bearer, createContextInner, type RequestMeta } from '../context'
+import { authenticate, bearer, streamContext, type RequestMeta } from '../context'
 import type { Deps } from '../deps'
 import { appRouter } from '../root'
 import { SSE_CLIENT_OPTIONS, SSE_PING_MS } from '../trpc'
@@ -118,10 +118,7 @@ export const startEventStream = async (
   const user = await authenticate(deps, bearer(request.authorization) ?? paramToken)
   if (!user || sink.destroyed) return false
 
-  const ctx = {
-    ...createContextInner(deps, user, { ...request.meta, resHeaders: NO_HEADERS }),
-    user,
-  }
+  const ctx = streamContext(deps, user, { ...request.meta, resHeaders: NO_HEADERS })
   writeHead()
   // A client that stops reading would make the server hold every event for it: past the
   // bound the stream is dropped, and the client resumes from its lastEventId like after any

@@ -45,7 +45,9 @@ export const parseStreamHead = (text: string): StreamHead | null => {
     const name = line.slice(0, colon).toLowerCase()
     const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')
     if (colon <= 0 || !TOKEN.test(name) || !VALUE.test(value) || headers.has(name)) return null
-    headers.set(name, value)
+    // Copied flat: a slice would keep the whole head alive for as long as a stream (or the
+    // verified-token cache) holds the value.
+    headers.set(name, Buffer.from(value, 'latin1').toString('latin1'))
   }
   if (!headers.has('host') || NOT_PLAIN.some((h) => headers.has(h))) return null
   const length = headers.get('content-length')
