@@ -49,7 +49,7 @@ export const deleteAccount = async (
     right = await checkPassword(ctx.db, userId, await ctx.hashPassword(input.passwordHash))
     if (right && (await totpEnabled(ctx, userId))) {
       if (input.code === undefined && input.recoveryCode === undefined) {
-        await attempt.released()
+        // Not a guess: released below like any error but a wrong code.
         throw new TRPCError({
           code: 'BAD_REQUEST',
           message: 'code: two-factor login is on; give a code or a recovery code',
