@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import { accountEn, accountRu } from './i18n-account'
 import { conversationEn, conversationRu } from './i18n-conversation'
 import { notificationsEn, notificationsRu } from './i18n-notifications'
+import { mentionsEn, mentionsRu } from './i18n-mentions'
 
 const en = {
   appName: 'Messenger',
@@ -190,6 +191,7 @@ const en = {
   ...conversationEn,
   ...notificationsEn,
   ...accountEn,
+  ...mentionsEn,
   pinMessage: 'Pin',
   unpinMessage: 'Unpin',
   pinnedMessages: 'Pinned messages',
@@ -436,6 +438,7 @@ const ru: Record<MessageKey, Entry> = {
   ...conversationRu,
   ...notificationsRu,
   ...accountRu,
+  ...mentionsRu,
   pinMessage: 'Закрепить',
   unpinMessage: 'Открепить',
   pinnedMessages: 'Закреплённые сообщения',

@@ -19,13 +19,16 @@ const preview = (chat: Chat, me: User, t: ReturnType<typeof useI18n>['t']) => {
   return chat.isDirect ? body : `${m.sender.firstName}: ${body}`
 }
 
+/** What a chat adds to the tab's count: its unread, or only its unread mentions when muted. */
+const counted = (c: Chat) => (c.muted ? (c.unreadMentions ?? 0) : c.unreadCount)
+
 /**
  * "(3) Messenger" and a badge on the tab's icon while messages wait unread, so a background tab
- * shows them; muted chats don't count.
+ * shows them; muted chats count only the messages that mention the viewer.
  */
 const useUnreadTitle = (chats: Chat[] | undefined) => {
   const { t } = useI18n()
-  const unread = chats?.reduce((sum, c) => sum + (c.muted ? 0 : c.unreadCount), 0) ?? 0
+  const unread = chats?.reduce((sum, c) => sum + counted(c), 0) ?? 0
   const app = t('appName')
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${app}` : app
@@ -44,7 +47,7 @@ export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }
   if (chats.isError) return <p className="form-error pad">{t('errNetwork')}</p>
   const archived = chats.data.filter((c) => c.archived)
   const shown = chats.data.filter((c) => c.archived === (inArchive && archived.length > 0))
-  const archivedUnread = archived.reduce((sum, c) => sum + (c.muted ? 0 : c.unreadCount), 0)
+  const archivedUnread = archived.reduce((sum, c) => sum + counted(c), 0)
 
   return (
     <nav aria-label={t(inArchive ? 'archiveList' : 'chatList')}>
@@ -101,6 +104,14 @@ export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }
                   </span>
                   <span className="chat-item-bottom">
                     <ChatPreview chat={chat} text={preview(chat, me, t)} />
+                    {(chat.unreadMentions ?? 0) > 0 ? (
+                      <span className="badge mention-badge">
+                        <span aria-hidden="true">@</span>
+                        <span className="visually-hidden">
+                          {t('mentionUnread', { count: chat.unreadMentions ?? 0 })}
+                        </span>
+                      </span>
+                    ) : null}
                     {chat.unreadCount > 0 ? (
                       <span className={`badge${chat.muted ? ' quiet' : ''}`}>
                         <span aria-hidden="true">{chat.unreadCount}</span>

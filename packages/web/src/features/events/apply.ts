@@ -6,6 +6,7 @@ import {
   applyMessageToChats,
   applyReadMark,
   removeChat,
+  removeMessage,
   replaceMessage,
   upsertChat,
   upsertMessage,
@@ -77,6 +78,14 @@ export const applyEvent = (qc: QueryClient, event: ChatEvent, ctx: MessageContex
       qc.setQueryData<MessagePages>(
         keys.messages(event.chatId),
         (data) => data && applyReaction(data, event, ctx.myId),
+      )
+      return
+    }
+    // Delete for me, here or on another tab: the chat's preview and counts follow as chat.updated.
+    case 'message.hidden': {
+      qc.setQueryData<MessagePages>(
+        keys.messages(event.chatId),
+        (data) => data && removeMessage(data, event.messageId),
       )
       return
     }

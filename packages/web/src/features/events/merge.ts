@@ -1,4 +1,5 @@
 import type { Chat, Message } from '@messenger/shared'
+import { mentionsMe } from '../notifications/should-notify'
 
 /** One page of `messages.list`: newest first. */
 export interface MessagePage {
@@ -42,9 +43,9 @@ export const applyReadMark = (
   const chat = chats.find((c) => c.id === chatId)
   if (!chat) return chats
   if (chat.lastMessage && chat.lastMessage.id > lastReadMessageId) return null
-  return chat.unreadCount === 0
+  return chat.unreadCount === 0 && !chat.unreadMentions
     ? chats
-    : chats.map((c) => (c.id === chatId ? { ...c, unreadCount: 0 } : c))
+    : chats.map((c) => (c.id === chatId ? { ...c, unreadCount: 0, unreadMentions: 0 } : c))
 }
 
 const sameMessage = (a: Message, b: Message) => a.id === b.id || a.clientId === b.clientId
@@ -77,10 +78,13 @@ export const applyMessageToChats = (
   // An older message than the preview is one the server's count already has (a replayed event
   // that the list was loaded after).
   const counts = isNewer && message.sender.id !== ctx.myId && ctx.openChatId !== chat.id
+  const me = chat.members.find((m) => m.id === ctx.myId)
+  const mention = counts && me !== undefined && mentionsMe(message, me)
   return upsertChat(chats, {
     ...chat,
     lastMessage: isNewer ? message : chat.lastMessage,
     unreadCount: chat.unreadCount + (counts ? 1 : 0),
+    unreadMentions: (chat.unreadMentions ?? 0) + (mention ? 1 : 0),
     updatedAt: isNewer && message.createdAt > chat.updatedAt ? message.createdAt : chat.updatedAt,
   })
 }
@@ -115,6 +119,15 @@ export const upsertMessage = (data: MessagePages, message: Message): MessagePage
     pages: [{ ...first, items }, ...data.pages.slice(1)],
   }
 }
+
+/** Delete for me: the message leaves the loaded history. */
+export const removeMessage = (data: MessagePages, messageId: string): MessagePages => ({
+  ...data,
+  pages: data.pages.map((page) => ({
+    ...page,
+    items: page.items.filter((m) => m.id !== messageId),
+  })),
+})
 
 /** Edits and deletions only touch messages already loaded; older ones arrive fresh when paged. */
 export const replaceMessage = (data: MessagePages, message: Message): MessagePages => ({

@@ -25,6 +25,7 @@ import { BackButton } from '../layout/back-button'
 import { InfoIcon, SearchIcon } from '../layout/icons'
 import { PinnedBar } from '../pins/pinned-bar'
 import { mayPin, usePinned, useTogglePin } from '../pins/use-pinned'
+import type { Mentionable } from '../mentions/mention-text'
 import { Composer, DRAFT_PREFIX } from './composer'
 import { MessageList } from './message-list'
 import { visiblePending } from './outbox'
@@ -45,6 +46,9 @@ const ReactorsDialog = lazy(() =>
 )
 const SeenByDialog = lazy(() =>
   import('../receipts/seen-by-dialog').then((m) => ({ default: m.SeenByDialog })),
+)
+const ForwardDialog = lazy(() =>
+  import('../mentions/forward-dialog').then((m) => ({ default: m.ForwardDialog })),
 )
 const PersonalChatDialog = lazy(() =>
   import('../chats/personal-chat-dialog').then((m) => ({ default: m.PersonalChatDialog })),
@@ -75,7 +79,7 @@ const useMarkRead = (
     if (chat.unreadCount === 0 && newest.sender.id === myId) return
     marked.current = newest.id
     qc.setQueryData<Chat[]>(keys.chats, (chats) =>
-      chats?.map((c) => (c.id === chat.id ? { ...c, unreadCount: 0 } : c)),
+      chats?.map((c) => (c.id === chat.id ? { ...c, unreadCount: 0, unreadMentions: 0 } : c)),
     )
     trpc.chats.markRead.mutate({ chatId: chat.id, messageId: newest.id }).catch(() => {
       marked.current = null
@@ -108,11 +112,24 @@ export const ChatView = ({
   const [actionError, setActionError] = useState<string | null>(null)
   const [reactorsOf, setReactorsOf] = useState<Message | null>(null)
   const [seenByOf, setSeenByOf] = useState<Message | null>(null)
+  const [forwardOf, setForwardOf] = useState<Message | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
   const typingText = useTypingText(chat, chatId)
   const typing = useAnnounceTyping(chatId)
   const react = useReact(me.id, chatId, (err) => setActionError(errorText(t, err)))
 
   const messages = useMemo(() => flattenPages(history.data), [history.data])
+  const mentionable = useMemo<Mentionable | undefined>(
+    () =>
+      chat
+        ? {
+            logins: new Set(chat.members.map((m) => m.login.toLowerCase())),
+            mine: me.login.toLowerCase(),
+          }
+        : undefined,
+    [chat, me.login],
+  )
+  const others = useMemo(() => chat?.members.filter((m) => m.id !== me.id), [chat, me.id])
   const seenCounts = useSeenCounts(chat, messages, me.id)
   const pinned = usePinned(chatId)
   const togglePin = useTogglePin(chatId)
@@ -157,6 +174,19 @@ export const ChatView = ({
   const remove = useMutation({
     mutationFn: (message: Message) => trpc.messages.delete.mutate({ messageId: message.id }),
     onSuccess: (_, message) => applyMessage({ ...message, text: null, images: [], deleted: true }),
+    onError: (err) => setActionError(errorText(t, err)),
+  })
+
+  // Delete for me: gone from this history at once; the chat's preview and counts come with the
+  // chat.updated event that follows.
+  const hide = useMutation({
+    mutationFn: (message: Message) => trpc.messages.deleteForMe.mutate({ messageId: message.id }),
+    onSuccess: (_, message) =>
+      applyEvent(
+        qc,
+        { type: 'message.hidden', chatId, messageId: message.id },
+        { myId: me.id, openChatId: chatId },
+      ),
     onError: (err) => setActionError(errorText(t, err)),
   })
 
@@ -296,8 +326,16 @@ export const ChatView = ({
           onDiscard={(clientId) => outbox.discard(clientId)}
           onEdit={setEditing}
           onDelete={(m) => {
-            if (window.confirm(t('confirmDelete'))) remove.mutate(m)
+            if (window.confirm(t('confirmDeleteForEveryone'))) remove.mutate(m)
           }}
+          onHide={(m) => {
+            if (window.confirm(t('confirmDeleteForMe'))) hide.mutate(m)
+          }}
+          onForward={(m) => {
+            setNotice(null)
+            setForwardOf(m)
+          }}
+          mentionable={mentionable}
           onReact={react}
           othersReadUpTo={chat?.othersReadUpTo ?? null}
           seenCounts={seenCounts}
@@ -312,6 +350,9 @@ export const ChatView = ({
           {actionError}
         </p>
       ) : null}
+      <p className="muted pad forward-notice" role="status" hidden={notice === null}>
+        {notice}
+      </p>
       <Composer
         key={chatId}
         attachments={attachments}
@@ -329,6 +370,7 @@ export const ChatView = ({
         }}
         draftKey={`${DRAFT_PREFIX}${me.id}.${chatId}`}
         onTyping={typing.announce}
+        members={others}
       />
       {dragging ? (
         <div className="drop-overlay" aria-hidden="true">
@@ -341,6 +383,17 @@ export const ChatView = ({
             image={lightbox.image}
             message={lightbox.message}
             onClose={() => setLightbox(null)}
+          />
+        ) : null}
+        {forwardOf ? (
+          <ForwardDialog
+            message={forwardOf}
+            myId={me.id}
+            onClose={() => setForwardOf(null)}
+            onDone={(title) => {
+              setForwardOf(null)
+              setNotice(t('forwardedTo', { title }))
+            }}
           />
         ) : null}
         {seenByOf ? <SeenByDialog message={seenByOf} onClose={() => setSeenByOf(null)} /> : null}

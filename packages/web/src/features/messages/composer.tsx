@@ -1,8 +1,9 @@
-import type { Message } from '@messenger/shared'
+import type { Message, PublicUser } from '@messenger/shared'
 import { fullName, MAX_IMAGES_PER_MESSAGE, MAX_TEXT_LENGTH } from '@messenger/shared'
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { useI18n } from '../../lib/i18n'
 import { ClipIcon, CloseIcon, SendIcon } from '../layout/icons'
+import { useMentionAutocomplete } from '../mentions/use-mention-autocomplete'
 import type { useAttachments } from './use-attachments'
 
 export interface ComposerProps {
@@ -20,6 +21,8 @@ export interface ComposerProps {
   draftKey?: string
   /** Called on every keystroke of a new message (not an edit): the typing indicator. */
   onTyping?: () => void
+  /** The chat's other members, offered after `@`. */
+  members?: readonly PublicUser[] | undefined
 }
 
 /** Drafts live under this prefix; logging out removes them all. */
@@ -46,6 +49,7 @@ export const Composer = ({
   onCancelReply,
   draftKey,
   onTyping,
+  members,
 }: ComposerProps) => {
   const { t } = useI18n()
   const fileRef = useRef<HTMLInputElement>(null)
@@ -53,6 +57,7 @@ export const Composer = ({
   // What to return to after an edit (and on mount, which runs the edit effect once).
   const [draft, setDraft] = useState(() => readDraft(draftKey))
   const ref = useRef<HTMLTextAreaElement>(null)
+  const mention = useMentionAutocomplete(members, text, setText, ref)
 
   useEffect(() => {
     if (editing) {
@@ -112,6 +117,7 @@ export const Composer = ({
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mention.onKeyDown(e)) return
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault()
       submit()
@@ -230,26 +236,33 @@ export const Composer = ({
             />
           </>
         )}
-        <textarea
-          ref={ref}
-          rows={1}
-          aria-label={t('messageInput')}
-          placeholder={t('messagePlaceholder')}
-          value={text}
-          maxLength={MAX_TEXT_LENGTH}
-          onChange={(e) => {
-            setText(e.target.value)
-            if (!editing && e.target.value.trim() !== '') onTyping?.()
-          }}
-          onKeyDown={onKeyDown}
-          onPaste={(e) => {
-            const files = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'))
-            if (files.length > 0 && !editing) {
-              e.preventDefault()
-              attachments.add(files)
-            }
-          }}
-        />
+        <div className="composer-input" aria-label={t('messageInput')} {...mention.comboboxProps}>
+          <textarea
+            ref={ref}
+            rows={1}
+            aria-label={t('messageInput')}
+            placeholder={t('messagePlaceholder')}
+            value={text}
+            maxLength={MAX_TEXT_LENGTH}
+            {...mention.inputProps}
+            onChange={(e) => {
+              setText(e.target.value)
+              mention.track(e.target)
+              if (!editing && e.target.value.trim() !== '') onTyping?.()
+            }}
+            onSelect={(e) => mention.track(e.currentTarget)}
+            onBlur={() => mention.close()}
+            onKeyDown={onKeyDown}
+            onPaste={(e) => {
+              const files = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'))
+              if (files.length > 0 && !editing) {
+                e.preventDefault()
+                attachments.add(files)
+              }
+            }}
+          />
+          {mention.list}
+        </div>
         <button
           type="button"
           className="icon send"

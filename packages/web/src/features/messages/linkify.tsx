@@ -15,8 +15,14 @@ export const safeHref = (candidate: string): string | null => {
   }
 }
 
-/** Text with its http(s) addresses as links that open in a new tab without handing it `opener`. */
-export const linkify = (text: string): ReactNode[] => {
+/**
+ * Text with its http(s) addresses as links that open in a new tab without handing it `opener`.
+ * `plain` renders the text between links (mentions), given where it starts in `text`.
+ */
+export const linkify = (
+  text: string,
+  plain: (part: string, offset: number) => ReactNode = (part) => part,
+): ReactNode[] => {
   const out: ReactNode[] = []
   let at = 0
   for (const match of text.matchAll(URL_RE)) {
@@ -27,7 +33,7 @@ export const linkify = (text: string): ReactNode[] => {
     if (tail && !(tail[0] === ')' && raw.includes('('))) raw = raw.slice(0, -tail[0].length)
     const href = safeHref(raw)
     if (!href) continue
-    if (start > at) out.push(<Fragment key={`t${at}`}>{text.slice(at, start)}</Fragment>)
+    if (start > at) out.push(<Fragment key={`t${at}`}>{plain(text.slice(at, start), at)}</Fragment>)
     out.push(
       <a key={`a${start}`} href={href} target="_blank" rel="noopener noreferrer">
         {raw}
@@ -35,6 +41,6 @@ export const linkify = (text: string): ReactNode[] => {
     )
     at = start + raw.length
   }
-  if (at < text.length) out.push(<Fragment key={`t${at}`}>{text.slice(at)}</Fragment>)
+  if (at < text.length) out.push(<Fragment key={`t${at}`}>{plain(text.slice(at), at)}</Fragment>)
   return out
 }

@@ -8,7 +8,7 @@ import { MoreIcon } from '../layout/icons'
 import { ReactionChips, ReactionPicker, type ReactionHandlers } from '../reactions/reaction-bar'
 import { ReceiptMark } from '../receipts/receipt-mark'
 import { ImageThumb } from './image-thumb'
-import { linkify } from './linkify'
+import { richText, type Mentionable } from '../mentions/mention-text'
 
 /** What a bubble can ask for; one stable object for the whole list, so rows redraw only on change. */
 export interface BubbleActions {
@@ -25,6 +25,10 @@ export interface BubbleActions {
   reply?: (message: Message) => void
   /** Shows the answered message in the history. */
   openQuote?: (message: Message) => void
+  /** Forward to another chat (asks which). */
+  forward?: (message: Message) => void
+  /** Delete for me: hides it from the viewer's own history only. */
+  hide?: (message: Message) => void
 }
 
 /** Read receipts of one's own message: read in a personal chat, or seen by N in a group. */
@@ -42,11 +46,13 @@ export interface BubbleProps {
   highlighted?: boolean
   /** Whether it is pinned; undefined when the viewer may not pin in this chat. */
   pinned?: boolean | undefined
+  /** The chat's members' logins, for marking mentions; one stable object per chat. */
+  mentionable?: Mentionable | undefined
   actions: BubbleActions
 }
 
 /** Room the menu needs below its button; with less, it opens upward (e.g. over the composer). */
-const MENU_ROOM_PX = 120
+const MENU_ROOM_PX = 280
 
 const opensUpward = (button: HTMLElement) => {
   const scroller = button.closest('.messages') ?? document.documentElement
@@ -62,6 +68,7 @@ export const MessageBubble = memo(function MessageBubble({
   status,
   highlighted,
   pinned,
+  mentionable,
   actions,
 }: BubbleProps) {
   const { t, lang } = useI18n()
@@ -69,8 +76,20 @@ export const MessageBubble = memo(function MessageBubble({
   const settled = !message.deleted && status === undefined
   const canPin = settled && pinned !== undefined && actions.togglePin !== undefined
   const canReply = settled && actions.reply !== undefined
-  const canAct = (own && settled && (actions.edit ?? actions.remove)) || canPin || canReply
-  const text = useMemo(() => (message.text ? linkify(message.text) : null), [message.text])
+  const canForward = settled && actions.forward !== undefined
+  const canHide = status === undefined && actions.hide !== undefined
+  const canAct =
+    (own && settled && (actions.edit ?? actions.remove)) ||
+    canPin ||
+    canReply ||
+    canForward ||
+    canHide
+  // A forward's words are its author's: its mentions address nobody here.
+  const marks = message.forwardedFrom ? undefined : mentionable
+  const text = useMemo(
+    () => (message.text ? richText(message.text, marks) : null),
+    [message.text, marks],
+  )
 
   return (
     <div
@@ -80,6 +99,11 @@ export const MessageBubble = memo(function MessageBubble({
     >
       <div className="bubble">
         {showSender ? <div className="sender">{personName(t, message.sender)}</div> : null}
+        {message.forwardedFrom && !message.deleted ? (
+          <div className="forwarded">
+            {t('forwarded', { name: personName(t, message.forwardedFrom.sender) })}
+          </div>
+        ) : null}
         {message.replyTo && !message.deleted ? (
           <button
             type="button"
@@ -192,7 +216,18 @@ export const MessageBubble = memo(function MessageBubble({
                   {t(pinned ? 'unpinMessage' : 'pinMessage')}
                 </button>
               ) : null}
-              {own && message.text !== null && actions.edit ? (
+              {canForward ? (
+                <button
+                  type="button"
+                  onClick={() => {
+                    setMenu(null)
+                    actions.forward?.(message)
+                  }}
+                >
+                  {t('forward')}
+                </button>
+              ) : null}
+              {own && settled && message.text !== null && !message.forwardedFrom && actions.edit ? (
                 <button
                   type="button"
                   autoFocus
@@ -204,7 +239,20 @@ export const MessageBubble = memo(function MessageBubble({
                   {t('edit')}
                 </button>
               ) : null}
-              {own && actions.remove ? (
+              {canHide ? (
+                <button
+                  type="button"
+                  className="danger"
+                  autoFocus={!canReply && !(own && settled)}
+                  onClick={() => {
+                    setMenu(null)
+                    actions.hide?.(message)
+                  }}
+                >
+                  {t('deleteForMe')}
+                </button>
+              ) : null}
+              {own && settled && actions.remove ? (
                 <button
                   type="button"
                   className="danger"
@@ -213,7 +261,7 @@ export const MessageBubble = memo(function MessageBubble({
                     actions.remove?.(message)
                   }}
                 >
-                  {t('delete')}
+                  {t('deleteForEveryone')}
                 </button>
               ) : null}
             </div>

@@ -3,6 +3,7 @@ import { defaultRangeExtractor, observeElementRect, useVirtualizer } from '@tans
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { formatDay, localDay } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
+import type { Mentionable } from '../mentions/mention-text'
 import { MessageBubble, type BubbleActions } from './message-bubble'
 import type { PendingMessage } from './outbox'
 
@@ -55,6 +56,11 @@ export interface MessageListProps {
   onTogglePin?: (message: Message, pin: boolean) => void
   onReply?: (message: Message) => void
   onOpenQuote?: (message: Message) => void
+  onForward?: (message: Message) => void
+  /** Delete for me. */
+  onHide?: (message: Message) => void
+  /** Logins that mark as mentions; one stable object per chat. */
+  mentionable?: Mentionable | undefined
   /** Called with whether the newest message is in view. */
   onAtBottom: (atBottom: boolean) => void
   empty: ReactNode
@@ -128,6 +134,8 @@ export const MessageList = (props: MessageListProps) => {
       togglePin: (m, pin) => propsRef.current.onTogglePin?.(m, pin),
       reply: (m) => propsRef.current.onReply?.(m),
       openQuote: (m) => propsRef.current.onOpenQuote?.(m),
+      forward: (m) => propsRef.current.onForward?.(m),
+      hide: (m) => propsRef.current.onHide?.(m),
     }),
     [],
   )
@@ -309,6 +317,7 @@ export const MessageList = (props: MessageListProps) => {
                   status={row.status}
                   highlighted={highlight === m.id}
                   pinned={props.pinnedIds?.has(m.id)}
+                  mentionable={props.mentionable}
                   receipt={
                     m.sender.id === myId && row.status === undefined && !m.deleted
                       ? {
