@@ -380,7 +380,7 @@ describe('accessibility, touch targets and layout details in Chromium', () => {
     const last = log.locator('.msg', { hasText: 'Short and last' })
     await expect.poll(() => last.evaluate((el) => el.classList.contains('sending'))).toBe(false)
     await last.getByRole('button', { name: t('messageActions') }).click()
-    const del = last.getByRole('button', { name: t('delete'), exact: true })
+    const del = last.getByRole('button', { name: t('deleteForEveryone'), exact: true })
     await del.waitFor()
     await expect(last.locator('.menu').getAttribute('class')).resolves.toContain('up')
     // Delete is the topmost thing where it is drawn: not under the composer, nor off screen.

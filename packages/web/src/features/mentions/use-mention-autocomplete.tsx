@@ -21,10 +21,10 @@ const matches = (u: PublicUser, q: string) =>
   fullName(u).toLowerCase().startsWith(q)
 
 /**
- * `@` autocomplete for the composer from the chat's members, as an ARIA 1.1 combobox: a wrapper
- * with role combobox owns the text box and a listbox of people. While the list is open ↑/↓ move
+ * `@` autocomplete for the composer from the chat's members, as an ARIA combobox: a wrapper
+ * with role combobox holds the text box and controls a listbox of people. While the list is open ↑/↓ move
  * through it (aria-activedescendant), Enter or Tab puts `@login ` in place of what was typed,
- * Escape closes it (until the caret leaves that `@word`); a click or tap picks too.
+ * Escape closes it until that `@word` changes; a click or tap picks too.
  */
 export const useMentionAutocomplete = (
   members: readonly PublicUser[] | undefined,
@@ -66,7 +66,8 @@ export const useMentionAutocomplete = (
     const next =
       el.selectionStart === el.selectionEnd ? mentionAtCaret(el.value, el.selectionStart) : null
     if (next?.start !== at?.start || next?.query !== at?.query) setActive(0)
-    if (next?.start !== dismissed) setDismissed(null)
+    // Closed by Escape: open again once the `@word` changes, not on a mere caret move.
+    if (next?.start !== dismissed || next?.query !== at?.query) setDismissed(null)
     setAt(next)
   }
 
@@ -110,7 +111,7 @@ export const useMentionAutocomplete = (
       role: 'combobox',
       'aria-expanded': open,
       'aria-haspopup': 'listbox',
-      'aria-owns': open ? listId : undefined,
+      'aria-controls': open ? listId : undefined,
     } as const,
     /** For the text box itself. */
     inputProps: {
