@@ -281,7 +281,7 @@ describe('accessibility, touch targets and layout details in Chromium', () => {
       })
       await expect.poll(() => mine.evaluate((el) => el.classList.contains('sending'))).toBe(false)
       await mine.getByRole('button', { name: t('messageActions') }).click()
-      await mine.getByRole('button', { name: t('delete'), exact: true }).waitFor()
+      await mine.getByRole('button', { name: t('deleteForEveryone'), exact: true }).waitFor()
       await check(page, width, 'message-menu')
       await page.keyboard.press('Escape')
 

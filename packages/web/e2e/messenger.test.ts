@@ -482,7 +482,7 @@ describe('messenger in Chromium', () => {
     alice.page.once('dialog', (d) => void d.accept())
     const edited = messageLog(alice).locator('.msg', { hasText: 'This is fixed' })
     await edited.getByRole('button', { name: alice.t('messageActions') }).click()
-    await edited.getByRole('button', { name: alice.t('delete'), exact: true }).click()
+    await edited.getByRole('button', { name: alice.t('deleteForEveryone'), exact: true }).click()
     await messageLog(bob).getByText(bob.t('deletedMessage')).waitFor()
     await expect(messageLog(bob).getByText('This is fixed').count()).resolves.toBe(0)
 
