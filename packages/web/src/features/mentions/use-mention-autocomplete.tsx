@@ -67,7 +67,7 @@ export const useMentionAutocomplete = (
       el.selectionStart === el.selectionEnd ? mentionAtCaret(el.value, el.selectionStart) : null
     if (next?.start !== at?.start || next?.query !== at?.query) setActive(0)
     // Closed by Escape: open again once the `@word` changes, not on a mere caret move.
-    if (next?.start !== dismissed || next?.query !== at?.query) setDismissed(null)
+    if (next === null || next.start !== dismissed || next.query !== at?.query) setDismissed(null)
     setAt(next)
   }
 
