@@ -8,6 +8,7 @@ import { useChats } from '../chats/use-chats'
 import { applyEvent } from '../events/apply'
 import { Avatar } from '../layout/avatar'
 import { Modal } from '../layout/modal'
+import { chatTitle } from '../profile/names'
 
 /**
  * Picks a chat of the viewer's (filtered by title) and forwards the message there. One clientId
@@ -32,8 +33,10 @@ export const ForwardDialog = ({
   const [clientId] = useState(() => crypto.randomUUID())
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase()
-    return (chats.data ?? []).filter((c) => q === '' || c.title.toLowerCase().includes(q))
-  }, [chats.data, query])
+    return (chats.data ?? [])
+      .map((c) => ({ id: c.id, title: chatTitle(t, c, myId) }))
+      .filter((c) => q === '' || c.title.toLowerCase().includes(q))
+  }, [chats.data, query, t, myId])
   const forward = useMutation({
     mutationFn: (chatId: string) =>
       trpc.messages.forward.mutate({ messageId: message.id, chatId, clientId }),
