@@ -6,6 +6,7 @@
  */
 import { createApp, createDeps, loadConfig, serveApp } from '@messenger/api'
 import { createDb } from '@messenger/db'
+import { answerBench } from './ipc'
 
 const config = loadConfig()
 const deps = await createDeps(config, {
@@ -14,18 +15,4 @@ const deps = await createDeps(config, {
 const { port } = await serveApp(createApp(deps), { port: 0, hostname: '127.0.0.1' })
 process.send!({ type: 'listening', url: `http://127.0.0.1:${port}` })
 
-const gc = (globalThis as { gc?: () => void }).gc
-process.on('message', (m: { type: string }) => {
-  if (m.type === 'cpu') {
-    const c = process.cpuUsage()
-    process.send!({ type: 'cpu', cpu: (c.user + c.system) / 1000 })
-  }
-  if (m.type === 'rss') {
-    gc?.()
-    gc?.()
-    const u = process.memoryUsage()
-    process.send!({ type: 'rss', rss: u.rss, heap: u.heapUsed })
-  }
-})
-// Exits normally on SIGTERM, so --cpu-prof and --heap-prof write their profiles.
-process.on('SIGTERM', () => process.exit(0))
+answerBench()

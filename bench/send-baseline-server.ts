@@ -1,13 +1,14 @@
 /**
  * The send benchmark's floor: a bare Hono server doing one mysql2 INSERT of a message row per
  * request, with the same pool size as the messenger's. Run bundled in a process of its own, like
- * the server it is compared with; speaks the same IPC as capacity-server.ts.
+ * the server it is compared with; answers the bench over IPC (bench/ipc.ts).
  */
 import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { createPool } from 'mysql2/promise'
+import { answerBench } from './ipc'
 
 const pool = createPool({ uri: process.env.DATABASE_URL!, connectionLimit: 30 })
 const app = new Hono().post('/send', async (c) => {
@@ -22,14 +23,4 @@ const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
   const { port } = server.address() as AddressInfo
   process.send!({ type: 'listening', url: `http://127.0.0.1:${port}` })
 })
-process.on('message', (m: { type: string }) => {
-  if (m.type === 'cpu') {
-    const c = process.cpuUsage()
-    process.send!({ type: 'cpu', cpu: (c.user + c.system) / 1000 })
-  }
-  if (m.type === 'rss') {
-    const u = process.memoryUsage()
-    process.send!({ type: 'rss', rss: u.rss, heap: u.heapUsed })
-  }
-})
-process.on('SIGTERM', () => process.exit(0))
+answerBench()
