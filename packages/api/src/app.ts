@@ -10,6 +10,8 @@ import { serveEventStream } from './events/sse'
 import { createStreamDoor } from './events/stream-door'
 import { clientAddress, createContext, type RequestMeta } from './context'
 import type { Deps } from './deps'
+import { avatarRoutes } from './avatars/routes'
+import { fileRoutes } from './files/routes'
 import { imageRoutes } from './images/routes'
 import { readiness } from './readiness'
 import { appRouter } from './root'
@@ -96,6 +98,8 @@ export const createApp = (deps: Deps) => {
 
   // fetchRequestHandler directly (as @hono/trpc-server does) keeps the context typed.
   app.route('/api/images', imageRoutes(deps))
+  app.route('/api/files', fileRoutes(deps))
+  app.route('/api/avatars', avatarRoutes(deps))
 
   // Hono's bodyLimit stops reading a chunked body at the limit; a Content-Length over it is
   // refused unread. The rest of a refused body is drained briefly, then the socket is closed.

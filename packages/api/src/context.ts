@@ -1,6 +1,7 @@
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch'
 import type { PublicUser } from '@messenger/shared'
 import type { Deps } from './deps'
+import { toPublicUser } from './mappers'
 
 export interface AuthUser {
   id: string
@@ -83,12 +84,16 @@ export const authenticate = async (deps: Deps, token: string | null): Promise<Au
   return {
     id: claims.userId,
     sessionId: claims.sessionId,
-    profile: {
-      id: session.user_id,
-      login: session.login,
-      firstName: session.first_name,
-      lastName: session.last_name,
-    },
+    profile: toPublicUser(
+      {
+        id: session.user_id,
+        login: session.login,
+        first_name: session.first_name,
+        last_name: session.last_name,
+        avatar_id: session.avatar_id,
+      },
+      deps.config.jwtSecret,
+    ),
   }
 }
 

@@ -14,6 +14,7 @@ import type { Config } from './env'
 import { createLocalBus, type BusOptions, type EventBus } from './events/bus'
 import { createRedisBus } from './events/redis-bus'
 import { loadBusEvents } from './events/service'
+import { createFsFileStorage, type FileStorage } from './files/storage'
 import { createLogger, type Logger } from './logger'
 import { createMysqlStore } from './messages/mysql-store'
 import type { MessageStore } from './messages/store'
@@ -36,6 +37,10 @@ export interface Deps {
   bus: EventBus
   /** Image files under DATA_DIR/images. */
   images: ImageStorage
+  /** Attached files under DATA_DIR/files. */
+  files: FileStorage
+  /** Avatars (profile and group photos) under DATA_DIR/avatars, one folder per avatar. */
+  avatars: ImageStorage
   /** Image decoding: at most one per core at a time, the rest wait. */
   imageQueue: Limiter
   /** Active sessions, cached and ended by event on every instance. */
@@ -94,6 +99,8 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
     indexer,
     bus,
     images: overrides.images ?? createFsImageStorage(join(config.dataDir, 'images')),
+    files: overrides.files ?? createFsFileStorage(join(config.dataDir, 'files')),
+    avatars: overrides.avatars ?? createFsImageStorage(join(config.dataDir, 'avatars')),
     imageQueue: overrides.imageQueue ?? createLimiter(),
     sessions:
       overrides.sessions ??

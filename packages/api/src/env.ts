@@ -29,6 +29,12 @@ const schema = z.object({
     .int()
     .positive()
     .default(25 * 1024 * 1024),
+  MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 40, 'MAX_FILE_BYTES must be at most 1 TiB')
+    .default(50 * 1024 * 1024),
   STREAM_SESSION_CHECK_SECONDS: z.coerce.number().positive().default(60),
   SESSION_CACHE_SIZE: z.coerce.number().int().positive().default(50_000),
   TOKEN_CACHE_SIZE: z.coerce.number().int().positive().default(50_000),
@@ -74,6 +80,8 @@ export interface Config {
   /** Take the client address from X-Forwarded-For (behind nginx). */
   trustProxy: boolean
   maxUploadBytes: number
+  /** The largest file (POST /api/files); streamed to disk, never held in memory. */
+  maxFileBytes: number
   /**
    * How often each instance rechecks, in one batched query, that its streams' sessions are still
    * active; also how long a cached session lives. Ended sessions reach both at once by event.
@@ -184,6 +192,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    maxFileBytes: e.MAX_FILE_BYTES,
     streamSessionCheckMs: e.STREAM_SESSION_CHECK_SECONDS * 1000,
     sessionCacheSize: e.SESSION_CACHE_SIZE,
     tokenCacheSize: e.TOKEN_CACHE_SIZE,

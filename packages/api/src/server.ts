@@ -4,6 +4,7 @@ import { createDatabaseIfMissing, createDb, migrateToLatest } from '@messenger/d
 import { createApp } from './app'
 import { closeDeps, createDeps } from './deps'
 import { loadConfig } from './env'
+import { startSweeper } from './files/sweep'
 import { ensureDatabaseServer } from './lifecycle/database'
 import { checkServices } from './lifecycle/services'
 import { trackRequests } from './lifecycle/shutdown'
@@ -32,8 +33,10 @@ const start = async () => {
   }
   // An upload would fail with a 500 much later; say it now (the image's DATA_DIR must be its user's).
   try {
-    mkdirSync(join(config.dataDir, 'images'), { recursive: true })
-    accessSync(join(config.dataDir, 'images'), constants.W_OK)
+    for (const dir of ['images', 'files', 'avatars']) {
+      mkdirSync(join(config.dataDir, dir), { recursive: true })
+      accessSync(join(config.dataDir, dir), constants.W_OK)
+    }
   } catch {
     throw new StartupError(
       `DATA_DIR (${config.dataDir}) is not writable by this user (uid ${process.getuid?.() ?? '?'}): give it to that user.`,
@@ -49,6 +52,8 @@ const start = async () => {
       createDeps(config, { db, log }),
     )
     const app = createApp(deps)
+    // Abandoned uploads and files of deleted messages that a crash left behind (files/sweep.ts).
+    const sweeper = startSweeper(deps)
     const { server, port } = await serveApp(app, { port: config.port })
     log.info(`messenger listening on http://localhost:${port}`)
     const inFlight = trackRequests(
@@ -71,6 +76,7 @@ const start = async () => {
         const cut = await inFlight.stop(config.shutdownTimeoutMs)
         if (cut > 0) log.warn(`${cut} requests were still running at the deadline and were cut`)
         // Pools close only now: the requests that finished needed them.
+        await sweeper.stop()
         await closeDeps(deps)
         await database.stop()
         log.info('stopped')

@@ -16,6 +16,7 @@ import * as m20261202065500 from './2026_12_02_065500_conversation_reactions_rec
 import * as m20261202073000 from './2026_12_02_073000_message_replies'
 import * as m20261202101000 from './2026_12_02_101000_mentions_forwards_hidden'
 import * as m20261202102000 from './2026_12_02_102000_account_security'
+import * as m20261202103000 from './2026_12_02_103000_files_avatars_attachment_links'
 
 /** Every migration by name, in order; add new files here. Landed migrations are frozen. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_073000_message_replies': m20261202073000,
   '2026_12_02_101000_mentions_forwards_hidden': m20261202101000,
   '2026_12_02_102000_account_security': m20261202102000,
+  '2026_12_02_103000_files_avatars_attachment_links': m20261202103000,
 }

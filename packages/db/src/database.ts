@@ -35,6 +35,8 @@ export interface UserRecoveryCodesTable {
   user_id: string
   code_hash: string
   used_at: Date | null
+  /** The profile photo's files under DATA_DIR/avatars/<id>; null: initials. */
+  avatar_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface SessionsTable {
@@ -78,6 +80,8 @@ export interface ChatsTable {
   last_message_id: string | null
   created_at: Timestamp
   updated_at: Timestamp
+  /** The group photo's files under DATA_DIR/avatars/<id>; null: initials. */
+  avatar_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ChatMembersTable {
@@ -109,6 +113,8 @@ export interface MessagesTable {
   client_id: string
   text: string | null
   image_ids: string | null
+  /** Comma-separated ids of attached files (beside image_ids). */
+  file_ids: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
   edited_at: Date | null
   deleted: ColumnType<number, number | undefined, number>
@@ -215,6 +221,23 @@ export interface ImagesTable {
   created_at: Timestamp
 }
 
+/** An uploaded file of any type; its bytes live at DATA_DIR/files/<last 2 of id>/<id>. */
+export interface FilesTable {
+  id: string
+  owner_id: string
+  /** The name it was uploaded with, made safe (no path, no control characters). */
+  name: string
+  content_type: string
+  size: number
+  created_at: Timestamp
+}
+
+/** Which live message holds which image or file (see migration 2026_12_02_103000). */
+export interface MessageAttachmentsTable {
+  attachment_id: string
+  message_id: string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -238,6 +261,8 @@ export interface Database {
   images: ImagesTable
   user_totp: UserTotpTable
   user_recovery_codes: UserRecoveryCodesTable
+  files: FilesTable
+  message_attachments: MessageAttachmentsTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -248,3 +273,5 @@ export type NewMessageRow = Insertable<MessagesTable>
 export type ChatEventRow = Selectable<ChatEventsTable>
 export type ImageRow = Selectable<ImagesTable>
 export type NewImageRow = Insertable<ImagesTable>
+export type FileRow = Selectable<FilesTable>
+export type NewFileRow = Insertable<FilesTable>

@@ -10,6 +10,8 @@ export type ImageErrorKind =
   | 'too_many_pixels'
   /** More bytes than the limit. */
   | 'too_many_bytes'
+  /** An avatar's crop square is not wholly inside the image. */
+  | 'bad_crop'
 
 export class ImageError extends Error {
   override readonly name = 'ImageError'

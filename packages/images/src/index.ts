@@ -1,3 +1,4 @@
+export * from './avatar'
 export * from './errors'
 export * from './formats'
 export * from './limiter'

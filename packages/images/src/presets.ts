@@ -20,3 +20,7 @@ export const DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 export const FULL_WEBP = { quality: 82, effort: 4 } as const
 export const THUMBNAIL_WEBP = { quality: 76, effort: 2 } as const
 export const PLACEHOLDER_WEBP = { quality: 40, effort: 4 } as const
+
+/** Square sizes of every avatar, in pixels; the crop is scaled (up or down) to each. */
+export const AVATAR_SIZES = [64, 256, 512] as const
+export const AVATAR_WEBP = { quality: 80, effort: 4 } as const

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** A stored version: `full` or a thumbnail's preset size ("160", "320", ...). */
@@ -26,6 +26,8 @@ export interface ImageStorage {
   read(imageId: string, version: VersionName): Promise<Buffer | null>
   /** Removes every version of an image (a rejected or rolled-back upload). */
   remove(imageId: string): Promise<void>
+  /** Every stored image id with its folder's last change, shard by shard (for the sweep). */
+  list(): AsyncGenerator<{ id: string; modifiedAt: Date }>
 }
 
 /**
@@ -66,6 +68,23 @@ export const createFsImageStorage = (root: string): ImageStorage => {
     async remove(id) {
       check(id)
       await rm(dirOf(id), { recursive: true, force: true })
+    },
+    async *list() {
+      let shards: string[]
+      try {
+        shards = await readdir(root)
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
+        throw e
+      }
+      for (const shard of shards) {
+        const ids = await readdir(join(root, shard)).catch(() => [] as string[])
+        for (const id of ids) {
+          if (!ID_RE.test(id)) continue
+          const s = await stat(join(root, shard, id)).catch(() => null)
+          if (s?.isDirectory()) yield { id, modifiedAt: s.mtime }
+        }
+      }
     },
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { id, isoDate } from './common'
 import { message } from './messages'
-import { publicUser } from './users'
+import { avatar, publicUser } from './users'
 
 export const MAX_GROUP_MEMBERS = 1000
 /** Pinned chats are all shown at the top of the first page, so there are few of them. */
@@ -30,6 +30,8 @@ export const chat = z.object({
   muted: z.boolean(),
   archived: z.boolean(),
   pinned: z.boolean(),
+  /** A group's photo (beyond API.md); absent for none and for personal chats (show the person's). */
+  avatar: avatar.optional(),
   createdAt: isoDate,
   updatedAt: isoDate,
 })

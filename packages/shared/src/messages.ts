@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { id, isoDate } from './common'
+import { fileAttachment, MAX_FILES_PER_MESSAGE } from './files'
 import { image, MAX_IMAGES_PER_MESSAGE } from './images'
 import { reactionSummary } from './reactions'
 import { isDay } from './search-query'
@@ -27,6 +28,8 @@ export const message = z.object({
   sender: publicUser,
   text: z.string().nullable(),
   images: z.array(image),
+  /** Attached files (beyond API.md); absent or empty when there are none, empty once deleted. */
+  files: z.array(fileAttachment).optional(),
   createdAt: isoDate,
   editedAt: isoDate.nullable(),
   deleted: z.boolean(),
@@ -60,13 +63,21 @@ export const sendMessageInput = z
       .array(id)
       .max(MAX_IMAGES_PER_MESSAGE, `at most ${MAX_IMAGES_PER_MESSAGE} images`)
       .optional(),
+    /** Files uploaded with POST /api/files, the sender's own. */
+    fileIds: z
+      .array(id)
+      .max(MAX_FILES_PER_MESSAGE, `at most ${MAX_FILES_PER_MESSAGE} files`)
+      .optional(),
     /** A message of the same chat this one answers. */
     replyToId: id.optional(),
   })
-  .refine((v) => v.text !== undefined || (v.imageIds?.length ?? 0) > 0, {
-    message: 'a message needs text or at least one image',
-    path: ['text'],
-  })
+  .refine(
+    (v) => v.text !== undefined || (v.imageIds?.length ?? 0) > 0 || (v.fileIds?.length ?? 0) > 0,
+    {
+      message: 'a message needs text, an image or a file',
+      path: ['text'],
+    },
+  )
 export type SendMessageInput = z.infer<typeof sendMessageInput>
 
 export const listMessagesInput = z.object({

@@ -9,6 +9,19 @@ export const loginName = z
 
 export const personName = z.string().trim().min(1, 'must not be empty').max(64)
 
+/** Square sizes, in pixels, of every avatar (profile or group photo). */
+export const AVATAR_SIZES = [64, 256, 512] as const
+
+/**
+ * A profile or group photo (beyond API.md): square WebP versions with signed URLs, smallest first.
+ * The placeholder is the initials on their colour, drawn by the client until the picture loads.
+ */
+export const avatar = z.object({
+  id,
+  sizes: z.array(z.object({ size: z.number().int(), url: z.string() })),
+})
+export type Avatar = z.infer<typeof avatar>
+
 export const user = z.object({
   id,
   login: z.string(),
@@ -16,6 +29,8 @@ export const user = z.object({
   firstName: z.string(),
   lastName: z.string(),
   createdAt: isoDate,
+  /** Absent when there is no photo, or where the caller may not see it (a stranger in search). */
+  avatar: avatar.optional(),
 })
 export type User = z.infer<typeof user>
 
@@ -24,7 +39,7 @@ export type User = z.infer<typeof user>
  * "Deleted account" (docs/accounts.md).
  */
 export const publicUser = user
-  .pick({ id: true, login: true, firstName: true, lastName: true })
+  .pick({ id: true, login: true, firstName: true, lastName: true, avatar: true })
   .extend({ deleted: z.boolean().optional() })
 export type PublicUser = z.infer<typeof publicUser>
 

@@ -45,7 +45,7 @@ export const register = async (ctx: Context, input: RegisterInput): Promise<{ us
       cause: { field: taken },
     })
   }
-  return { user: toUser((await findUserById(ctx.db, id))!) }
+  return { user: toUser((await findUserById(ctx.db, id))!, ctx.config.jwtSecret) }
 }
 
 /** The pair for a session; `refresh.expiresAt` is the expiry stored with it, so the client sees the same. */
@@ -63,7 +63,7 @@ const issueTokens = async (
     accessTokenExpiresAt: access.expiresAt.toISOString(),
     refreshToken: refresh.token,
     refreshTokenExpiresAt: refresh.expiresAt.toISOString(),
-    user: toUser(user),
+    user: toUser(user, ctx.config.jwtSecret),
   }
 }
 

@@ -1,6 +1,7 @@
 import { findMessagesByIdsFor, lastVisibleMessages, listMembers, type ChatRow } from '@messenger/db'
 import { fullName, type Chat, type PublicUser } from '@messenger/shared'
 import type { Deps } from '../deps'
+import { toAvatar } from '../avatars/signing'
 import { toPublicUser } from '../mappers'
 import { hydrateMessages } from '../messages/hydrate'
 import { toStored } from '../messages/mysql-store'
@@ -19,7 +20,8 @@ type ChatRecord = Pick<
   | 'last_message_id'
   | 'created_at'
   | 'updated_at'
->
+> &
+  Partial<Pick<ChatRow, 'avatar_id'>>
 
 /**
  * Each chat's last message as the viewer sees it: the chat's last one, unless they deleted it for
@@ -67,7 +69,7 @@ export const hydrateChats = async (
   const othersRead = new Map<string, string>()
   for (const m of members) {
     const list = membersOf.get(m.chat_id) ?? []
-    list.push(toPublicUser(m))
+    list.push(toPublicUser(m, deps.config.jwtSecret))
     membersOf.set(m.chat_id, list)
     if (m.id === viewerId) mine.set(m.chat_id, m)
     // Read receipts: the furthest any other member has read (ids are time-ordered).
@@ -111,6 +113,7 @@ export const hydrateChats = async (
       muted: mine.get(r.id)?.muted === 1,
       archived: mine.get(r.id)?.archived === 1,
       pinned: (mine.get(r.id)?.pinned_at ?? null) !== null,
+      ...(r.avatar_id && { avatar: toAvatar(deps.config.jwtSecret, r.avatar_id) }),
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
     }

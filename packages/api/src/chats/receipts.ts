@@ -36,7 +36,10 @@ export const seenBy = async (
   const page = rows.slice(0, input.limit)
   const last = page.at(-1)
   return {
-    items: page.map((r) => ({ user: toPublicUser(r), lastReadMessageId: r.mark! })),
+    items: page.map((r) => ({
+      user: toPublicUser(r, ctx.config.jwtSecret),
+      lastReadMessageId: r.mark!,
+    })),
     nextCursor:
       rows.length > input.limit && last?.mark ? encode({ mark: last.mark, userId: last.id }) : null,
   }

@@ -14,7 +14,7 @@ import { drainLimit, readUploadedFile, UploadError } from './multipart'
 import { uploadImage } from './service'
 import { checkImageSignature } from './signing'
 
-type Code =
+export type Code =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
@@ -23,7 +23,7 @@ type Code =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL_SERVER_ERROR'
 
-const STATUS = {
+export const STATUS = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
@@ -33,21 +33,27 @@ const STATUS = {
   INTERNAL_SERVER_ERROR: 500,
 } as const satisfies Record<Code, ContentfulStatusCode>
 
-const IMAGE_ERROR_CODES = {
+export const IMAGE_ERROR_CODES = {
   not_an_image: 'BAD_REQUEST',
   corrupt: 'BAD_REQUEST',
   unsupported_format: 'UNSUPPORTED_MEDIA_TYPE',
   too_many_pixels: 'PAYLOAD_TOO_LARGE',
   too_many_bytes: 'PAYLOAD_TOO_LARGE',
+  bad_crop: 'BAD_REQUEST',
 } as const satisfies Record<ImageErrorKind, Code>
 
 /** Errors as `{ error: { code, message } }`, with the codes tRPC uses for the same statuses. */
-const fail = (c: HonoContext<AppEnv>, code: Code, message: string) =>
-  c.json({ error: { code, message } }, STATUS[code])
+export const fail = (
+  c: HonoContext<AppEnv>,
+  code: Code,
+  message: string,
+  extra: { maxBytes?: number } = {},
+) => c.json({ error: { code, message, ...extra } }, STATUS[code])
 
-const bearer = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? null
+export const bearer = (header: string | undefined) =>
+  /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? null
 
-const signedQuery = z.object({
+export const signedQuery = z.object({
   e: z
     .string()
     .regex(/^\d{1,12}$/)

@@ -1,5 +1,11 @@
 import { TRPCError } from '@trpc/server'
-import { insertForwardedMessage, isDuplicateKey, isMember, lockMemberIds } from '@messenger/db'
+import {
+  insertForwardedMessage,
+  isDuplicateKey,
+  isMember,
+  linkAttachments,
+  lockMemberIds,
+} from '@messenger/db'
 import type { ForwardMessageInput, Message } from '@messenger/shared'
 import { assertChatMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
@@ -16,7 +22,7 @@ const noSuchMessage = () =>
 
 /**
  * Forwards a message of a chat the caller is in to another chat they are in, as their own message
- * there that says whose it was. The text and the image ids are copied: images are served by signed
+ * there that says whose it was. The text and the image and file ids are copied: images are served by signed
  * URLs to whoever may see a message that holds them, so the target's members see them from now
  * on. A forward of a forward names the first author. Idempotent on clientId, like messages.send.
  */
@@ -37,6 +43,7 @@ export const forwardMessage = async (ctx: Ctx, input: ForwardMessageInput): Prom
     clientId: input.clientId,
     text: source.text,
     imageIds: source.imageIds,
+    fileIds: source.fileIds,
     createdAt: new Date(),
     editedAt: null,
     deleted: false,
@@ -52,6 +59,8 @@ export const forwardMessage = async (ctx: Ctx, input: ForwardMessageInput): Prom
         throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this chat' })
       }
       await insertForwardedMessage(trx, toRow(draft))
+      // The forward holds the images and files too: deleting the original keeps them.
+      await linkAttachments(trx, draft.id, [...draft.imageIds, ...draft.fileIds])
       record({
         chatId: draft.chatId,
         type: 'message.created',

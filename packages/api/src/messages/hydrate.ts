@@ -6,6 +6,7 @@ import {
   type ReplyQuote,
 } from '@messenger/shared'
 import type { Deps } from '../deps'
+import { resolveFiles } from '../files/service'
 import { resolveImages } from '../images/service'
 import { toPublicUser } from '../mappers'
 import type { StoredMessage } from './store'
@@ -21,7 +22,7 @@ export const hydrateMessages = async (
   const replyIds = [...new Set(stored.flatMap((m) => (m.replyToId ? [m.replyToId] : [])))]
   // Only messages of the same chat are ever answered, so whoever sees a reply may see its quote.
   const answered = replyIds.length > 0 ? await deps.messages.getMany(replyIds) : []
-  const [users, images] = await Promise.all([
+  const [users, images, files] = await Promise.all([
     findPublicUsers(deps.db, [
       ...new Set(
         [...stored, ...answered].flatMap((m) =>
@@ -37,8 +38,9 @@ export const hydrateMessages = async (
         ...answered.flatMap((m) => (m.deleted ? [] : m.imageIds.slice(0, 1))),
       ]),
     ]),
+    resolveFiles(deps, [...new Set(stored.flatMap((m) => (m.deleted ? [] : m.fileIds)))]),
   ])
-  for (const u of users) byId.set(u.id, toPublicUser(u))
+  for (const u of users) byId.set(u.id, toPublicUser(u, deps.config.jwtSecret))
   const senderOf = (id: string) =>
     byId.get(id) ?? { id, login: 'deleted', firstName: 'Deleted', lastName: 'user' }
   const quotes = new Map(
@@ -60,6 +62,7 @@ export const hydrateMessages = async (
     sender: senderOf(m.senderId),
     text: m.deleted ? null : m.text,
     images: m.deleted ? [] : m.imageIds.flatMap((id) => images.get(id) ?? []),
+    files: m.deleted ? [] : m.fileIds.flatMap((id) => files.get(id) ?? []),
     createdAt: m.createdAt.toISOString(),
     editedAt: m.editedAt?.toISOString() ?? null,
     deleted: m.deleted,

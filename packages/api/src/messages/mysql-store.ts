@@ -19,6 +19,7 @@ export const toStored = (r: MessageRow): StoredMessage => ({
   clientId: r.client_id,
   text: r.text,
   imageIds: r.image_ids ? r.image_ids.split(',') : [],
+  fileIds: r.file_ids ? r.file_ids.split(',') : [],
   createdAt: r.created_at,
   editedAt: r.edited_at,
   deleted: r.deleted === 1,
@@ -34,6 +35,7 @@ export const toRow = (m: StoredMessage): MessageRow => ({
   client_id: m.clientId,
   text: m.text,
   image_ids: m.imageIds.length > 0 ? m.imageIds.join(',') : null,
+  file_ids: m.fileIds.length > 0 ? m.fileIds.join(',') : null,
   created_at: m.createdAt,
   edited_at: m.editedAt,
   deleted: m.deleted ? 1 : 0,
@@ -72,6 +74,7 @@ export const createMysqlStore = (db: Db): MessageStore => ({
       editedAt: m.editedAt ?? undefined,
       deleted: m.deleted,
       imageIds: m.imageIds.length > 0 ? m.imageIds.join(',') : null,
+      fileIds: m.fileIds.length > 0 ? m.fileIds.join(',') : null,
     })
   },
 

@@ -113,7 +113,10 @@ export const reactors = async (
   const page = rows.slice(0, input.limit)
   const last = page.at(-1)
   return {
-    items: page.map((r) => ({ user: toPublicUser(r), reactedAt: r.created_at.toISOString() })),
+    items: page.map((r) => ({
+      user: toPublicUser(r, ctx.config.jwtSecret),
+      reactedAt: r.created_at.toISOString(),
+    })),
     nextCursor:
       rows.length > input.limit && last
         ? encodeCursor({ at: last.created_at, userId: last.id })

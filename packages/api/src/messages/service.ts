@@ -1,10 +1,11 @@
 import { TRPCError } from '@trpc/server'
-import { lockChat, memberIds, replaceMentions } from '@messenger/db'
+import { lockChat, memberIds, releaseAttachments, replaceMentions } from '@messenger/db'
 import type { Message, SendMessageInput } from '@messenger/shared'
 import { assertChatMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
 import { publishEvents, transactWithEvents, type PendingEvent } from '../events/service'
 import { newId } from '../ids'
+import { assertOwnFiles } from '../files/service'
 import { assertOwnImages } from '../images/service'
 import { hydrateMessages } from './hydrate'
 import type { StoredMessage } from './store'
@@ -22,7 +23,11 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
   // Membership is checked by the store under the chat's lock (one round trip on the hot path);
   // the lookup below runs only to tell an unknown chat from someone else's.
   const imageIds = [...new Set(input.imageIds ?? [])]
-  await assertOwnImages(ctx, ctx.user.id, imageIds)
+  const fileIds = [...new Set(input.fileIds ?? [])]
+  await Promise.all([
+    assertOwnImages(ctx, ctx.user.id, imageIds),
+    assertOwnFiles(ctx, ctx.user.id, fileIds),
+  ])
   if (input.replyToId !== undefined) await assertAnswerable(ctx, input.chatId, input.replyToId)
   const now = new Date()
   const draft: StoredMessage = {
@@ -32,6 +37,7 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
     clientId: input.clientId,
     text: input.text ?? null,
     imageIds,
+    fileIds,
     createdAt: now,
     editedAt: null,
     deleted: false,
@@ -113,7 +119,7 @@ const ownMessage = async (ctx: Ctx, messageId: string) => {
 const change = async (ctx: Ctx, messageId: string, patch: (m: StoredMessage) => StoredMessage) => {
   const { message } = await ownMessage(ctx, messageId)
   const next = patch(message)
-  const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
+  const { events, result: released } = await transactWithEvents(ctx.db, async (trx, record) => {
     // Under the chat's lock, so the audience is the members at this event's place in the log.
     await lockChat(trx, next.chatId)
     await ctx.messages.update(trx, next)
@@ -127,16 +133,32 @@ const change = async (ctx: Ctx, messageId: string, patch: (m: StoredMessage) => 
         hadMentions: message.text?.includes('@') ?? false,
       })
     }
+    // A deleted message holds its attachments no longer; those no other message holds go.
+    const gone = next.deleted
+      ? await releaseAttachments(trx, next.id, [...message.imageIds, ...message.fileIds])
+      : { images: [], files: [] }
     record({
       chatId: next.chatId,
       type: next.deleted ? 'message.deleted' : 'message.updated',
       audience: await memberIds(trx, next.chatId),
       messageId: next.id,
     })
+    return gone
   })
+  await removeReleased(ctx, released)
   const answer = await one(ctx, next)
   await publishEvents(ctx, events, [answer])
   return answer
+}
+
+/** Files of released attachments, after their rows went; what fails here the sweep retries. */
+const removeReleased = async (ctx: Ctx, released: { images: string[]; files: string[] }) => {
+  await Promise.all([
+    ...released.images.map((id) => ctx.images.remove(id)),
+    ...released.files.map((id) => ctx.files.remove(id)),
+  ]).catch((err: unknown) => {
+    ctx.log.warn({ err }, 'could not remove the files of a deleted message; the sweep will')
+  })
 }
 
 /** A forward cannot be edited: it would put other words under its author's name. */
@@ -153,7 +175,13 @@ export const editMessage = (ctx: Ctx, messageId: string, text: string) =>
 
 /** Leaves a tombstone: the message keeps its place in history without text or images. */
 export const deleteMessage = async (ctx: Ctx, messageId: string) => {
-  await change(ctx, messageId, (m) => ({ ...m, text: null, imageIds: [], deleted: true }))
+  await change(ctx, messageId, (m) => ({
+    ...m,
+    text: null,
+    imageIds: [],
+    fileIds: [],
+    deleted: true,
+  }))
   return { ok: true as const }
 }
 

@@ -8,6 +8,8 @@ export interface StoredMessage {
   clientId: string
   text: string | null
   imageIds: string[]
+  /** Attached files (POST /api/files), beside the images. */
+  fileIds: string[]
   createdAt: Date
   editedAt: Date | null
   deleted: boolean

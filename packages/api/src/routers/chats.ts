@@ -17,6 +17,7 @@ import {
   seenByPage,
   setChatPreferencesInput,
 } from '@messenger/shared'
+import { assertGroupOwner, setAvatar } from '../avatars/service'
 import * as chats from '../chats/service'
 import { receiptsOf, seenBy } from '../chats/receipts'
 import { announceTyping } from '../chats/typing'
@@ -51,6 +52,15 @@ export const chatsRouter = router({
     .input(renameChatInput)
     .output(chat)
     .mutation(({ ctx, input }) => chats.rename(ctx, input.chatId, input.title)),
+  /** The group's photo back to initials, by its owner (beyond API.md; uploads: POST /api/avatars). */
+  removeAvatar: authedProcedure
+    .input(chatIdInput)
+    .output(chat)
+    .mutation(async ({ ctx, input }) => {
+      await assertGroupOwner(ctx, input.chatId, ctx.user.id)
+      await setAvatar(ctx, { chatId: input.chatId, ownerId: ctx.user.id }, null)
+      return chats.getChat(ctx, input.chatId)
+    }),
   leave: authedProcedure
     .input(chatIdInput)
     .output(ok)

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server'
-import { findUserById, searchUsers, updateUserNames } from '@messenger/db'
+import { findUserById, searchUsers, updateUserNames, usersSharingAChat } from '@messenger/db'
 import {
   deleteAccountInput,
   ok,
@@ -14,6 +14,7 @@ import {
 } from '@messenger/shared'
 import { z } from 'zod'
 import type { AuthUser, Context } from '../context'
+import { setAvatar } from '../avatars/service'
 import { toPublicUser, toUser } from '../mappers'
 import { authedPasswordProcedure, authedProcedure, router } from '../trpc'
 import { deleteAccount } from '../users/delete-account'
@@ -22,7 +23,7 @@ import { getProfile, sharedChats } from '../users/profile'
 const me = async (ctx: Context & { user: AuthUser }) => {
   const row = await findUserById(ctx.db, ctx.user.id)
   if (!row) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' })
-  return toUser(row)
+  return toUser(row, ctx.config.jwtSecret)
 }
 
 export const usersRouter = router({
@@ -30,9 +31,23 @@ export const usersRouter = router({
   search: authedProcedure
     .input(searchUsersInput)
     .output(z.object({ items: z.array(publicUser) }))
-    .query(async ({ ctx, input }) => ({
-      items: (await searchUsers(ctx.db, input.query, input.limit)).map(toPublicUser),
-    })),
+    .query(async ({ ctx, input }) => {
+      const found = await searchUsers(ctx.db, input.query, input.limit)
+      // Photos only of people who share a chat with the caller (and the caller's own).
+      const sharing = await usersSharingAChat(
+        ctx.db,
+        ctx.user.id,
+        found.map((u) => u.id),
+      )
+      return {
+        items: found.map(({ avatar_id, ...u }) =>
+          toPublicUser(
+            sharing.has(u.id) || u.id === ctx.user.id ? { ...u, avatar_id } : u,
+            ctx.config.jwtSecret,
+          ),
+        ),
+      }
+    }),
   updateProfile: authedProcedure
     .input(updateProfileInput)
     .output(user)
@@ -54,4 +69,9 @@ export const usersRouter = router({
     .input(deleteAccountInput)
     .output(ok)
     .mutation(({ ctx, input }) => deleteAccount(ctx, input)),
+  /** Back to initials: the photo's files go (beyond API.md; uploads: POST /api/avatars). */
+  removeAvatar: authedProcedure.output(user).mutation(async ({ ctx }) => {
+    await setAvatar(ctx, { userId: ctx.user.id }, null)
+    return me(ctx)
+  }),
 })

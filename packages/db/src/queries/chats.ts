@@ -17,6 +17,7 @@ const chatColumns = [
   'chats.last_message_id',
   'chats.created_at',
   'chats.updated_at',
+  'chats.avatar_id',
 ] as const
 
 export const findChat = (db: Executor, chatId: string) =>
@@ -123,6 +124,7 @@ export const listMembers = async (db: Executor, chatIds: readonly string[]) =>
           'users.first_name',
           'users.last_name',
           'users.deleted_at',
+          'users.avatar_id',
         ])
         .where('chat_members.chat_id', 'in', [...chatIds])
         .orderBy('chat_members.chat_id')

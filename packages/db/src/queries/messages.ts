@@ -70,7 +70,13 @@ export const notHiddenFor = (viewerId: string, chatId: string) =>
 export const updateMessage = (
   db: Executor,
   id: string,
-  patch: { text: string | null; editedAt?: Date; deleted?: boolean; imageIds?: string | null },
+  patch: {
+    text: string | null
+    editedAt?: Date
+    deleted?: boolean
+    imageIds?: string | null
+    fileIds?: string | null
+  },
 ) =>
   db
     .updateTable('messages')
@@ -79,6 +85,7 @@ export const updateMessage = (
       ...(patch.editedAt !== undefined && { edited_at: patch.editedAt }),
       ...(patch.deleted !== undefined && { deleted: patch.deleted ? 1 : 0 }),
       ...(patch.imageIds !== undefined && { image_ids: patch.imageIds }),
+      ...(patch.fileIds !== undefined && { file_ids: patch.fileIds }),
     })
     .where('id', '=', id)
     .execute()
@@ -148,11 +155,13 @@ export type SendOutcome =
  */
 export const sendMessageRow = async (
   db: Executor,
-  m: Omit<MessageRow, 'reply_to_id' | 'forwarded_from_id' | 'forwarded_sender_id'> &
-    Partial<Pick<MessageRow, 'reply_to_id'>>,
+  m: Omit<MessageRow, 'reply_to_id' | 'forwarded_from_id' | 'forwarded_sender_id' | 'file_ids'> &
+    Partial<Pick<MessageRow, 'reply_to_id' | 'file_ids'>>,
 ): Promise<SendOutcome> => {
   const r = await sql`CALL send_message(${m.id}, ${m.chat_id}, ${m.sender_id}, ${m.client_id},
-    ${m.text}, ${m.image_ids}, ${m.created_at}, ${m.reply_to_id ?? null})`.execute(db)
+    ${m.text}, ${m.image_ids}, ${m.created_at}, ${m.reply_to_id ?? null}, ${m.file_ids ?? null})`.execute(
+    db,
+  )
   // CALL answers [resultSet, okPacket]; the first row of the first set holds the outcome.
   const rows = r.rows as unknown as {
     status: string

@@ -130,7 +130,15 @@ export const listReactors = (
   db
     .selectFrom('message_reactions as r')
     .innerJoin('users as u', 'u.id', 'r.user_id')
-    .select(['r.created_at', 'u.id', 'u.login', 'u.first_name', 'u.last_name', 'u.deleted_at'])
+    .select([
+      'r.created_at',
+      'u.id',
+      'u.login',
+      'u.first_name',
+      'u.last_name',
+      'u.deleted_at',
+      'u.avatar_id',
+    ])
     .where('r.message_id', '=', messageId)
     .where('r.emoji', '=', emoji)
     .$if(cursor !== null, (q) =>

@@ -83,6 +83,7 @@ export const listSeenBy = (
       'u.first_name',
       'u.last_name',
       'u.deleted_at',
+      'u.avatar_id',
     ])
     .where('m.chat_id', '=', chatId)
     .where('m.last_read_message_id', '>=', messageId)

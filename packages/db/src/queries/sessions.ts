@@ -104,6 +104,7 @@ export const findActiveSession = (db: Db, sessionId: string) =>
       'users.login',
       'users.first_name',
       'users.last_name',
+      'users.avatar_id',
     ])
     .where('sessions.id', '=', sessionId)
     .where('sessions.revoked_at', 'is', null)

@@ -56,12 +56,22 @@ export const findUserIdByLoginOrEmail = async (db: Db, login: string) =>
       .executeTakeFirst()
   )?.id
 
-const userColumns = ['id', 'login', 'email', 'first_name', 'last_name', 'created_at'] as const
+const userColumns = [
+  'id',
+  'login',
+  'email',
+  'first_name',
+  'last_name',
+  'created_at',
+  'avatar_id',
+] as const
 export type UserRecord = Pick<UserRow, (typeof userColumns)[number]>
+/** `avatar_id` is absent where a query has no business showing the photo (user search). */
 export type PublicUserRecord = Pick<
   UserRow,
   'id' | 'login' | 'first_name' | 'last_name' | 'deleted_at'
->
+> &
+  Partial<Pick<UserRow, 'avatar_id'>>
 
 export const findUserById = (db: Db, id: string): Promise<UserRecord | undefined> =>
   db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst()
@@ -71,7 +81,7 @@ export const findPublicUsers = async (db: Db, ids: readonly string[]) =>
     ? []
     : db
         .selectFrom('users')
-        .select(['id', 'login', 'first_name', 'last_name', 'deleted_at'])
+        .select(['id', 'login', 'first_name', 'last_name', 'deleted_at', 'avatar_id'])
         .where('id', 'in', [...new Set(ids)])
         .execute()
 
@@ -84,7 +94,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 export const searchUsers = async (db: Db, query: string, limit: number) => {
   const prefix = `${escapeLike(query)}%`
   const branch = (column: 'login' | 'first_name' | 'last_name') =>
-    sql`(SELECT id, login, first_name, last_name, deleted_at FROM users WHERE ${sql.ref(column)} LIKE ${prefix} AND deleted_at IS NULL ORDER BY ${sql.ref(column)} LIMIT ${limit})`
+    sql`(SELECT id, login, first_name, last_name, deleted_at, avatar_id FROM users WHERE ${sql.ref(column)} LIKE ${prefix} AND deleted_at IS NULL ORDER BY ${sql.ref(column)} LIMIT ${limit})`
   const result = await sql<PublicUserRecord>`
     SELECT * FROM (${branch('login')} UNION ${branch('first_name')} UNION ${branch('last_name')}) AS matches
     ORDER BY login LIMIT ${limit}`.execute(db)
@@ -104,3 +114,17 @@ export const updateUserNames = (
     })
     .where('id', '=', id)
     .execute()
+
+/** Which of `ids` share a chat with `userId` (they may see each other's photos). */
+export const usersSharingAChat = async (db: Db, userId: string, ids: readonly string[]) => {
+  if (ids.length === 0) return new Set<string>()
+  const rows = await db
+    .selectFrom('chat_members as mine')
+    .innerJoin('chat_members as theirs', 'theirs.chat_id', 'mine.chat_id')
+    .select('theirs.user_id')
+    .distinct()
+    .where('mine.user_id', '=', userId)
+    .where('theirs.user_id', 'in', [...ids])
+    .execute()
+  return new Set(rows.map((r) => r.user_id))
+}
