@@ -91,6 +91,8 @@ export const authenticate = async (deps: Deps, token: string | null): Promise<Au
         first_name: session.first_name,
         last_name: session.last_name,
         avatar_id: session.avatar_id,
+        // An active session's user is not deleted: deleting an account ends its sessions.
+        deleted_at: null,
       },
       deps.config.jwtSecret,
     ),

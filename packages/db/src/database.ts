@@ -18,6 +18,8 @@ export interface UsersTable {
   presence_hidden: ColumnType<number, number | undefined, number>
   /** When the account was deleted: the row stays for its messages, erased (docs/accounts.md). */
   deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** The profile photo's files under DATA_DIR/avatars/<id>; null: initials. */
+  avatar_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** A TOTP secret (encrypted by the server); pending until `enabled_at`. */
@@ -35,8 +37,6 @@ export interface UserRecoveryCodesTable {
   user_id: string
   code_hash: string
   used_at: Date | null
-  /** The profile photo's files under DATA_DIR/avatars/<id>; null: initials. */
-  avatar_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface SessionsTable {

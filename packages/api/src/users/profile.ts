@@ -28,7 +28,8 @@ export const getProfile = async (ctx: Ctx, userId: string): Promise<Profile> => 
   // The presence hook: last_seen_at is written by presence when a person's last stream closes.
   const showPresence = shares && row.deleted_at === null && row.presence_hidden === 0
   return {
-    user: toPublicUser(row),
+    // The photo, like last seen, only for people who share a chat (as everywhere avatars show).
+    user: toPublicUser(shares ? row : { ...row, avatar_id: null }, ctx.config.jwtSecret),
     lastSeenAt: showPresence && row.last_seen_at ? row.last_seen_at.toISOString() : null,
   }
 }

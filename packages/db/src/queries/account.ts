@@ -125,6 +125,7 @@ export const findProfileUser = (db: Db, userId: string) =>
       'deleted_at',
       'last_seen_at',
       'presence_hidden',
+      'avatar_id',
     ])
     .where('id', '=', userId)
     .executeTakeFirst()
@@ -273,6 +274,8 @@ export const eraseUser = (db: Db, userId: string, placeholder: { login: string; 
         password_salt: '',
         presence_hidden: 1,
         last_seen_at: null,
+        // The photo's folder, no longer shown, is removed by the upload sweep (issue #14).
+        avatar_id: null,
         deleted_at: now,
       })
       .where('id', '=', userId)

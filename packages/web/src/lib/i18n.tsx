@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
 import { accountEn, accountRu } from './i18n-account'
 import { conversationEn, conversationRu } from './i18n-conversation'
+import { filesEn, filesRu } from './i18n-files'
 import { notificationsEn, notificationsRu } from './i18n-notifications'
 import { mentionsEn, mentionsRu } from './i18n-mentions'
 
@@ -192,6 +193,7 @@ const en = {
   ...notificationsEn,
   ...accountEn,
   ...mentionsEn,
+  ...filesEn,
   pinMessage: 'Pin',
   unpinMessage: 'Unpin',
   pinnedMessages: 'Pinned messages',
@@ -439,6 +441,7 @@ const ru: Record<MessageKey, Entry> = {
   ...notificationsRu,
   ...accountRu,
   ...mentionsRu,
+  ...filesRu,
   pinMessage: 'Закрепить',
   unpinMessage: 'Открепить',
   pinnedMessages: 'Закреплённые сообщения',

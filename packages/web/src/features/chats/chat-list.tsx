@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react'
 import { formatShort } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { chatPath, navigate } from '../../lib/router'
-import { Avatar } from '../layout/avatar'
+import { Avatar, chatAvatar } from '../layout/avatar'
 import { setFaviconBadge } from '../notifications/favicon'
 import { chatTitle } from '../profile/names'
 import { BackIcon, MutedIcon, PinIcon } from '../layout/icons'
@@ -84,7 +84,11 @@ export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }
                   navigate(chatPath(chat.id))
                 }}
               >
-                <Avatar id={chat.id} name={chatTitle(t, chat, me.id)} />
+                <Avatar
+                  id={chat.id}
+                  name={chatTitle(t, chat, me.id)}
+                  avatar={chatAvatar(chat, me.id)}
+                />
                 <span className="chat-item-body">
                   <span className="chat-item-top">
                     <span className="chat-title">{chatTitle(t, chat, me.id)}</span>

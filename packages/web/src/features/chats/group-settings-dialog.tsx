@@ -11,6 +11,7 @@ import { trpc } from '../../lib/trpc'
 import { removeChat, upsertChat } from '../events/merge'
 import { Avatar } from '../layout/avatar'
 import { ProfileLink } from '../profile/profile-link'
+import { AvatarEditor } from '../avatars/avatar-editor'
 import { Modal } from '../layout/modal'
 import { UserPicker } from './user-picker'
 
@@ -102,11 +103,22 @@ export const GroupSettingsDialog = ({
       ) : (
         <p className="group-title">{chat.title}</p>
       )}
+      {isOwner ? (
+        <AvatarEditor
+          id={chat.id}
+          name={chat.title}
+          current={chat.avatar}
+          chatId={chat.id}
+          title={t('groupPhoto')}
+          onSaved={async () => updated(await trpc.chats.get.query({ chatId: chat.id }))}
+          onRemove={async () => updated(await trpc.chats.removeAvatar.mutate({ chatId: chat.id }))}
+        />
+      ) : null}
       <h3>{t('membersCount', { count: chat.members.length })}</h3>
       <ul className="people">
         {chat.members.map((m) => (
           <li key={m.id} className="person">
-            <Avatar id={m.id} name={fullName(m)} size={32} />
+            <Avatar id={m.id} name={fullName(m)} size={32} avatar={m.avatar} />
             <span className="grow">
               <ProfileLink user={m} onOpen={onClose} />
               {m.id === chat.ownerId ? <span className="tag">{t('owner')}</span> : null}

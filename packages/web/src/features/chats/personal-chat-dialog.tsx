@@ -40,7 +40,7 @@ export const PersonalChatDialog = ({
     <Modal title={t('chatInfo')} onClose={onClose}>
       {other ? (
         <p className="person">
-          <Avatar id={other.id} name={personName(t, other)} size={32} />
+          <Avatar id={other.id} name={personName(t, other)} size={32} avatar={other.avatar} />
           <span className="grow">
             <ProfileLink user={other} onOpen={onClose} />
           </span>

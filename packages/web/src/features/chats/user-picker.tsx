@@ -53,7 +53,7 @@ export const UserPicker = ({
                 aria-pressed={selectedIds.length > 0 || selected ? selected : undefined}
                 onClick={() => onPick(u)}
               >
-                <Avatar id={u.id} name={fullName(u)} size={32} />
+                <Avatar id={u.id} name={fullName(u)} size={32} avatar={u.avatar} />
                 <span>
                   {fullName(u)} <span className="muted">@{u.login}</span>
                 </span>

@@ -1,3 +1,5 @@
+import type { Avatar as AvatarPhoto, PublicUser } from '@messenger/shared'
+
 /**
  * Backgrounds for white initials, each 5:1 or more against white (WCAG AA for small text), so no
  * hue ends up unreadable the way light greens and yellows of a computed hue did.
@@ -17,8 +19,27 @@ const COLOURS = [
   '#6b6b6b',
 ]
 
-/** Initials on a colour derived from the id: people are told apart at a glance. */
-export const Avatar = ({ id, name, size = 40 }: { id: string; name: string; size?: number }) => {
+/** The smallest version that is sharp at `size` CSS pixels on this screen. */
+export const avatarUrl = (avatar: AvatarPhoto, size: number) => {
+  const want = size * (typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1)
+  return (avatar.sizes.find((s) => s.size >= want) ?? avatar.sizes.at(-1))?.url
+}
+
+/**
+ * Initials on a colour derived from the id: people are told apart at a glance. With a photo, the
+ * photo covers them once it loads (the initials are its placeholder).
+ */
+export const Avatar = ({
+  id,
+  name,
+  size = 40,
+  avatar,
+}: {
+  id: string
+  name: string
+  size?: number
+  avatar?: AvatarPhoto | undefined
+}) => {
   let hash = 0
   for (const ch of id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0
   const initials = name
@@ -39,6 +60,23 @@ export const Avatar = ({ id, name, size = 40 }: { id: string; name: string; size
       }}
     >
       {initials || '?'}
+      {avatar ? (
+        <img
+          className="avatar-photo"
+          src={avatarUrl(avatar, size)}
+          alt=""
+          width={size}
+          height={size}
+          loading="lazy"
+          decoding="async"
+        />
+      ) : null}
     </span>
   )
 }
+
+/** A chat's picture: a group's own photo, or in a personal chat the other person's. */
+export const chatAvatar = (
+  chat: { isDirect: boolean; avatar?: AvatarPhoto | undefined; members: PublicUser[] },
+  myId: string,
+) => (chat.isDirect ? chat.members.find((m) => m.id !== myId)?.avatar : chat.avatar)

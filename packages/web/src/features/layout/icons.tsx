@@ -30,3 +30,4 @@ export const PinIcon = () => <Icon d="M16 3H8v2h1v6l-2 3v2h4v5h2v-5h4v-2l-2-3V5h
 export const MutedIcon = () => (
   <Icon d="M4.3 3 3 4.3 7.7 9H4v6h4l5 5v-6.7l4.2 4.2c-.6.5-1.3.8-2.2 1v2a8 8 0 0 0 3.6-1.6l2.1 2.1 1.3-1.3zM12 4 9.9 6.1 12 8.2z" />
 )
+export const FileIcon = () => <Icon d="M6 2h8l6 6v14H6zm7 1.5V9h5.5zM8 12v2h8v-2zm0 4v2h8v-2z" />

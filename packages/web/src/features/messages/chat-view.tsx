@@ -19,7 +19,7 @@ import { useChat } from '../chats/use-chats'
 import { applyEvent } from '../events/apply'
 import { flattenPages } from '../events/merge'
 import { openChat } from '../events/use-live-events'
-import { Avatar } from '../layout/avatar'
+import { Avatar, chatAvatar } from '../layout/avatar'
 import { chatTitle } from '../profile/names'
 import { BackButton } from '../layout/back-button'
 import { InfoIcon, SearchIcon } from '../layout/icons'
@@ -173,7 +173,8 @@ export const ChatView = ({
   })
   const remove = useMutation({
     mutationFn: (message: Message) => trpc.messages.delete.mutate({ messageId: message.id }),
-    onSuccess: (_, message) => applyMessage({ ...message, text: null, images: [], deleted: true }),
+    onSuccess: (_, message) =>
+      applyMessage({ ...message, text: null, images: [], files: [], deleted: true }),
     onError: (err) => setActionError(errorText(t, err)),
   })
 
@@ -191,7 +192,7 @@ export const ChatView = ({
   })
 
   const send = (text: string) => {
-    const images = attachments.take()
+    const { images, files } = attachments.take()
     typing.sent()
     setActionError(null)
     const replyTo = replyingTo
@@ -199,6 +200,7 @@ export const ChatView = ({
     void outbox.send(me, chatId, {
       ...(text ? { text } : {}),
       images,
+      files,
       ...(replyTo && {
         replyTo: {
           id: replyTo.id,
@@ -256,7 +258,14 @@ export const ChatView = ({
     >
       <header className="bar">
         <BackButton />
-        {chat ? <Avatar id={chat.id} name={chatTitle(t, chat, me.id)} size={36} /> : null}
+        {chat ? (
+          <Avatar
+            id={chat.id}
+            name={chatTitle(t, chat, me.id)}
+            size={36}
+            avatar={chatAvatar(chat, me.id)}
+          />
+        ) : null}
         <div className="chat-head">
           <h2>{chat ? chatTitle(t, chat, me.id) : t('loading')}</h2>
           {typingText ? (

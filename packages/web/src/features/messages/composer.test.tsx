@@ -10,15 +10,17 @@ const chatId = chat('Bob', [ann, user('Bob')]).id
 const attachments = (count: number): ReturnType<typeof useAttachments> => ({
   items: Array.from({ length: count }, (_, i): Attachment => ({
     key: `a${i}`,
+    kind: 'image',
     name: `a${i}.png`,
     previewUrl: '',
     progress: 1,
     image: null,
+    file: null,
     error: null,
   })),
   add: () => undefined,
   remove: () => undefined,
-  take: () => [],
+  take: () => ({ images: [], files: [] }),
   uploading: false,
   ready: count,
   refused: null,

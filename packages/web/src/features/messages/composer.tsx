@@ -1,8 +1,13 @@
 import type { Message, PublicUser } from '@messenger/shared'
-import { fullName, MAX_IMAGES_PER_MESSAGE, MAX_TEXT_LENGTH } from '@messenger/shared'
+import {
+  fullName,
+  MAX_FILES_PER_MESSAGE,
+  MAX_IMAGES_PER_MESSAGE,
+  MAX_TEXT_LENGTH,
+} from '@messenger/shared'
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { useI18n } from '../../lib/i18n'
-import { ClipIcon, CloseIcon, SendIcon } from '../layout/icons'
+import { ClipIcon, CloseIcon, FileIcon, SendIcon } from '../layout/icons'
 import { useMentionAutocomplete } from '../mentions/use-mention-autocomplete'
 import type { useAttachments } from './use-attachments'
 
@@ -37,7 +42,7 @@ const readDraft = (key: string | undefined) => {
   }
 }
 
-/** Enter sends, Shift+Enter starts a new line; images come by button, paste or drop. */
+/** Enter sends, Shift+Enter starts a new line; images and files come by button, paste or drop. */
 export const Composer = ({
   attachments,
   editing,
@@ -92,8 +97,8 @@ export const Composer = ({
   const refused = attachments.refused
   const problems = [
     ...attachments.items.flatMap((a) => (a.error ? [t(a.error.key, a.error.vars)] : [])),
-    ...(refused && refused.notImages.length > 0
-      ? [t('notImages', { names: refused.notImages.join(', ') })]
+    ...(refused && refused.filesOverflow > 0
+      ? [t('filesNotAttached', { count: refused.filesOverflow, max: MAX_FILES_PER_MESSAGE })]
       : []),
     ...(refused && refused.overflow > 0
       ? [t('notAttached', { count: refused.overflow, max: MAX_IMAGES_PER_MESSAGE })]
@@ -176,10 +181,15 @@ export const Composer = ({
                 <span className="tray-refused" aria-hidden="true">
                   !
                 </span>
+              ) : a.kind === 'file' ? (
+                <span className="tray-file" title={a.name}>
+                  <FileIcon />
+                  <span className="tray-file-name">{a.name}</span>
+                </span>
               ) : (
                 <img src={a.previewUrl} alt={a.name} />
               )}
-              {a.image || a.error ? null : (
+              {a.image || a.file || a.error ? null : (
                 <progress
                   max={1}
                   value={a.progress}
@@ -226,7 +236,6 @@ export const Composer = ({
               tabIndex={-1}
               aria-hidden="true"
               data-testid="file-input"
-              accept="image/*"
               multiple
               className="visually-hidden"
               onChange={(e) => {
@@ -254,7 +263,7 @@ export const Composer = ({
             onBlur={() => mention.close()}
             onKeyDown={onKeyDown}
             onPaste={(e) => {
-              const files = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'))
+              const files = [...e.clipboardData.files]
               if (files.length > 0 && !editing) {
                 e.preventDefault()
                 attachments.add(files)

@@ -7,6 +7,7 @@ import { useI18n } from '../../lib/i18n'
 import { MoreIcon } from '../layout/icons'
 import { ReactionChips, ReactionPicker, type ReactionHandlers } from '../reactions/reaction-bar'
 import { ReceiptMark } from '../receipts/receipt-mark'
+import { FileCard } from '../files/file-card'
 import { ImageThumb } from './image-thumb'
 import { richText, type Mentionable } from '../mentions/mention-text'
 
@@ -143,6 +144,15 @@ export const MessageBubble = memo(function MessageBubble({
                   />
                 ))}
               </div>
+            ) : null}
+            {message.files && message.files.length > 0 ? (
+              <ul className="files">
+                {message.files.map((f) => (
+                  <li key={f.id}>
+                    <FileCard file={f} />
+                  </li>
+                ))}
+              </ul>
             ) : null}
             {text ? <p className="text">{text}</p> : null}
           </>

@@ -17,7 +17,7 @@ const noAttachments: ReturnType<typeof useAttachments> = {
   items: [],
   add: () => undefined,
   remove: () => undefined,
-  take: () => [],
+  take: () => ({ images: [], files: [] }),
   uploading: false,
   ready: 0,
   refused: null,

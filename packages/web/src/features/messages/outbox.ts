@@ -1,10 +1,11 @@
-import type { Image, Message, PublicUser, ReplyQuote } from '@messenger/shared'
+import type { FileAttachment, Image, Message, PublicUser, ReplyQuote } from '@messenger/shared'
 
 export interface OutgoingInput {
   chatId: string
   clientId: string
   text?: string
   imageIds?: string[]
+  fileIds?: string[]
   replyToId?: string
 }
 
@@ -60,15 +61,17 @@ export class Outbox {
   send(
     me: PublicUser,
     chatId: string,
-    content: { text?: string; images?: Image[]; replyTo?: ReplyQuote },
+    content: { text?: string; images?: Image[]; files?: FileAttachment[]; replyTo?: ReplyQuote },
   ): Promise<Message | null> {
     const clientId = this.newId()
     const images = content.images ?? []
+    const files = content.files ?? []
     const input: OutgoingInput = {
       chatId,
       clientId,
       ...(content.text ? { text: content.text } : {}),
       ...(images.length > 0 ? { imageIds: images.map((i) => i.id) } : {}),
+      ...(files.length > 0 ? { fileIds: files.map((f) => f.id) } : {}),
       ...(content.replyTo ? { replyToId: content.replyTo.id } : {}),
     }
     const preview: Message = {
@@ -78,6 +81,7 @@ export class Outbox {
       sender: me,
       text: content.text ?? null,
       images,
+      files,
       createdAt: this.now().toISOString(),
       editedAt: null,
       deleted: false,

@@ -5,7 +5,7 @@ import { formatDateTime } from '../../lib/format'
 import { useI18n } from '../../lib/i18n'
 import { chatPath, navigate } from '../../lib/router'
 import { trpc } from '../../lib/trpc'
-import { Avatar } from '../layout/avatar'
+import { Avatar, chatAvatar } from '../layout/avatar'
 import { BackButton } from '../layout/back-button'
 import { chatTitle, personName } from './names'
 import './profile.css'
@@ -49,7 +49,7 @@ export const ProfilePage = ({ me, userId }: { me: User; userId: string }) => {
         {profile.isPending ? <p className="muted">{t('loading')}</p> : null}
         {user ? (
           <div className="profile-card">
-            <Avatar id={user.id} name={name} size={96} />
+            <Avatar id={user.id} name={name} size={96} avatar={user.avatar} />
             <div className="stack">
               <p className="profile-name">{name}</p>
               {user.deleted ? null : <p className="muted">@{user.login}</p>}
@@ -93,7 +93,12 @@ export const ProfilePage = ({ me, userId }: { me: User; userId: string }) => {
                       navigate(chatPath(chat.id))
                     }}
                   >
-                    <Avatar id={chat.id} name={chatTitle(t, chat, me.id)} size={32} />
+                    <Avatar
+                      id={chat.id}
+                      name={chatTitle(t, chat, me.id)}
+                      size={32}
+                      avatar={chatAvatar(chat, me.id)}
+                    />
                     <span className="grow">{chatTitle(t, chat, me.id)}</span>
                     {chat.isDirect ? null : (
                       <span className="muted">

@@ -50,7 +50,7 @@ export const ReactorsDialog = ({ message, onClose }: { message: Message; onClose
       <ul className="reactor-list" aria-label={emoji}>
         {people.map(({ user }) => (
           <li key={user.id}>
-            <Avatar id={user.id} name={fullName(user)} size={32} />
+            <Avatar id={user.id} name={fullName(user)} size={32} avatar={user.avatar} />
             <span>{fullName(user)}</span>
           </li>
         ))}

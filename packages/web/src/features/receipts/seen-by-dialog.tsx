@@ -33,7 +33,7 @@ export const SeenByDialog = ({ message, onClose }: { message: Message; onClose: 
       <ul className="seen-list">
         {people.map(({ user }) => (
           <li key={user.id}>
-            <Avatar id={user.id} name={fullName(user)} size={32} />
+            <Avatar id={user.id} name={fullName(user)} size={32} avatar={user.avatar} />
             <span>{fullName(user)}</span>
           </li>
         ))}

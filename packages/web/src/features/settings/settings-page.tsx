@@ -1,4 +1,4 @@
-import type { User } from '@messenger/shared'
+import { fullName, type User } from '@messenger/shared'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type SyntheticEvent } from 'react'
 import { formatDateTime } from '../../lib/format'
@@ -9,6 +9,7 @@ import { errorText, readError } from '../../lib/errors'
 import { session, trpc } from '../../lib/trpc'
 import { Field } from '../auth/field'
 import { DRAFT_PREFIX } from '../messages/composer'
+import { AvatarEditor } from '../avatars/avatar-editor'
 import { BackButton } from '../layout/back-button'
 import { ChangePassword, DeleteAccount, TwoFactor } from './account-security'
 import { LanguageSelect } from './language-select'
@@ -197,6 +198,14 @@ export const SettingsPage = ({ me }: { me: User }) => {
       </header>
       <div className="page-body">
         <Profile me={me} />
+        <AvatarEditor
+          id={me.id}
+          name={fullName(me)}
+          current={me.avatar}
+          title={t('profilePhoto')}
+          onSaved={async () => session.setUser(await trpc.users.me.query())}
+          onRemove={async () => session.setUser(await trpc.users.removeAvatar.mutate())}
+        />
         <section className="stack">
           <LanguageSelect />
           <ThemeSelect />

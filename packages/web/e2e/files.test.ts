@@ -1,0 +1,200 @@
+// @vitest-environment node
+import { createHash, randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import type { AuthResult, Chat } from '@messenger/shared'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { translate, type Lang, type MessageKey } from '../src/lib/i18n'
+import { callApi, launchChromium, startServer, type RunningServer } from './harness'
+
+const suffix = Date.now().toString(36).slice(-5)
+
+interface Person {
+  id: string
+  token: string
+  name: string
+  lang: Lang
+  context: BrowserContext
+  page: Page
+  t: (key: MessageKey, vars?: Record<string, string | number>) => string
+}
+
+let server: RunningServer | undefined
+let browser: Browser | undefined
+const people: Person[] = []
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
+
+/** Registers through the API and signs the browser in with the refresh token, as a reload would. */
+const signedIn = async (login: string, first: string, lang: Lang): Promise<Person> => {
+  const url = server!.url
+  const passwordHash = sha256('correct horse battery')
+  await callApi(url, 'auth.register', {
+    login,
+    email: `${login}@example.com`,
+    firstName: first,
+    lastName: 'Tester',
+    passwordHash,
+  })
+  const auth = await callApi<AuthResult>(url, 'auth.login', { login, passwordHash })
+  const context = await browser!.newContext({
+    viewport: { width: 1100, height: 760 },
+    locale: lang === 'ru' ? 'ru-RU' : 'en-US',
+    baseURL: url,
+    acceptDownloads: true,
+  })
+  context.setDefaultTimeout(15_000)
+  await context.addInitScript(
+    ({ token, lang }) => {
+      if (!sessionStorage.getItem('seeded')) {
+        localStorage.setItem('messenger.refreshToken', token)
+        localStorage.setItem('messenger.lang', lang)
+        sessionStorage.setItem('seeded', '1')
+      }
+    },
+    { token: auth.refreshToken, lang },
+  )
+  const page = await context.newPage()
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars)
+  await page.goto('/')
+  await page.getByRole('heading', { name: t('chats') }).waitFor()
+  const p = {
+    id: auth.user.id,
+    token: auth.accessToken,
+    name: `${first} Tester`,
+    lang,
+    context,
+    page,
+    t,
+  }
+  people.push(p)
+  return p
+}
+
+/** A 300×200 PNG: red on the left half, green on the right. */
+const halvesPng = (page: Page) =>
+  page.evaluate(() => {
+    const canvas = document.createElement('canvas')
+    canvas.width = 300
+    canvas.height = 200
+    const g = canvas.getContext('2d')!
+    g.fillStyle = '#dc1e1e'
+    g.fillRect(0, 0, 150, 200)
+    g.fillStyle = '#1ec828'
+    g.fillRect(150, 0, 150, 200)
+    return canvas.toDataURL('image/png').split(',')[1]!
+  })
+
+/** The colour at the centre of an `<img>` once loaded, drawn through a canvas. */
+const centreColour = (page: Page, selector: string) =>
+  page.evaluate(async (selector) => {
+    const img = document.querySelector<HTMLImageElement>(selector)
+    if (!img) return null
+    await img.decode()
+    const canvas = document.createElement('canvas')
+    canvas.width = img.naturalWidth
+    canvas.height = img.naturalHeight
+    const g = canvas.getContext('2d')!
+    g.drawImage(img, 0, 0)
+    const [r, gr, b] = g.getImageData(img.naturalWidth / 2, img.naturalHeight / 2, 1, 1).data
+    return [r, gr, b]
+  }, selector)
+
+const openChatNamed = async (p: Person, title: string) => {
+  await p.page
+    .getByRole('navigation', { name: p.t('chatList') })
+    .getByRole('link', { name: new RegExp(title) })
+    .click()
+  await p.page.getByRole('heading', { name: title, level: 2 }).waitFor()
+}
+
+describe('avatars and files, two people in Chromium', () => {
+  let ann: Person
+  let bob: Person
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchChromium()
+    ann = await signedIn(`ann_${suffix}`, 'Ann', 'en')
+    bob = await signedIn(`bob_${suffix}`, 'Bob', 'ru')
+    await callApi<Chat>(server.url, 'chats.createDirect', { userId: bob.id }, ann.token)
+    for (const p of [ann, bob]) {
+      await p.page.reload()
+      await p.page.getByRole('heading', { name: p.t('chats') }).waitFor()
+    }
+  }, 180_000)
+
+  afterAll(async () => {
+    for (const p of people) await p.context.close()
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('Ann crops a profile photo with the keyboard; Bob sees it in his chat list', async () => {
+    await ann.page.getByRole('button', { name: ann.t('settings'), exact: true }).click()
+    await ann.page.getByRole('heading', { name: ann.t('profilePhoto') }).waitFor()
+    const png = Buffer.from(await halvesPng(ann.page), 'base64')
+    await ann.page
+      .getByTestId('profile-photo-input')
+      .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png })
+    // The largest square, centred (50..250); Shift+→ moves it to the right edge (100..300).
+    const square = ann.page.getByRole('button', { name: ann.t('cropArea') })
+    await square.focus()
+    for (let i = 0; i < 3; i++) await square.press('Shift+ArrowRight')
+    await ann.page.getByRole('button', { name: ann.t('savePhoto') }).click()
+    await ann.page.getByText(ann.t('photoSaved')).waitFor()
+    await expect.poll(() => ann.page.locator('.avatar-editor img.avatar-photo').count()).toBe(1)
+
+    // Bob's list shows Ann's photo over her initials, live (chat.updated), without a reload.
+    const photo = bob.page.locator('.chat-item img.avatar-photo')
+    await expect.poll(() => photo.count(), { timeout: 15_000 }).toBe(1)
+    const src = await photo.getAttribute('src')
+    expect(src).toMatch(/^\/api\/avatars\/[\w-]+\/\d+\.webp\?e=\d+&s=/)
+    // Centre of the square at x=200: the green half, so the crop was the one Ann chose.
+    await expect
+      .poll(async () => {
+        const c = await centreColour(bob.page, '.chat-item img.avatar-photo')
+        return c !== null && c[1]! > 150 && c[0]! < 100
+      })
+      .toBe(true)
+    const res = await bob.page.request.get(src!)
+    expect(res.status()).toBe(200)
+    expect(res.headers()['content-type']).toBe('image/webp')
+    // Someone who shares no chat with Ann gets no working link.
+    expect(
+      (await bob.page.request.get(src!.replace(/s=[\w-]+/, 's=AAAAAAAAAAAAAAAAAAAAAA'))).status(),
+    ).toBe(403)
+  }, 90_000)
+
+  it('Ann sends a file; Bob downloads the same bytes with attachment headers', async () => {
+    await ann.page.goto('/')
+    await openChatNamed(ann, 'Bob Tester')
+    const bytes = randomBytes(200_000)
+    await ann.page
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'Отчёт.pdf', mimeType: 'application/pdf', buffer: bytes })
+    const send = ann.page.getByRole('button', { name: ann.t('send') })
+    await expect.poll(() => send.isEnabled(), { timeout: 20_000 }).toBe(true)
+    await send.click()
+
+    await openChatNamed(bob, 'Ann Tester')
+    const card = bob.page
+      .getByRole('log', { name: bob.t('messages') })
+      .getByRole('link', { name: new RegExp('Отчёт\\.pdf') })
+    await card.waitFor({ timeout: 20_000 })
+    const href = await card.getAttribute('href')
+    expect(href).toMatch(/^\/api\/files\/[\w-]+\?e=\d+&s=/)
+    const [download] = await Promise.all([bob.page.waitForEvent('download'), card.click()])
+    expect(download.suggestedFilename()).toBe('Отчёт.pdf')
+    const path = await download.path()
+    expect((await readFile(path)).equals(bytes)).toBe(true)
+    const res = await bob.page.request.get(href!)
+    const h = res.headers()
+    expect(h['content-disposition']).toBe(
+      `attachment; filename="_____.pdf"; filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82.pdf`,
+    )
+    expect(h['x-content-type-options']).toBe('nosniff')
+    expect(h['content-security-policy']).toBe("default-src 'none'; sandbox")
+    expect(Buffer.from(await res.body()).equals(bytes)).toBe(true)
+  }, 90_000)
+})
