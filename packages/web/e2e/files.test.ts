@@ -1,6 +1,8 @@
 // @vitest-environment node
 import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import type { AuthResult, Chat } from '@messenger/shared'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +10,34 @@ import { translate, type Lang, type MessageKey } from '../src/lib/i18n'
 import { callApi, launchChromium, startServer, type RunningServer } from './harness'
 
 const suffix = Date.now().toString(36).slice(-5)
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+/** Serious and critical axe findings inside `selector`, and its controls under 44×44 px. */
+const problems = async (page: Page, selector: string) => {
+  await page.evaluate(AXE)
+  return page.evaluate(async (selector) => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: { include: string[][] },
+            o: object,
+          ) => Promise<{ violations: { id: string; impact: string | null }[] }>
+        }
+      }
+    ).axe
+    const r = await axe.run({ include: [[selector]] }, { resultTypes: ['violations'] })
+    const out = r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id)
+    for (const el of document.querySelectorAll(`${selector} button, ${selector} a[href]`)) {
+      const b = el.getBoundingClientRect()
+      if (b.width > 0 && (b.width < 44 || b.height < 44))
+        out.push(`${el.outerHTML.slice(0, 60)} ${b.width}x${b.height}`)
+    }
+    return out
+  }, selector)
+}
 
 interface Person {
   id: string
@@ -139,6 +169,8 @@ describe('avatars and files, two people in Chromium', () => {
       .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png })
     // The largest square, centred (50..250); Shift+→ moves it to the right edge (100..300).
     const square = ann.page.getByRole('button', { name: ann.t('cropArea') })
+    await square.waitFor()
+    expect(await problems(ann.page, `section[aria-label="${ann.t('profilePhoto')}"]`)).toEqual([])
     await square.focus()
     for (let i = 0; i < 3; i++) await square.press('Shift+ArrowRight')
     await ann.page.getByRole('button', { name: ann.t('savePhoto') }).click()
@@ -182,6 +214,7 @@ describe('avatars and files, two people in Chromium', () => {
       .getByRole('log', { name: bob.t('messages') })
       .getByRole('link', { name: new RegExp('Отчёт\\.pdf') })
     await card.waitFor({ timeout: 20_000 })
+    expect(await problems(bob.page, '.files')).toEqual([])
     const href = await card.getAttribute('href')
     expect(href).toMatch(/^\/api\/files\/[\w-]+\?e=\d+&s=/)
     const [download] = await Promise.all([bob.page.waitForEvent('download'), card.click()])

@@ -18,12 +18,7 @@ export const FileCard = ({ file }: { file: FileAttachment }) => {
   const { t, lang } = useI18n()
   const size = formatBytes(file.size, lang)
   return (
-    <a
-      className="file-card"
-      href={file.url}
-      download={file.name}
-      aria-label={t('downloadFile', { name: file.name, size })}
-    >
+    <a className="file-card" href={file.url} download={file.name}>
       <span className="file-card-icon" aria-hidden="true">
         <FileIcon />
       </span>
