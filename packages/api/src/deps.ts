@@ -17,6 +17,7 @@ import { loadBusEvents } from './events/service'
 import { createFsFileStorage, type FileStorage } from './files/storage'
 import { createLogger, type Logger } from './logger'
 import { createMysqlStore } from './messages/mysql-store'
+import { createPresenceTracker, type PresenceTracker } from './presence/tracker'
 import type { MessageStore } from './messages/store'
 import { createElasticsearchIndex } from './search/elasticsearch-index'
 import { createIndexer, type Indexer } from './search/indexer'
@@ -48,6 +49,8 @@ export interface Deps {
   verifyToken: TokenVerifier
   /** How many tRPC requests run and wait at once; the rest get a fast 503. */
   admission: Admission
+  /** Who is online: counts this instance's streams per person, shared through the database. */
+  presence: PresenceTracker
 }
 
 export const createDeps = async (config: Config, overrides: Partial<Deps> = {}): Promise<Deps> => {
@@ -120,12 +123,14 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
         queueLimit: config.requestQueueLimit,
         maxWaitMs: config.requestQueueTimeoutMs,
       }),
+    presence: overrides.presence ?? createPresenceTracker(db, bus, log),
   }
   return deps
 }
 
 export const closeDeps = async (deps: Deps) => {
   deps.sessions.close()
+  await deps.presence.close()
   await deps.indexer.stop()
   await deps.bus.close()
   await deps.search.close()

@@ -43,9 +43,12 @@ export const twoInstances = async (config: Parameters<typeof createTestApp>[0] =
     t,
     one,
     two,
+    /** The second instance's dependencies. */
+    second,
     close: async () => {
       await one.close()
       await two.close()
+      await second.presence.close()
       await second.indexer.stop()
       await second.bus.close()
       await t.close()

@@ -86,6 +86,7 @@ export const createTestApp = async (
     /** How many times the slow password hash has run so far. */
     hashRuns: () => hashRuns,
     close: async () => {
+      await deps.presence.close()
       await deps.indexer.stop()
       await deps.bus.close()
       await deps.search.close()

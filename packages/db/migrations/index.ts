@@ -17,6 +17,8 @@ import * as m20261202073000 from './2026_12_02_073000_message_replies'
 import * as m20261202101000 from './2026_12_02_101000_mentions_forwards_hidden'
 import * as m20261202102000 from './2026_12_02_102000_account_security'
 import * as m20261202103000 from './2026_12_02_103000_files_avatars_attachment_links'
+import * as m20261202103950 from './2026_12_02_103950_presence_streams'
+import * as m20261202103951 from './2026_12_02_103951_system_messages'
 
 /** Every migration by name, in order; add new files here. Landed migrations are frozen. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +40,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_101000_mentions_forwards_hidden': m20261202101000,
   '2026_12_02_102000_account_security': m20261202102000,
   '2026_12_02_103000_files_avatars_attachment_links': m20261202103000,
+  '2026_12_02_103950_presence_streams': m20261202103950,
+  '2026_12_02_103951_system_messages': m20261202103951,
 }

@@ -123,6 +123,8 @@ export interface MessagesTable {
   /** A forward: the original message (the first one, through forwards of forwards) and its sender. */
   forwarded_from_id: ColumnType<string | null, string | null | undefined, string | null>
   forwarded_sender_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** JSON of what a system message tells ("created", "added" …); null for people's messages. */
+  system_event: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** A member a message mentions with `@login` (stored by send_message; never its sender). */
@@ -168,6 +170,19 @@ export interface MessageReactionCountsTable {
   emoji: string
   count: number
   first_at: Timestamp
+}
+
+/** A server instance that tracks presence, with its heartbeat. */
+export interface PresenceInstancesTable {
+  id: string
+  seen_at: Date
+}
+
+/** A person with at least one event stream open on an instance. */
+export interface PresenceStreamsTable {
+  user_id: string
+  instance_id: string
+  since: Date
 }
 
 /** One row (id 1): the last event id handed out. */
@@ -254,6 +269,8 @@ export interface Database {
   hidden_messages: HiddenMessagesTable
   message_reaction_counts: MessageReactionCountsTable
   event_seq: EventSeqTable
+  presence_instances: PresenceInstancesTable
+  presence_streams: PresenceStreamsTable
   search_terms: SearchTermsTable
   search_term_variants: SearchTermVariantsTable
   search_postings: SearchPostingsTable

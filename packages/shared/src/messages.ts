@@ -21,6 +21,26 @@ export const replyQuote = z.object({
 export type ReplyQuote = z.infer<typeof replyQuote>
 export const REPLY_QUOTE_LENGTH = 200
 
+/** What a system message tells: the group's story, told by the person who did it (its sender). */
+export const SYSTEM_EVENT_KINDS = ['created', 'added', 'removed', 'renamed', 'left'] as const
+export type SystemEventKind = (typeof SYSTEM_EVENT_KINDS)[number]
+/** A system message names at most this many people ("Ann added Bob, Carl and 8 others"). */
+export const MAX_SYSTEM_EVENT_USERS = 10
+
+/**
+ * `created` (title: the group's first title), `added` (users: who joined), `removed` (users: who
+ * was taken out), `renamed` (title: the new one), `left` (the sender left). Clients write the
+ * sentence in their own language; `userCount` is how many people it is about in all (`users`
+ * holds the first MAX_SYSTEM_EVENT_USERS of them).
+ */
+export const systemEvent = z.object({
+  kind: z.enum(SYSTEM_EVENT_KINDS),
+  title: z.string().nullable(),
+  users: z.array(publicUser),
+  userCount: z.number().int(),
+})
+export type SystemEvent = z.infer<typeof systemEvent>
+
 export const message = z.object({
   id,
   chatId: id,
@@ -45,6 +65,11 @@ export const message = z.object({
    * author) and its id. Null or absent for a message of the sender's own.
    */
   forwardedFrom: z.object({ messageId: id, sender: publicUser }).nullable().optional(),
+  /**
+   * Set on a system message (beyond API.md): the sender is who did it, `text` is null and there
+   * are no images. Never searchable, editable, deletable, reactable or answerable, never unread.
+   */
+  system: systemEvent.nullable().optional(),
 })
 export type Message = z.infer<typeof message>
 

@@ -56,3 +56,29 @@ export const updateProfileInput = z
 
 export const fullName = (u: Pick<PublicUser, 'firstName' | 'lastName'>) =>
   `${u.firstName} ${u.lastName}`.trim()
+
+/** Presence asked for at most this many people at once. */
+export const MAX_PRESENCE_IDS = 100
+/** Going offline is announced this long after the last stream closed: a reload does not flicker. */
+export const PRESENCE_GRACE_MS = 5000
+
+/**
+ * Someone's presence as the caller may see it: `online` while a stream of theirs is open;
+ * `lastSeenAt` when the last one closed. Both empty (false, null) when they hide it, when the
+ * caller hides their own, or when they were never seen.
+ */
+export const presence = z.object({
+  userId: id,
+  online: z.boolean(),
+  lastSeenAt: isoDate.nullable(),
+})
+export type Presence = z.infer<typeof presence>
+
+export const presenceInput = z.object({
+  userIds: z.array(id).max(MAX_PRESENCE_IDS, `userIds: at most ${MAX_PRESENCE_IDS} people at once`),
+})
+export const presenceList = z.object({ items: z.array(presence) })
+
+export const privacy = z.object({ presenceHidden: z.boolean() })
+export type Privacy = z.infer<typeof privacy>
+export const setPrivacyInput = privacy

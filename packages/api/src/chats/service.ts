@@ -28,6 +28,7 @@ import { MAX_PINNED_CHATS, type Chat } from '@messenger/shared'
 import type { AuthUser, Context } from '../context'
 import { publishEvents, transactWithEvents } from '../events/service'
 import { newId } from '../ids'
+import { writeSystemMessage } from '../messages/system'
 import { hydrateChats } from './hydrate'
 
 type Ctx = Context & { user: AuthUser }
@@ -113,8 +114,17 @@ export const createGroup = async (ctx: Ctx, title: string, memberIds: string[]):
   await assertUsersExist(ctx, members, 'memberIds')
   const id = newId()
   const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
-    await insertChat(trx, { id, group: { title, ownerId: ctx.user.id } }, members, new Date())
+    const now = new Date()
+    await insertChat(trx, { id, group: { title, ownerId: ctx.user.id } }, members, now)
     record({ chatId: id, type: 'chat.updated', audience: members })
+    await writeSystemMessage(trx, record, {
+      chatId: id,
+      actorId: ctx.user.id,
+      kind: 'created',
+      title,
+      audience: members,
+      now,
+    })
   })
   await publishEvents(ctx, events)
   return chatFor(ctx, id)
@@ -183,9 +193,19 @@ export const addMembers = async (ctx: Ctx, chatId: string, userIds: string[]) =>
   await assertUsersExist(ctx, userIds, 'userIds')
   const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     await lockChat(trx, chatId)
-    const added = await addMemberRows(trx, chatId, userIds, new Date())
+    const now = new Date()
+    const added = await addMemberRows(trx, chatId, userIds, now)
     if (added.length > 0) {
-      record({ chatId, type: 'chat.updated', audience: await memberIds(trx, chatId) })
+      const audience = await memberIds(trx, chatId)
+      record({ chatId, type: 'chat.updated', audience })
+      await writeSystemMessage(trx, record, {
+        chatId,
+        actorId: ctx.user.id,
+        kind: 'added',
+        userIds: added,
+        audience,
+        now,
+      })
     }
   })
   await publishEvents(ctx, events)
@@ -197,6 +217,9 @@ export const addMembers = async (ctx: Ctx, chatId: string, userIds: string[]) =>
  * longest-standing member; the last member leaving deletes it.
  */
 export const takeOut = async (ctx: Context, chatId: string, userId: string) => {
+  // Who did it: the caller (removing someone, or leaving); the person themself otherwise.
+  const actorId = ctx.user?.id ?? userId
+  const leaving = userId === actorId
   const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     const chat = await lockChat(trx, chatId)
     if (!chat) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such chat' })
@@ -219,6 +242,13 @@ export const takeOut = async (ctx: Context, chatId: string, userId: string) => {
       })
     }
     record({ chatId, type: 'chat.updated', audience: rest })
+    await writeSystemMessage(trx, record, {
+      chatId,
+      actorId,
+      ...(leaving ? { kind: 'left' as const } : { kind: 'removed' as const, userIds: [userId] }),
+      audience: rest,
+      now,
+    })
   })
   await publishEvents(ctx, events)
 }
@@ -265,9 +295,21 @@ export const rename = async (ctx: Ctx, chatId: string, title: string) => {
   assertOwner(chat, ctx.user.id, 'rename it')
   const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     // Under the chat's lock, so the audience is the members at this event's place in the log.
-    await lockChat(trx, chatId)
-    await updateChat(trx, chatId, { title, updatedAt: new Date() })
-    record({ chatId, type: 'chat.updated', audience: await memberIds(trx, chatId) })
+    const current = await lockChat(trx, chatId)
+    // The same title again tells nobody anything.
+    if (current?.title === title) return
+    const now = new Date()
+    await updateChat(trx, chatId, { title, updatedAt: now })
+    const audience = await memberIds(trx, chatId)
+    record({ chatId, type: 'chat.updated', audience })
+    await writeSystemMessage(trx, record, {
+      chatId,
+      actorId: ctx.user.id,
+      kind: 'renamed',
+      title,
+      audience,
+      now,
+    })
   })
   await publishEvents(ctx, events)
   return chatFor(ctx, chatId)

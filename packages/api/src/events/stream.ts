@@ -39,6 +39,7 @@ export const openEventFeed = (
 
   const close = () => {
     state.closed = true
+    leavePresence()
     unwatch()
     unsubscribe()
     unsubscribeEphemeral()
@@ -73,6 +74,8 @@ export const openEventFeed = (
   const unsubscribeEphemeral = on.ephemeral
     ? ctx.bus.subscribeEphemeral(ctx.user.id, on.ephemeral)
     : () => undefined
+  // Every open stream counts toward its person being online, whoever reads it.
+  const leavePresence = ctx.presence.open(ctx.user.id)
   const unwatch = ctx.sessions.watch(ctx.user.sessionId, () =>
     fail(new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended' })),
   )

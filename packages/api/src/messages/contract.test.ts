@@ -90,11 +90,12 @@ const contract = (kind: 'mysql' | 'elasticsearch', env: () => Record<string, str
         limit: 3,
         ...(before && { before }),
       })
-      seen.push(...page.items.map((m) => m.text ?? ''))
+      seen.push(...page.items.map((m) => m.text ?? m.system?.kind ?? ''))
       if (page.nextCursor === null) break
       before = page.nextCursor
     }
-    expect(seen).toEqual(sent.map((m) => m.text).reverse())
+    // The oldest is the system message "Ann created the group".
+    expect(seen).toEqual([...sent.map((m) => m.text).reverse(), 'created'])
   })
 
   it('is idempotent per sender and clientId, also when both copies race', async () => {

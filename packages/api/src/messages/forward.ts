@@ -33,6 +33,12 @@ export const forwardMessage = async (ctx: Ctx, input: ForwardMessageInput): Prom
   if (source.deleted) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'messageId: that message was deleted' })
   }
+  if (source.system) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'messageId: a system message cannot be forwarded',
+    })
+  }
   await assertChatMember(ctx, input.chatId, ctx.user.id)
   const again = await ctx.messages.findByClientId(ctx.user.id, input.clientId)
   if (again) return answerAgain(ctx, again, input.chatId)
@@ -50,6 +56,7 @@ export const forwardMessage = async (ctx: Ctx, input: ForwardMessageInput): Prom
     replyToId: null,
     forwardedFromId: source.forwardedFromId ?? source.id,
     forwardedSenderId: source.forwardedSenderId ?? source.senderId,
+    system: null,
   }
   try {
     const { events } = await transactWithEvents(ctx.db, async (trx, record) => {

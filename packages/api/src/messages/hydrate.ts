@@ -25,11 +25,13 @@ export const hydrateMessages = async (
   const [users, images, files] = await Promise.all([
     findPublicUsers(deps.db, [
       ...new Set(
-        [...stored, ...answered].flatMap((m) =>
-          [m.senderId, ...(m.forwardedSenderId ? [m.forwardedSenderId] : [])].filter(
-            (id) => !byId.has(id),
-          ),
-        ),
+        [
+          ...[...stored, ...answered].flatMap((m) => [
+            m.senderId,
+            ...(m.forwardedSenderId ? [m.forwardedSenderId] : []),
+          ]),
+          ...stored.flatMap((m) => m.system?.userIds ?? []),
+        ].filter((id) => !byId.has(id)),
       ),
     ]),
     resolveImages(deps, [
@@ -71,5 +73,14 @@ export const hydrateMessages = async (
       m.forwardedFromId && m.forwardedSenderId
         ? { messageId: m.forwardedFromId, sender: senderOf(m.forwardedSenderId) }
         : null,
+    // Only on system messages: the others' payload stays as it was.
+    ...(m.system && {
+      system: {
+        kind: m.system.kind,
+        title: m.system.title ?? null,
+        users: (m.system.userIds ?? []).map(senderOf),
+        userCount: m.system.userCount ?? 0,
+      },
+    }),
   }))
 }

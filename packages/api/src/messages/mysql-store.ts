@@ -11,6 +11,7 @@ import {
   type MessageRow,
 } from '@messenger/db'
 import type { MessageStore, StoredMessage } from './store'
+import { parseSystemEvent } from './system'
 
 export const toStored = (r: MessageRow): StoredMessage => ({
   id: r.id,
@@ -26,9 +27,10 @@ export const toStored = (r: MessageRow): StoredMessage => ({
   replyToId: r.reply_to_id,
   forwardedFromId: r.forwarded_from_id,
   forwardedSenderId: r.forwarded_sender_id,
+  system: parseSystemEvent(r.system_event),
 })
 
-export const toRow = (m: StoredMessage): MessageRow => ({
+export const toRow = (m: StoredMessage): Omit<MessageRow, 'system_event'> => ({
   id: m.id,
   chat_id: m.chatId,
   sender_id: m.senderId,

@@ -27,6 +27,12 @@ export const setPinned = async (ctx: Ctx, messageId: string, pinned: boolean) =>
   if (pinned && m.deleted) {
     throw new TRPCError({ code: 'NOT_FOUND', message: 'This message was deleted' })
   }
+  if (pinned && m.system) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'messageId: a system message cannot be pinned',
+    })
+  }
   const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
     // Under the chat's lock, so the audience is the members at this event's place in the log.
     await lockChat(trx, m.chatId)

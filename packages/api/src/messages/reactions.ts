@@ -37,6 +37,12 @@ export const react = async (
     if (m.deleted) {
       throw new TRPCError({ code: 'NOT_FOUND', message: 'messageId: this message was deleted' })
     }
+    if (m.system) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: 'messageId: a system message takes no reactions',
+      })
+    }
     const { changed, count } = await setReaction(trx, {
       messageId: m.id,
       chatId: m.chatId,

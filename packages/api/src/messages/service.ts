@@ -42,6 +42,7 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
     editedAt: null,
     deleted: false,
     replyToId: input.replyToId ?? null,
+    system: null,
   }
   const stored = await ctx.messages.create(draft)
   if (stored.status === 'not_member') {
@@ -87,6 +88,12 @@ const assertAnswerable = async (ctx: Ctx, chatId: string, replyToId: string) => 
   if (target.deleted) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'replyToId: that message was deleted' })
   }
+  if (target.system) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'replyToId: a system message cannot be answered',
+    })
+  }
 }
 
 export const listMessages = async (
@@ -109,6 +116,12 @@ const ownMessage = async (ctx: Ctx, messageId: string) => {
   await assertChatMember(ctx, m.chatId, ctx.user.id).catch(() => {
     throw new TRPCError({ code: 'NOT_FOUND', message: 'No such message' })
   })
+  if (m.system) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'messageId: a system message cannot be edited or deleted',
+    })
+  }
   if (m.senderId !== ctx.user.id) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the sender can change a message' })
   }

@@ -1,4 +1,5 @@
 import type { Executor } from '@messenger/db'
+import type { StoredSystemEvent } from './system'
 
 /** A message as a store keeps it; users and image URLs are joined in by the service. */
 export interface StoredMessage {
@@ -18,6 +19,8 @@ export interface StoredMessage {
   /** A forward: the original message and its author (absent or null otherwise). */
   forwardedFromId?: string | null
   forwardedSenderId?: string | null
+  /** Set on a system message (written by writeSystemMessage, never by create). */
+  system: StoredSystemEvent | null
 }
 
 export type CreateOutcome =

@@ -68,7 +68,12 @@ describe('groups', () => {
       title: 'Team',
       ownerId: ann!.user.id,
       unreadCount: 0,
-      lastMessage: null,
+      // "Ann created the group «Team»", a system message.
+      lastMessage: {
+        sender: { id: ann!.user.id },
+        text: null,
+        system: { kind: 'created', title: 'Team', users: [], userCount: 0 },
+      },
     })
     expect(g.members.map((m) => m.id)).toEqual([ann!.user.id, bob!.user.id, cid!.user.id])
     expect(

@@ -3,10 +3,14 @@ import { findUserById, searchUsers, updateUserNames, usersSharingAChat } from '@
 import {
   deleteAccountInput,
   ok,
+  presenceInput,
+  presenceList,
+  privacy,
   profile,
   profileInput,
   publicUser,
   searchUsersInput,
+  setPrivacyInput,
   sharedChatsInput,
   sharedChatsPage,
   updateProfileInput,
@@ -16,6 +20,7 @@ import { z } from 'zod'
 import type { AuthUser, Context } from '../context'
 import { setAvatar } from '../avatars/service'
 import { toPublicUser, toUser } from '../mappers'
+import { presenceOfUsers, privacyOf, setPrivacy } from '../presence/service'
 import { authedPasswordProcedure, authedProcedure, router } from '../trpc'
 import { deleteAccount } from '../users/delete-account'
 import { getProfile, sharedChats } from '../users/profile'
@@ -74,4 +79,14 @@ export const usersRouter = router({
     await setAvatar(ctx, { userId: ctx.user.id }, null)
     return me(ctx)
   }),
+  /** Online / last seen of people who share a chat with the caller (at most 100). */
+  presence: authedProcedure
+    .input(presenceInput)
+    .output(presenceList)
+    .query(({ ctx, input }) => presenceOfUsers(ctx, input.userIds)),
+  privacy: authedProcedure.output(privacy).query(({ ctx }) => privacyOf(ctx)),
+  setPrivacy: authedProcedure
+    .input(setPrivacyInput)
+    .output(privacy)
+    .mutation(({ ctx, input }) => setPrivacy(ctx, input)),
 })

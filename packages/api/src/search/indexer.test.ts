@@ -74,13 +74,16 @@ const caughtUp = (cursorName: string) =>
     })
     .toBe(true)
 
+/** Events of messages people sent: system messages ("created the group") are never indexed. */
 const messageEventIds = async () =>
   (
     await t.db
       .selectFrom('chat_events')
-      .select('id')
-      .where('type', '=', 'message.created')
-      .orderBy('id')
+      .innerJoin('messages', 'messages.id', 'chat_events.message_id')
+      .select('chat_events.id')
+      .where('chat_events.type', '=', 'message.created')
+      .where('messages.system_event', 'is', null)
+      .orderBy('chat_events.id')
       .execute()
   ).map((r) => r.id)
 

@@ -81,6 +81,8 @@ export const opsForEvents = async (
   const ops: IndexOp[] = []
   for (const [messageId, { version, chatId }] of latest) {
     const row = rows.get(messageId)
+    // "Ann added Bob" is the chat's history, not something anyone said: never found by search.
+    if (row?.system_event != null) continue
     ops.push(
       row && row.deleted === 0
         ? {

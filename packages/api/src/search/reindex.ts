@@ -36,7 +36,8 @@ export const reindex = async (
       const rows = await listMessagesAfter(db, after, batchSize)
       if (rows.length === 0) break
       const ops = rows.flatMap((r): IndexOp[] =>
-        r.deleted === 0
+        // System messages ("Ann added Bob") are never searchable (see indexer.ts).
+        r.deleted === 0 && r.system_event === null
           ? [
               {
                 type: 'upsert',

@@ -92,7 +92,7 @@ export const updateMessage = (
 
 /**
  * Unread counts for a page of chats in one statement: per chat, others' live messages after its
- * read mark, counted up to `cap` so a huge backlog costs no more. Each branch is a range scan of
+ * read mark (system messages never count), counted up to `cap` so a huge backlog costs no more. Each branch is a range scan of
  * (chat_id, id) from the read mark, for the same reason as in listChatMessages. Chats with nothing
  * unread are absent from the answer.
  */
@@ -117,7 +117,8 @@ export const unreadBranch = (
   cap: number,
 ) => sql`(SELECT chat_id, 0 AS kind FROM messages FORCE INDEX (messages_chat)
        WHERE chat_id = ${c.chatId} ${c.afterId === null ? sql`` : sql`AND id > ${c.afterId}`}
-         AND deleted = 0 AND sender_id <> ${userId} ${notHiddenFor(userId, c.chatId)}
+         AND deleted = 0 AND sender_id <> ${userId} AND system_event IS NULL
+         ${notHiddenFor(userId, c.chatId)}
        ORDER BY chat_id, id LIMIT ${cap})`
 
 export const deleteChatMessages = (db: Executor, chatId: string) =>
@@ -155,7 +156,10 @@ export type SendOutcome =
  */
 export const sendMessageRow = async (
   db: Executor,
-  m: Omit<MessageRow, 'reply_to_id' | 'forwarded_from_id' | 'forwarded_sender_id' | 'file_ids'> &
+  m: Omit<
+    MessageRow,
+    'reply_to_id' | 'forwarded_from_id' | 'forwarded_sender_id' | 'file_ids' | 'system_event'
+  > &
     Partial<Pick<MessageRow, 'reply_to_id' | 'file_ids'>>,
 ): Promise<SendOutcome> => {
   const r = await sql`CALL send_message(${m.id}, ${m.chat_id}, ${m.sender_id}, ${m.client_id},
@@ -175,4 +179,32 @@ export const sendMessageRow = async (
   if (row?.status === 'duplicate') return { status: 'duplicate' }
   if (row?.status === 'not_member') return { status: 'not_member' }
   throw new Error(`send_message answered ${JSON.stringify(row)}`)
+}
+
+/**
+ * A system message ("Ann added Bob"), in the transaction of the change it tells of: the row and
+ * the chat's activity. The caller records its `message.created` event in the same transaction.
+ */
+export const insertSystemMessage = async (
+  trx: Executor,
+  m: { id: string; chatId: string; senderId: string; event: string; createdAt: Date },
+) => {
+  await trx
+    .insertInto('messages')
+    .values({
+      id: m.id,
+      chat_id: m.chatId,
+      sender_id: m.senderId,
+      // Unique per sender with the id: a system message is never sent twice by a client.
+      client_id: m.id,
+      text: null,
+      image_ids: null,
+      created_at: m.createdAt,
+      system_event: m.event,
+    })
+    .execute()
+  await sql`UPDATE chats SET
+      last_message_id = IF(last_message_id IS NULL OR last_message_id < ${m.id}, ${m.id}, last_message_id),
+      updated_at = GREATEST(updated_at, ${m.createdAt})
+    WHERE id = ${m.chatId}`.execute(trx)
 }

@@ -107,8 +107,8 @@ const messageFilter = (
 }
 
 /**
- * A query of filters alone (`from:ada has:image`): the matching messages of the caller's chats,
- * newest first, walking the messages newest first under a ceiling on rows examined.
+ * A query of filters alone (`from:ada has:image`): the matching messages of the caller's chats
+ * (never system messages, which the index never holds either), newest first, walking the messages newest first under a ceiling on rows examined.
  */
 const listFiltered = async (db: Db, q: SearchQuery): Promise<SearchHitId[]> => {
   const chats = (
@@ -124,7 +124,7 @@ const listFiltered = async (db: Db, q: SearchQuery): Promise<SearchHitId[]> => {
   const { rows } = await sql<{ id: string }>`SELECT id FROM messages FORCE INDEX (${sql.raw(
     chats.length === 1 ? 'messages_chat' : 'PRIMARY',
   )})
-    WHERE chat_id IN (${sql.join(chats)}) AND deleted = 0
+    WHERE chat_id IN (${sql.join(chats)}) AND deleted = 0 AND system_event IS NULL
       ${q.after !== undefined ? sql`AND id >= ${id(q.after)}` : sql``}
       ${q.before !== undefined ? sql`AND id < ${id(q.before)}` : sql``}
       ${q.senderId !== undefined ? sql`AND sender_id = ${q.senderId}` : sql``}

@@ -1,4 +1,4 @@
-/** Strings of the conversation features (reactions, receipts, typing, presence), kept apart. */
+/** Strings of the conversation features (reactions, receipts, typing, presence, system messages), kept apart. */
 export const conversationEn = {
   react: 'React',
   reactionsOf: 'Reactions',
@@ -19,10 +19,26 @@ export const conversationEn = {
   typingMany: { one: '{count} person is typing…', other: '{count} people are typing…' },
   online: 'online',
   lastSeen: 'last seen {time}',
-  lastSeenRecently: 'last seen recently',
+  lastSeenJustNow: 'last seen just now',
+  lastSeenMinutes: { one: 'last seen {count} minute ago', other: 'last seen {count} minutes ago' },
+  lastSeenHours: { one: 'last seen {count} hour ago', other: 'last seen {count} hours ago' },
+  lastSeenYesterday: 'last seen yesterday at {time}',
   privacy: 'Privacy',
   hidePresence: 'Hide my online status and last seen',
-  hidePresenceHint: 'People will not see when you are online or when you were last seen.',
+  hidePresenceHint:
+    'People will not see when you are online or when you were last seen, and you will not see theirs.',
+  sysCreated: '{actor} created the group “{title}”',
+  sysCreatedMe: 'You created the group “{title}”',
+  sysAdded: '{actor} added {names}',
+  sysAddedMe: 'You added {names}',
+  sysRemoved: '{actor} removed {names}',
+  sysRemovedMe: 'You removed {names}',
+  sysRenamed: '{actor} renamed the group to “{title}”',
+  sysRenamedMe: 'You renamed the group to “{title}”',
+  sysLeft: '{actor} left the group',
+  sysLeftMe: 'You left the group',
+  sysYouObject: 'you',
+  sysMore: { one: '{count} other', other: '{count} others' },
 } as const
 
 export const conversationRu: Record<
@@ -63,8 +79,39 @@ export const conversationRu: Record<
   },
   online: 'в сети',
   lastSeen: 'был(а) в сети {time}',
-  lastSeenRecently: 'был(а) недавно',
+  lastSeenJustNow: 'был(а) в сети только что',
+  lastSeenMinutes: {
+    one: 'был(а) в сети {count} минуту назад',
+    few: 'был(а) в сети {count} минуты назад',
+    many: 'был(а) в сети {count} минут назад',
+    other: 'был(а) в сети {count} минуты назад',
+  },
+  lastSeenHours: {
+    one: 'был(а) в сети {count} час назад',
+    few: 'был(а) в сети {count} часа назад',
+    many: 'был(а) в сети {count} часов назад',
+    other: 'был(а) в сети {count} часа назад',
+  },
+  lastSeenYesterday: 'был(а) в сети вчера в {time}',
   privacy: 'Конфиденциальность',
   hidePresence: 'Скрывать, когда я в сети и когда был(а)',
-  hidePresenceHint: 'Никто не увидит, что вы в сети, и когда вы были в сети последний раз.',
+  hidePresenceHint:
+    'Никто не увидит, что вы в сети и когда вы были в сети последний раз, а вы не увидите этого у других.',
+  sysCreated: '{actor} создал(а) группу «{title}»',
+  sysCreatedMe: 'Вы создали группу «{title}»',
+  sysAdded: '{actor} добавил(а) {names}',
+  sysAddedMe: 'Вы добавили {names}',
+  sysRemoved: '{actor} удалил(а) из группы {names}',
+  sysRemovedMe: 'Вы удалили из группы {names}',
+  sysRenamed: '{actor} переименовал(а) группу в «{title}»',
+  sysRenamedMe: 'Вы переименовали группу в «{title}»',
+  sysLeft: '{actor} покинул(а) группу',
+  sysLeftMe: 'Вы покинули группу',
+  sysYouObject: 'вас',
+  sysMore: {
+    one: 'ещё {count} человека',
+    few: 'ещё {count} человек',
+    many: 'ещё {count} человек',
+    other: 'ещё {count} человека',
+  },
 }

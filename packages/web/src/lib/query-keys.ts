@@ -8,4 +8,8 @@ export const keys = {
   sessions: ['sessions'] as const,
   search: (query: string, chatId: string | null) => ['search', chatId, query] as const,
   users: (query: string) => ['users', query] as const,
+  /** Everything under it is refetched when the live stream (re)connects. */
+  presenceAll: ['presence'] as const,
+  presence: (userIds: readonly string[]) => ['presence', userIds.join(',')] as const,
+  privacy: ['privacy'] as const,
 }

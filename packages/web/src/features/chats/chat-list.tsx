@@ -10,10 +10,14 @@ import { BackIcon, MutedIcon, PinIcon } from '../layout/icons'
 import { ChatItemMenu } from './chat-item-menu'
 import { useChats } from './use-chats'
 import { ChatPreview } from './chat-preview'
+import { systemText } from '../messages/system-text'
+import { partnerOf, usePresence, usePresenceSync } from '../presence/presence'
 
-const preview = (chat: Chat, me: User, t: ReturnType<typeof useI18n>['t']) => {
+const preview = (chat: Chat, me: User, i18n: ReturnType<typeof useI18n>) => {
+  const { t, lang } = i18n
   const m = chat.lastMessage
   if (!m) return ''
+  if (m.system) return systemText(t, lang, m, me.id)
   const body = m.deleted ? t('deletedMessage') : (m.text ?? (m.images.length > 0 ? t('image') : ''))
   if (m.sender.id === me.id) return `${t('you')}: ${body}`
   return chat.isDirect ? body : `${m.sender.firstName}: ${body}`
@@ -21,6 +25,34 @@ const preview = (chat: Chat, me: User, t: ReturnType<typeof useI18n>['t']) => {
 
 /** What a chat adds to the tab's count: its unread, or only its unread mentions when muted. */
 const counted = (c: Chat) => (c.muted ? (c.unreadMentions ?? 0) : c.unreadCount)
+
+/** A chat's avatar; a personal chat's shows a dot while the other person is online. */
+const ChatAvatar = ({
+  chat,
+  name,
+  avatar,
+  myId,
+}: {
+  chat: Chat
+  name: string
+  avatar: Parameters<typeof Avatar>[0]['avatar']
+  myId: string
+}) => (
+  <Avatar
+    id={chat.id}
+    name={name}
+    avatar={avatar}
+    online={usePresence(partnerOf(chat, myId))?.online}
+  />
+)
+
+/** The dot said in words, after the chat's title: "Ann Lee, online". */
+const OnlineNote = ({ chat, myId }: { chat: Chat; myId: string }) => {
+  const { t } = useI18n()
+  return usePresence(partnerOf(chat, myId))?.online ? (
+    <span className="visually-hidden">, {t('online')}</span>
+  ) : null
+}
 
 /**
  * "(3) Messenger" and a badge on the tab's icon while messages wait unread, so a background tab
@@ -38,10 +70,12 @@ const useUnreadTitle = (chats: Chat[] | undefined) => {
 }
 
 export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }) => {
-  const { t, lang } = useI18n()
+  const i18n = useI18n()
+  const { t, lang } = i18n
   const chats = useChats()
   const [inArchive, setInArchive] = useState(false)
   useUnreadTitle(chats.data)
+  usePresenceSync(chats.data, me.id)
 
   if (chats.isPending) return <p className="muted pad">{t('loading')}</p>
   if (chats.isError) return <p className="form-error pad">{t('errNetwork')}</p>
@@ -84,14 +118,16 @@ export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }
                   navigate(chatPath(chat.id))
                 }}
               >
-                <Avatar
-                  id={chat.id}
+                <ChatAvatar
+                  chat={chat}
                   name={chatTitle(t, chat, me.id)}
                   avatar={chatAvatar(chat, me.id)}
+                  myId={me.id}
                 />
                 <span className="chat-item-body">
                   <span className="chat-item-top">
                     <span className="chat-title">{chatTitle(t, chat, me.id)}</span>
+                    <OnlineNote chat={chat} myId={me.id} />
                     {chat.pinned ? (
                       <span className="chat-flag" title={t('pinned')}>
                         <PinIcon />
@@ -107,7 +143,7 @@ export const ChatList = ({ me, activeId }: { me: User; activeId: string | null }
                     <time dateTime={time}>{formatShort(time, lang)}</time>
                   </span>
                   <span className="chat-item-bottom">
-                    <ChatPreview chat={chat} text={preview(chat, me, t)} />
+                    <ChatPreview chat={chat} text={preview(chat, me, i18n)} />
                     {(chat.unreadMentions ?? 0) > 0 ? (
                       <span className="badge mention-badge">
                         <span aria-hidden="true">@</span>

@@ -65,6 +65,16 @@ describe('chat list merging', () => {
     expect(open![0]?.unreadCount).toBe(0)
   })
 
+  it('shows a system message as the preview but never counts it as unread', () => {
+    const added = {
+      ...message(older.id, bob, 'x', '2026-01-03T00:00:00.000Z'),
+      text: null,
+      system: { kind: 'added' as const, title: null, users: [ann], userCount: 1 },
+    }
+    const next = applyMessageToChats([older], added, 'created', { myId: ann.id, openChatId: null })!
+    expect(next[0]).toMatchObject({ unreadCount: 0, lastMessage: { id: added.id } })
+  })
+
   it('does not count a replayed message older than the preview (the server counted it)', () => {
     const newest = message(older.id, bob, 'b', '2026-01-03T00:05:00.000Z')
     const replayed = message(older.id, bob, 'a', '2026-01-03T00:00:00.000Z')

@@ -77,7 +77,9 @@ export const applyMessageToChats = (
     !chat.lastMessage || Date.parse(message.createdAt) >= Date.parse(chat.lastMessage.createdAt)
   // An older message than the preview is one the server's count already has (a replayed event
   // that the list was loaded after).
-  const counts = isNewer && message.sender.id !== ctx.myId && ctx.openChatId !== chat.id
+  // System messages ("Ann added Bob") never count as unread, as on the server.
+  const counts =
+    isNewer && message.sender.id !== ctx.myId && ctx.openChatId !== chat.id && !message.system
   const me = chat.members.find((m) => m.id === ctx.myId)
   const mention = counts && me !== undefined && mentionsMe(message, me)
   return upsertChat(chats, {

@@ -58,6 +58,8 @@ export const useLiveEvents = (myId: string, resumeFrom: string | undefined): Liv
       // A resumed stream replays missed events, but a first connection after a long outage may
       // predate them: refresh the list once so counts are right either way.
       if (disconnected) void qc.invalidateQueries({ queryKey: keys.chats })
+      // Presence is never replayed: read it again now that events flow.
+      void qc.invalidateQueries({ queryKey: keys.presenceAll })
       everConnected = true
       disconnected = false
     }

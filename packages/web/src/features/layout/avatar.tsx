@@ -27,18 +27,21 @@ export const avatarUrl = (avatar: AvatarPhoto, size: number) => {
 
 /**
  * Initials on a colour derived from the id: people are told apart at a glance. With a photo, the
- * photo covers them once it loads (the initials are its placeholder).
+ * photo covers them once it loads (the initials are its placeholder). `online` adds a green dot
+ * (decorative: say it in text beside it too).
  */
 export const Avatar = ({
   id,
   name,
   size = 40,
   avatar,
+  online = false,
 }: {
   id: string
   name: string
   size?: number
   avatar?: AvatarPhoto | undefined
+  online?: boolean
 }) => {
   let hash = 0
   for (const ch of id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0
@@ -71,6 +74,7 @@ export const Avatar = ({
           decoding="async"
         />
       ) : null}
+      {online ? <span className="presence-dot" /> : null}
     </span>
   )
 }

@@ -35,6 +35,7 @@ import { useMessages } from './use-messages'
 import { useReact } from '../reactions/use-react'
 import { useAnnounceTyping, useTypingText } from '../typing/typing'
 import { useSeenCounts } from '../receipts/use-seen-counts'
+import { partnerOf, usePresence, usePresenceText } from '../presence/presence'
 
 // Opened on demand: not part of the first screen's download.
 const Lightbox = lazy(() => import('./lightbox').then((m) => ({ default: m.Lightbox })))
@@ -115,6 +116,9 @@ export const ChatView = ({
   const [forwardOf, setForwardOf] = useState<Message | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const typingText = useTypingText(chat, chatId)
+  const partner = partnerOf(chat, me.id)
+  const partnerOnline = usePresence(partner)?.online === true
+  const presenceText = usePresenceText(partner)
   const typing = useAnnounceTyping(chatId)
   const react = useReact(me.id, chatId, (err) => setActionError(errorText(t, err)))
 
@@ -146,7 +150,8 @@ export const ChatView = ({
   const [unreadFromId, setUnreadFromId] = useState<string | null | undefined>(undefined)
   useEffect(() => {
     if (unreadFromId !== undefined || !chat || history.isPending) return
-    const fromOthers = messages.filter((m) => m.sender.id !== me.id)
+    // System messages never count as unread (the server leaves them out of unreadCount too).
+    const fromOthers = messages.filter((m) => m.sender.id !== me.id && !m.system)
     const n = chat.unreadCount
     setUnreadFromId(n > 0 ? (fromOthers[Math.max(0, fromOthers.length - n)]?.id ?? null) : null)
   }, [unreadFromId, chat, history.isPending, messages, me.id])
@@ -264,6 +269,7 @@ export const ChatView = ({
             name={chatTitle(t, chat, me.id)}
             size={36}
             avatar={chatAvatar(chat, me.id)}
+            online={partnerOnline}
           />
         ) : null}
         <div className="chat-head">
@@ -274,6 +280,10 @@ export const ChatView = ({
             </span>
           ) : chat && !chat.isDirect ? (
             <span className="muted">{t('membersCount', { count: chat.members.length })}</span>
+          ) : presenceText ? (
+            <span className={`muted presence-status${partnerOnline ? ' online' : ''}`}>
+              {presenceText}
+            </span>
           ) : null}
         </div>
         {chat ? (

@@ -6,6 +6,7 @@ import { useI18n } from '../../lib/i18n'
 import type { Mentionable } from '../mentions/mention-text'
 import { MessageBubble, type BubbleActions } from './message-bubble'
 import type { PendingMessage } from './outbox'
+import { systemText } from './system-text'
 
 /** Close enough to the bottom to follow new messages. */
 const STICK_PX = 80
@@ -112,7 +113,8 @@ export const MessageList = (props: MessageListProps) => {
         message: m,
         status,
         day: newDay ? formatDay(m.createdAt, lang) : null,
-        showSender: isGroup && !own && (newDay || prev.sender.id !== m.sender.id),
+        showSender:
+          isGroup && !own && (newDay || prev.sender.id !== m.sender.id || Boolean(prev.system)),
         unreadDivider: m.id === unreadFromId,
       }
     })
@@ -310,24 +312,31 @@ export const MessageList = (props: MessageListProps) => {
                     <span>{t('newMessages')}</span>
                   </p>
                 ) : null}
-                <MessageBubble
-                  message={m}
-                  own={m.sender.id === myId}
-                  showSender={row.showSender}
-                  status={row.status}
-                  highlighted={highlight === m.id}
-                  pinned={props.pinnedIds?.has(m.id)}
-                  mentionable={props.mentionable}
-                  receipt={
-                    m.sender.id === myId && row.status === undefined && !m.deleted
-                      ? {
-                          read: m.id <= (props.othersReadUpTo ?? ''),
-                          ...(isGroup && { seenBy: props.seenCounts?.get(m.id) ?? 0 }),
-                        }
-                      : undefined
-                  }
-                  actions={actions}
-                />
+                {m.system ? (
+                  // "Ann added Bob": a line of the chat's history, not a message anyone wrote.
+                  <p className="divider system-line" id={`m-${m.id}`}>
+                    <span>{systemText(t, lang, m, myId)}</span>
+                  </p>
+                ) : (
+                  <MessageBubble
+                    message={m}
+                    own={m.sender.id === myId}
+                    showSender={row.showSender}
+                    status={row.status}
+                    highlighted={highlight === m.id}
+                    pinned={props.pinnedIds?.has(m.id)}
+                    mentionable={props.mentionable}
+                    receipt={
+                      m.sender.id === myId && row.status === undefined && !m.deleted
+                        ? {
+                            read: m.id <= (props.othersReadUpTo ?? ''),
+                            ...(isGroup && { seenBy: props.seenCounts?.get(m.id) ?? 0 }),
+                          }
+                        : undefined
+                    }
+                    actions={actions}
+                  />
+                )}
               </li>
             )
           })}

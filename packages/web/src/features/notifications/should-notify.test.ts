@@ -61,6 +61,14 @@ describe('shouldNotify', () => {
     ).toBe(false)
   })
 
+  it('never of a system message ("Bob added you"), which is never unread either', () => {
+    const added = message(direct.id, bob, '', at, {
+      text: null,
+      system: { kind: 'added', title: null, users: [ann], userCount: 1 },
+    })
+    expect(shouldNotify(direct, added, me)).toBe(false)
+  })
+
   it('stays quiet in a muted chat unless the message mentions me', () => {
     const muted = chat('Team', [ann, bob, user('Cy')], { muted: true })
     expect(shouldNotify(muted, message(muted.id, bob, 'lunch?', at), me)).toBe(false)

@@ -27,7 +27,8 @@ export const mentionsMe = (
  * Whether the tab is hidden and which tab shows it are decided in use-notifications.ts.
  */
 export const shouldNotify = (chat: Chat | undefined, message: Message, me: Me): boolean => {
-  if (message.sender.id === me.id || message.deleted) return false
+  // A system message ("Ann added Bob") is never unread, so it does not notify either.
+  if (message.sender.id === me.id || message.deleted || message.system) return false
   if (chat?.muted) return mentionsMe(message, me)
   return true
 }

@@ -11,6 +11,7 @@ import { Field } from '../auth/field'
 import { DRAFT_PREFIX } from '../messages/composer'
 import { AvatarEditor } from '../avatars/avatar-editor'
 import { BackButton } from '../layout/back-button'
+import { resetPresence } from '../presence/presence-store'
 import { ChangePassword, DeleteAccount, TwoFactor } from './account-security'
 import { LanguageSelect } from './language-select'
 import { ThemeSelect } from './theme-select'
@@ -48,6 +49,7 @@ export const logout = async () => {
   } finally {
     // Even if the server is unreachable, this device forgets the session and its drafts.
     session.logoutLocally()
+    resetPresence()
     for (const key of Object.keys(localStorage)) {
       if (key.startsWith(DRAFT_PREFIX)) localStorage.removeItem(key)
     }
@@ -105,6 +107,47 @@ const Profile = ({ me }: { me: User }) => {
           </span>
         </div>
       </form>
+    </section>
+  )
+}
+
+/** Hiding one's presence: others see neither online nor last seen, and neither does the hider. */
+const Privacy = () => {
+  const { t } = useI18n()
+  const qc = useQueryClient()
+  const privacy = useQuery({ queryKey: keys.privacy, queryFn: () => trpc.users.privacy.query() })
+  const save = useMutation({
+    mutationFn: (presenceHidden: boolean) => trpc.users.setPrivacy.mutate({ presenceHidden }),
+    onSuccess: (next) => {
+      qc.setQueryData(keys.privacy, next)
+      // Hidden: others' presence is hidden from us too; shown again: read it anew.
+      void qc.invalidateQueries({ queryKey: keys.presenceAll })
+    },
+  })
+  const hidden = save.isPending ? save.variables : privacy.data?.presenceHidden
+  return (
+    <section aria-labelledby="privacy-h">
+      <h3 id="privacy-h">{t('privacy')}</h3>
+      <button
+        type="button"
+        role="switch"
+        className="switch-row"
+        aria-checked={hidden ?? false}
+        aria-describedby="privacy-hint"
+        disabled={privacy.isPending || save.isPending}
+        onClick={() => save.mutate(!(hidden ?? false))}
+      >
+        <span>{t('hidePresence')}</span>
+        <span className="switch" aria-hidden="true" />
+      </button>
+      <p id="privacy-hint" className="muted">
+        {t('hidePresenceHint')}
+      </p>
+      {save.error ? (
+        <p className="form-error" role="alert">
+          {errorText(t, save.error)}
+        </p>
+      ) : null}
     </section>
   )
 }
@@ -213,6 +256,7 @@ export const SettingsPage = ({ me }: { me: User }) => {
         <NotificationSettings login={me.login} />
         <ChangePassword />
         <TwoFactor />
+        <Privacy />
         <Sessions />
         <section>
           <button type="button" className="danger" onClick={() => void logout()}>
