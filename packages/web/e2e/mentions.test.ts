@@ -75,7 +75,7 @@ const chatList = (p: Person, page = p.page) =>
 
 const openChatNamed = async (p: Person, title: string, page = p.page) => {
   await chatList(p, page)
-    .getByRole('link', { name: new RegExp(title) })
+    .getByRole('link', { name: new RegExp(`^${title}`) })
     .click()
   await page.getByRole('heading', { name: title, level: 2 }).waitFor()
 }
@@ -182,7 +182,7 @@ describe('mentions, forward and delete for me, two people in Chromium', () => {
     expect(await row(ann, text).locator('mark.mention.me').count()).toBe(0)
 
     // Bob, elsewhere: the muted group shows an @ badge, and the tab title counts the mention.
-    const groupLink = chatList(bob).getByRole('link', { name: new RegExp(groupTitle) })
+    const groupLink = chatList(bob).getByRole('link', { name: new RegExp(`^${groupTitle}`) })
     await groupLink
       .locator('.mention-badge')
       .getByText(bob.t('mentionUnread', { count: 1 }))
@@ -282,7 +282,7 @@ describe('mentions, forward and delete for me, two people in Chromium', () => {
     await expect
       .poll(() =>
         chatList(bob)
-          .getByRole('link', { name: new RegExp(ann.name) })
+          .getByRole('link', { name: new RegExp(`^${ann.name}`) })
           .textContent(),
       )
       .toContain('An older one to keep')
