@@ -135,10 +135,13 @@ describe('health', () => {
   it('/readyz answers 200 with the database, 503 without it, and reports search apart', async () => {
     const ready = await t.app.request('/readyz')
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({
+    const report = (await ready.json()) as { search?: { lag?: unknown } }
+    const lag = report.search?.lag
+    expect(typeof lag).toBe('number')
+    expect(report).toEqual({
       ok: true,
       database: { ok: true },
-      search: { ok: true, backend: 'mysql', lag: expect.any(Number) as number },
+      search: { ok: true, backend: 'mysql', lag },
     })
     // Nothing listens on port 1: the same app over an unreachable database.
     const deadDb = createDb('mysql://root@127.0.0.1:1/nowhere')
@@ -212,7 +215,7 @@ describe('request log', () => {
       requestId: res.headers.get('x-request-id'),
       path: '/trpc/auth.login',
       status: 401,
-      ms: expect.any(Number) as unknown,
     })
+    expect(typeof lines[0]?.ms).toBe('number')
   })
 })

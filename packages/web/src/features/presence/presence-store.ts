@@ -9,14 +9,14 @@ const changed = () => {
 }
 
 export const notePresence = (items: readonly Presence[]) => {
-  let any = false
+  let moved = false
   for (const p of items) {
     const was = known.get(p.userId)
     if (was?.online === p.online && was.lastSeenAt === p.lastSeenAt) continue
     known.set(p.userId, p)
-    any = true
+    moved = true
   }
-  if (any) changed()
+  if (moved) changed()
 }
 
 export const subscribePresence = (l: () => void) => {
