@@ -1,85 +1,19 @@
 // @vitest-environment node
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import type { AuthResult, Chat } from '@messenger/shared'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Chat } from '@messenger/shared'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { translate, type Lang, type MessageKey } from '../src/lib/i18n'
+import { openChatNamed, peopleOf, type Person } from './people'
 import { callApi, launchChromium, SCREENSHOTS, startServer, type RunningServer } from './harness'
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const suffix = Date.now().toString(36).slice(-5)
 
-interface Person {
-  id: string
-  token: string
-  name: string
-  lang: Lang
-  context: BrowserContext
-  page: Page
-  t: (key: MessageKey, vars?: Record<string, string | number>) => string
-}
-
 let server: RunningServer | undefined
 let browser: Browser | undefined
-const people: Person[] = []
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
-
-/** Registers through the API and signs the browser in with the refresh token, as a reload would. */
-const signedIn = async (login: string, first: string, lang: Lang): Promise<Person> => {
-  const url = server!.url
-  const passwordHash = sha256('correct horse battery')
-  await callApi(url, 'auth.register', {
-    login,
-    email: `${login}@example.com`,
-    firstName: first,
-    lastName: 'Tester',
-    passwordHash,
-  })
-  const auth = await callApi<AuthResult>(url, 'auth.login', { login, passwordHash })
-  const context = await browser!.newContext({
-    viewport: { width: 1100, height: 760 },
-    locale: lang === 'ru' ? 'ru-RU' : 'en-US',
-    baseURL: url,
-  })
-  context.setDefaultTimeout(10_000)
-  await context.addInitScript(
-    ({ token, lang }) => {
-      if (!sessionStorage.getItem('seeded')) {
-        localStorage.setItem('messenger.refreshToken', token)
-        localStorage.setItem('messenger.lang', lang)
-        sessionStorage.setItem('seeded', '1')
-      }
-    },
-    { token: auth.refreshToken, lang },
-  )
-  const page = await context.newPage()
-  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars)
-  await page.goto('/')
-  await page.getByRole('heading', { name: t('chats') }).waitFor()
-  const p = {
-    id: auth.user.id,
-    token: auth.accessToken,
-    name: `${first} Tester`,
-    lang,
-    context,
-    page,
-    t,
-  }
-  people.push(p)
-  return p
-}
-
-const openChatNamed = async (p: Person, title: string) => {
-  await p.page
-    .getByRole('navigation', { name: p.t('chatList') })
-    .getByRole('link', { name: new RegExp(title) })
-    .click()
-  await p.page.getByRole('heading', { name: title, level: 2 }).waitFor()
-}
+const { people, signedIn } = peopleOf(() => ({ url: server!.url, browser: browser! }))
 
 const sendText = async (p: Person, text: string) => {
   const box = p.page.getByRole('textbox', { name: p.t('messageInput') })

@@ -1,12 +1,12 @@
 // @vitest-environment node
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import type { AuthResult, Chat } from '@messenger/shared'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Chat } from '@messenger/shared'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { translate, type Lang, type MessageKey } from '../src/lib/i18n'
+import { openChatNamed, peopleOf, type Person } from './people'
 import { callApi, launchChromium, startServer, type RunningServer } from './harness'
 
 const suffix = Date.now().toString(36).slice(-5)
@@ -39,67 +39,12 @@ const problems = async (page: Page, selector: string) => {
   }, selector)
 }
 
-interface Person {
-  id: string
-  token: string
-  name: string
-  lang: Lang
-  context: BrowserContext
-  page: Page
-  t: (key: MessageKey, vars?: Record<string, string | number>) => string
-}
-
 let server: RunningServer | undefined
 let browser: Browser | undefined
-const people: Person[] = []
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
-
-/** Registers through the API and signs the browser in with the refresh token, as a reload would. */
-const signedIn = async (login: string, first: string, lang: Lang): Promise<Person> => {
-  const url = server!.url
-  const passwordHash = sha256('correct horse battery')
-  await callApi(url, 'auth.register', {
-    login,
-    email: `${login}@example.com`,
-    firstName: first,
-    lastName: 'Tester',
-    passwordHash,
-  })
-  const auth = await callApi<AuthResult>(url, 'auth.login', { login, passwordHash })
-  const context = await browser!.newContext({
-    viewport: { width: 1100, height: 760 },
-    locale: lang === 'ru' ? 'ru-RU' : 'en-US',
-    baseURL: url,
-    acceptDownloads: true,
-  })
-  context.setDefaultTimeout(15_000)
-  await context.addInitScript(
-    ({ token, lang }) => {
-      if (!sessionStorage.getItem('seeded')) {
-        localStorage.setItem('messenger.refreshToken', token)
-        localStorage.setItem('messenger.lang', lang)
-        sessionStorage.setItem('seeded', '1')
-      }
-    },
-    { token: auth.refreshToken, lang },
-  )
-  const page = await context.newPage()
-  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars)
-  await page.goto('/')
-  await page.getByRole('heading', { name: t('chats') }).waitFor()
-  const p = {
-    id: auth.user.id,
-    token: auth.accessToken,
-    name: `${first} Tester`,
-    lang,
-    context,
-    page,
-    t,
-  }
-  people.push(p)
-  return p
-}
+const { people, signedIn } = peopleOf(() => ({ url: server!.url, browser: browser! }), {
+  timeoutMs: 15_000,
+  acceptDownloads: true,
+})
 
 /** A 300×200 PNG: red on the left half, green on the right. */
 const halvesPng = (page: Page) =>
@@ -129,14 +74,6 @@ const centreColour = (page: Page, selector: string) =>
     const [r, gr, b] = g.getImageData(img.naturalWidth / 2, img.naturalHeight / 2, 1, 1).data
     return [r, gr, b]
   }, selector)
-
-const openChatNamed = async (p: Person, title: string) => {
-  await p.page
-    .getByRole('navigation', { name: p.t('chatList') })
-    .getByRole('link', { name: new RegExp(title) })
-    .click()
-  await p.page.getByRole('heading', { name: title, level: 2 }).waitFor()
-}
 
 describe('avatars and files, two people in Chromium', () => {
   let ann: Person

@@ -1,10 +1,9 @@
 // @vitest-environment node
-import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import type { AuthResult, Chat, Message } from '@messenger/shared'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Chat, Message } from '@messenger/shared'
+import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { translate, type Lang, type MessageKey } from '../src/lib/i18n'
+import { chatList, openChatNamed, peopleOf, type Person } from './people'
 import { callApi, launchChromium, SCREENSHOTS, startServer, type RunningServer } from './harness'
 import { axeFindings } from './page-checks'
 
@@ -12,73 +11,9 @@ import { axeFindings } from './page-checks'
 
 const suffix = Date.now().toString(36).slice(-5)
 
-interface Person {
-  id: string
-  login: string
-  token: string
-  name: string
-  context: BrowserContext
-  page: Page
-  t: (key: MessageKey, vars?: Record<string, string | number>) => string
-}
-
 let server: RunningServer | undefined
 let browser: Browser | undefined
-const people: Person[] = []
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
-
-const signedIn = async (login: string, first: string, lang: Lang): Promise<Person> => {
-  const url = server!.url
-  const passwordHash = sha256('correct horse battery')
-  await callApi(url, 'auth.register', {
-    login,
-    email: `${login}@example.com`,
-    firstName: first,
-    lastName: 'Tester',
-    passwordHash,
-  })
-  const auth = await callApi<AuthResult>(url, 'auth.login', { login, passwordHash })
-  const context = await browser!.newContext({
-    viewport: { width: 1100, height: 760 },
-    locale: lang === 'ru' ? 'ru-RU' : 'en-US',
-    baseURL: url,
-  })
-  context.setDefaultTimeout(10_000)
-  await context.addInitScript(
-    ({ token, lang }) => {
-      if (!localStorage.getItem('messenger.refreshToken')) {
-        localStorage.setItem('messenger.refreshToken', token)
-        localStorage.setItem('messenger.lang', lang)
-      }
-    },
-    { token: auth.refreshToken, lang },
-  )
-  const page = await context.newPage()
-  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars)
-  await page.goto('/')
-  await page.getByRole('heading', { name: t('chats') }).waitFor()
-  const p = {
-    id: auth.user.id,
-    login,
-    token: auth.accessToken,
-    name: `${first} Tester`,
-    context,
-    page,
-    t,
-  }
-  people.push(p)
-  return p
-}
-
-const chatList = (p: Person, page = p.page) =>
-  page.getByRole('navigation', { name: p.t('chatList') })
-
-const openChatNamed = async (p: Person, title: string, page = p.page) => {
-  await chatList(p, page)
-    .getByRole('link', { name: new RegExp(`^${title}`) })
-    .click()
-  await page.getByRole('heading', { name: title, level: 2 }).waitFor()
-}
+const { people, signedIn } = peopleOf(() => ({ url: server!.url, browser: browser! }))
 
 const composer = (p: Person, page = p.page) =>
   page.getByRole('textbox', { name: p.t('messageInput') })

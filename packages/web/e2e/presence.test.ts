@@ -1,90 +1,23 @@
 // @vitest-environment node
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import type { AuthResult, Chat } from '@messenger/shared'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Chat } from '@messenger/shared'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { translate, type Lang, type MessageKey } from '../src/lib/i18n'
+import { chatLink, openChatNamed, peopleOf, register, type Person } from './people'
 import { callApi, launchChromium, SCREENSHOTS, startServer, type RunningServer } from './harness'
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const suffix = Date.now().toString(36).slice(-5)
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
-const passwordHash = sha256('correct horse battery')
 /** Going offline is told after a 5 s grace period: wait well beyond it on a busy machine. */
 const SLOW = { timeout: 30_000 }
 
-interface Person {
-  id: string
-  token: string
-  name: string
-  lang: Lang
-  context: BrowserContext
-  page: Page
-  t: (key: MessageKey, vars?: Record<string, string | number>) => string
-}
-
 let server: RunningServer | undefined
 let browser: Browser | undefined
-const people: Person[] = []
-
-const register = async (login: string, first: string) => {
-  await callApi(server!.url, 'auth.register', {
-    login,
-    email: `${login}@example.com`,
-    firstName: first,
-    lastName: 'Tester',
-    passwordHash,
-  })
-  return callApi<AuthResult>(server!.url, 'auth.login', { login, passwordHash })
-}
-
-/** Registers through the API and signs the browser in with the refresh token, as a reload would. */
-const signedIn = async (login: string, first: string, lang: Lang): Promise<Person> => {
-  const auth = await register(login, first)
-  const context = await browser!.newContext({
-    viewport: { width: 1100, height: 760 },
-    locale: lang === 'ru' ? 'ru-RU' : 'en-US',
-    baseURL: server!.url,
-  })
-  context.setDefaultTimeout(15_000)
-  await context.addInitScript(
-    ({ token, lang }) => {
-      if (!localStorage.getItem('messenger.refreshToken')) {
-        localStorage.setItem('messenger.refreshToken', token)
-        localStorage.setItem('messenger.lang', lang)
-      }
-    },
-    { token: auth.refreshToken, lang },
-  )
-  const page = await context.newPage()
-  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars)
-  await page.goto('/')
-  await page.getByRole('heading', { name: t('chats') }).waitFor()
-  const p = {
-    id: auth.user.id,
-    token: auth.accessToken,
-    name: `${first} Tester`,
-    lang,
-    context,
-    page,
-    t,
-  }
-  people.push(p)
-  return p
-}
-
-const chatLink = (p: Person, title: string) =>
-  p.page
-    .getByRole('navigation', { name: p.t('chatList') })
-    .getByRole('link', { name: new RegExp(title) })
-
-const openChatNamed = async (p: Person, title: string) => {
-  await chatLink(p, title).click()
-  await p.page.getByRole('heading', { name: title, level: 2 }).waitFor()
-}
+const { people, signedIn } = peopleOf(() => ({ url: server!.url, browser: browser! }), {
+  timeoutMs: 15_000,
+})
 
 /** The presence line under a personal chat's title ('' when it shows none). */
 const headerPresence = async (p: Person) => {
@@ -202,7 +135,7 @@ describe('presence and system messages, two people in Chromium', () => {
   }, 180_000)
 
   it('system messages: the group’s story, live and translated for each reader, never unread', async () => {
-    const carl = await register(`carl_${suffix}`, 'Carl')
+    const carl = await register(server!.url, `carl_${suffix}`, 'Carl')
     const group = await callApi<Chat>(
       server!.url,
       'chats.createGroup',
