@@ -7,7 +7,14 @@ import type { AppEnv } from '../app'
 import { authenticate } from '../context'
 import type { Deps } from '../deps'
 import { drainLimit, readUploadedForm, UploadError } from '../images/multipart'
-import { bearer, fail, IMAGE_ERROR_CODES, signedQuery, type Code } from '../images/routes'
+import {
+  bearer,
+  fail,
+  IMAGE_ERROR_CODES,
+  serveSignedWebp,
+  signedQuery,
+  type Code,
+} from '../images/routes'
 import { assertGroupOwner, uploadAvatar, type AvatarSubject } from './service'
 import { avatarSigner } from './signing'
 
@@ -92,20 +99,13 @@ export const avatarRoutes = (deps: Deps) => {
     if (check === 'forged') return fail(c, 'FORBIDDEN', 'This avatar link is not valid')
     if (check === 'expired')
       return fail(c, 'FORBIDDEN', 'This avatar link has expired; ask the API for a fresh one')
-    const etag = `"${id}.${size}"`
-    const maxAge = Math.max(0, query.data.e - Math.floor(now.getTime() / 1000))
-    c.header('ETag', etag)
-    c.header('Cache-Control', `private, max-age=${maxAge}, immutable`)
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Content-Security-Policy', "default-src 'none'")
-    const inm = c.req.header('if-none-match')
-    if (inm !== undefined && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))
-      return c.body(null, 304)
-    const data = await deps.avatars.read(id, size)
-    if (!data) return fail(c, 'NOT_FOUND', 'No such avatar (it may have been replaced)')
-    c.header('Content-Type', 'image/webp')
-    c.header('Content-Length', String(data.length))
-    return c.body(new Uint8Array(data), 200)
+    return serveSignedWebp(c, {
+      etag: `"${id}.${size}"`,
+      expiresAt: query.data.e,
+      now,
+      missing: 'No such avatar (it may have been replaced)',
+      read: () => deps.avatars.read(id, size),
+    })
   })
 
   return app

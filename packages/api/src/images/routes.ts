@@ -53,6 +53,38 @@ export const fail = (
 export const bearer = (header: string | undefined) =>
   /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? null
 
+/**
+ * Answers one WebP version behind a checked signed link: versions never change once written, so
+ * `etag` names it; private caching for what is left of the link's life, and 304 on a match.
+ */
+export const serveSignedWebp = async (
+  c: HonoContext<AppEnv>,
+  o: {
+    etag: string
+    expiresAt: number
+    now: Date
+    missing: string
+    read: () => Promise<Buffer | null>
+  },
+) => {
+  c.header('ETag', o.etag)
+  // Private: only this user may have it; the URL expires, so caching longer is pointless.
+  c.header(
+    'Cache-Control',
+    `private, max-age=${Math.max(0, o.expiresAt - Math.floor(o.now.getTime() / 1000))}, immutable`,
+  )
+  c.header('X-Content-Type-Options', 'nosniff')
+  c.header('Content-Security-Policy', "default-src 'none'")
+  const inm = c.req.header('if-none-match')
+  if (inm !== undefined && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === o.etag))
+    return c.body(null, 304)
+  const data = await o.read()
+  if (!data) return fail(c, 'NOT_FOUND', o.missing)
+  c.header('Content-Type', 'image/webp')
+  c.header('Content-Length', String(data.length))
+  return c.body(new Uint8Array(data), 200)
+}
+
 export const signedQuery = z.object({
   e: z
     .string()
@@ -117,22 +149,13 @@ export const imageRoutes = (deps: Deps) => {
     if (check === 'expired')
       return fail(c, 'FORBIDDEN', 'This image link has expired; ask the API for a fresh one')
 
-    // Versions never change once written, so the id and version are the entity tag.
-    const etag = `"${id}.${version}"`
-    const maxAge = Math.max(0, query.data.e - Math.floor(now.getTime() / 1000))
-    c.header('ETag', etag)
-    // Private: only this user may have it; the URL expires, so caching longer is pointless.
-    c.header('Cache-Control', `private, max-age=${maxAge}, immutable`)
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Content-Security-Policy', "default-src 'none'")
-    const inm = c.req.header('if-none-match')
-    if (inm !== undefined && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))
-      return c.body(null, 304)
-    const data = await deps.images.read(id, version)
-    if (!data) return fail(c, 'NOT_FOUND', 'No such image')
-    c.header('Content-Type', 'image/webp')
-    c.header('Content-Length', String(data.length))
-    return c.body(new Uint8Array(data), 200)
+    return serveSignedWebp(c, {
+      etag: `"${id}.${version}"`,
+      expiresAt: query.data.e,
+      now,
+      missing: 'No such image',
+      read: () => deps.images.read(id, version),
+    })
   })
 
   return app
