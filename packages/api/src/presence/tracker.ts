@@ -95,23 +95,25 @@ export const createPresenceTracker = (
     const entry = local.get(userId)
     if (!entry || closed) return
     const now = new Date()
+    // `registered` follows the database only once it has answered: a write that failed (the
+    // database away) is tried again at the next heartbeat instead of being taken as done.
     if (entry.streams > 0 && !entry.registered) {
-      entry.registered = true
       const first = await presenceStreamOpened(db, {
         userId,
         instanceId,
         now,
         liveSince: liveSince(),
       })
+      entry.registered = true
       if (first) await announce(userId, { online: true, lastSeenAt: null })
     } else if (entry.streams === 0 && entry.registered) {
-      entry.registered = false
       const gone = await presenceStreamClosed(db, {
         userId,
         instanceId,
         now,
         liveSince: liveSince(),
       })
+      entry.registered = false
       if (gone) await announce(userId, { online: false, lastSeenAt: now })
     }
     if (entry.streams === 0 && !entry.registered && entry.timer === null) local.delete(userId)
@@ -126,6 +128,10 @@ export const createPresenceTracker = (
   }
 
   const beat = async () => {
+    // People whose last change did not reach the database (settled, no grace period pending).
+    for (const [id, e] of local) {
+      if (e.timer === null && e.streams > 0 !== e.registered) schedule(id)
+    }
     const alive = await touchPresenceInstance(db, instanceId, new Date())
     if (!alive) {
       // Swept while alive (a long pause): put this instance's people back, and say they are here.
