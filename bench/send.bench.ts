@@ -3,7 +3,7 @@
  * mysql2 INSERT of the same row, on the same database in the same run. Both servers run as
  * production bundles in processes of their own (bench/processes.ts), so neither pays for tsx or
  * shares a thread with the other, and each one's CPU per request is its own.
- * BENCH_SEND_SERVER_FLAGS adds node flags to the messenger's server (--cpu-prof).
+ * BENCH_SEND_SERVER_FLAGS adds node flags to both servers (--cpu-prof).
  */
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -39,9 +39,11 @@ export async function run() {
   try {
     const api = await startApiProcess(db.url, jwtSecret, {}, process.env.BENCH_SEND_SERVER_FLAGS)
     servers.push(api)
-    const bare = await startServerProcess(join(import.meta.dirname, 'send-baseline-server.ts'), {
-      DATABASE_URL: db.url,
-    })
+    const bare = await startServerProcess(
+      join(import.meta.dirname, 'send-baseline-server.ts'),
+      { DATABASE_URL: db.url },
+      process.env.BENCH_SEND_SERVER_FLAGS,
+    )
     servers.push(bare)
     const users = await seedUsers({ db: db.db, config: { jwtSecret } }, CLIENTS * 2, 'send')
     // Each client talks in its own personal chat, as people mostly do.
