@@ -43,25 +43,6 @@ export const createContextInner = (
 const flat = (s: string) => Buffer.from(s, 'latin1').toString('latin1')
 
 /**
- * The context of an event stream, which lives as long as the stream: `deps` is its prototype, so
- * an idle stream holds its user and request fields, not a copy of every dependency (a spread of
- * Deps is a few hundred bytes per stream). Read it like any context; never spread it.
- */
-export const streamContext = (
-  deps: Deps,
-  user: AuthUser,
-  meta: Omit<RequestMeta, 'resHeaders' | 'calls'> & { resHeaders: Headers },
-): Context & { user: AuthUser } =>
-  Object.assign(Object.create(deps) as Deps, {
-    user,
-    requestId: meta.requestId,
-    clientIp: flat(meta.clientIp),
-    userAgent: meta.userAgent === null ? null : flat(meta.userAgent),
-    resHeaders: meta.resHeaders,
-    calls: 1,
-  })
-
-/**
  * The client's address: with a trusted proxy, the last X-Forwarded-For entry (the one our proxy
  * appended; earlier ones are whatever the client sent), else the socket's peer.
  */

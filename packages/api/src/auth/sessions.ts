@@ -12,14 +12,20 @@ type Entry = ActiveSession | typeof ENDED
 
 const RECHECK_BATCH = 1000
 
+/** Told once when its session ends; an object, so a stream registers itself, not a closure. */
+export interface SessionWatcher {
+  sessionEnded(): void
+}
+
 export interface Sessions {
   /** The session's user while it is active: from the cache, or one query. */
   find(sessionId: string): Promise<ActiveSession | undefined>
   /**
-   * Calls `onEnd` once when the session ends: at once when an instance announces it, or at the
-   * next batched recheck. Returns the unwatch.
+   * Tells `watcher` once when the session ends: at once when an instance announces it, or at the
+   * next batched recheck; unless `unwatch` comes first.
    */
-  watch(sessionId: string, onEnd: () => void): () => void
+  watch(sessionId: string, watcher: SessionWatcher): void
+  unwatch(sessionId: string, watcher: SessionWatcher): void
   /** After sessions were revoked in the database: every instance forgets them and ends their streams. */
   ended(sessionIds: string[]): Promise<void>
   /** After a user's profile changed: every instance forgets their cached sessions. */
@@ -44,7 +50,7 @@ export const createSessions = (opts: {
   const { db, bus, log } = opts
   const cache = new LRUCache<string, Entry>({ max: opts.cacheSize, ttl: opts.recheckMs })
   const loading = new Map<string, Promise<ActiveSession | undefined>>()
-  const watchers = createKeyedListeners<() => void>()
+  const watchers = createKeyedListeners<SessionWatcher>()
   /** Bumped by every invalidation: a read that started before one must not fill the cache. */
   let generation = 0
 
@@ -52,7 +58,7 @@ export const createSessions = (opts: {
     for (const id of sessionIds) {
       cache.set(id, ENDED)
       loading.delete(id)
-      for (const onEnd of watchers.take(id)) onEnd()
+      for (const w of watchers.take(id)) w.sessionEnded()
     }
   }
 
@@ -125,14 +131,12 @@ export const createSessions = (opts: {
       if (hit) return Promise.resolve('user_id' in hit ? hit : undefined)
       return loading.get(sessionId) ?? load(sessionId)
     },
-    watch: (sessionId, onEnd) => {
+    watch: (sessionId, watcher) => {
       // Ended while the stream was being opened: end it now rather than at the recheck.
-      if (cache.get(sessionId) === ENDED) {
-        queueMicrotask(onEnd)
-        return () => undefined
-      }
-      return watchers.add(sessionId, onEnd)
+      if (cache.get(sessionId) === ENDED) queueMicrotask(() => watcher.sessionEnded())
+      else watchers.add(sessionId, watcher)
     },
+    unwatch: (sessionId, watcher) => watchers.remove(sessionId, watcher),
     ended: (endedSessions) => announce({ endedSessions }),
     userChanged: (userId) => announce({ changedUsers: [userId] }),
     close: () => {

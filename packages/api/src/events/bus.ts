@@ -19,14 +19,22 @@ export interface BusEvent {
   detail?: EventDetail
 }
 
-export type Listener = (e: BusEvent) => void
-
 /** An event that is never logged (typing, presence): handed to whoever is connected now. */
 export interface EphemeralDelivery {
   audience: string[]
   event: EphemeralEvent
 }
-export type EphemeralListener = (event: EphemeralEvent) => void
+
+/**
+ * What a stream registers for its person: one object for both kinds of event, its methods on its
+ * prototype, so a stream allocates no listener of its own (events/stream.ts).
+ */
+export interface Subscriber {
+  /** Every event whose audience has the user, in id order, once each. */
+  busEvent(e: BusEvent): void
+  /** Every ephemeral event whose audience has the user, as it comes. */
+  ephemeralEvent(e: EphemeralEvent): void
+}
 
 /** Sessions that ended and users whose profile changed, so every instance's caches and streams follow. */
 export interface AuthChange {
@@ -39,11 +47,11 @@ export type AuthChangeListener = (change: AuthChange | null) => void
 export interface EventBus {
   /** Hands a committed event on; never waits and never throws (the log has the event anyway). */
   publish(e: BusEvent): void
-  /** Calls `listener` for every event whose audience has `userId`, in id order, once each. */
-  subscribe(userId: string, listener: Listener): () => void
+  /** Hands `subscriber` the events and ephemeral events for `userId` until `detach`. */
+  attach(userId: string, subscriber: Subscriber): void
+  detach(userId: string, subscriber: Subscriber): void
   /** Hands an ephemeral event to its audience's streams on every instance; best effort. */
   publishEphemeral(e: EphemeralDelivery): void
-  subscribeEphemeral(userId: string, listener: EphemeralListener): () => void
   /** Tells every instance, this one first and synchronously. */
   publishAuthChange(change: AuthChange): Promise<void>
   onAuthChange(listener: AuthChangeListener): () => void
@@ -68,29 +76,19 @@ export const createAuthChangeHub = () => {
   }
 }
 
-/** This process's listeners of ephemeral events, by user. */
-export const createEphemeralFanout = () => {
-  const listeners = createKeyedListeners<EphemeralListener>()
-  return {
-    deliver: (e: EphemeralDelivery) => {
-      for (const userId of e.audience) {
-        listeners.each(userId, (l) => l(e.event))
-      }
-    },
-    subscribe: (userId: string, listener: EphemeralListener) => listeners.add(userId, listener),
-  }
-}
-
-/** This process's subscribers by user. */
+/** This process's subscribers by user, for events and ephemeral events alike. */
 export const createFanout = () => {
-  const listeners = createKeyedListeners<Listener>()
-  const deliver = (e: BusEvent) => {
-    for (const userId of e.audience) {
-      listeners.each(userId, (l) => l(e))
-    }
+  const subscribers = createKeyedListeners<Subscriber>()
+  return {
+    deliver: (e: BusEvent) => {
+      for (const userId of e.audience) subscribers.each(userId, (s) => s.busEvent(e))
+    },
+    deliverEphemeral: (e: EphemeralDelivery) => {
+      for (const userId of e.audience) subscribers.each(userId, (s) => s.ephemeralEvent(e.event))
+    },
+    attach: (userId: string, s: Subscriber) => subscribers.add(userId, s),
+    detach: (userId: string, s: Subscriber) => subscribers.remove(userId, s),
   }
-  const subscribe = (userId: string, listener: Listener) => listeners.add(userId, listener)
-  return { deliver, subscribe }
 }
 
 export type BusOptions = Pick<SequencerOptions, 'head' | 'load' | 'gapMs' | 'pollMs'> & {
@@ -106,12 +104,11 @@ export const createLocalBus = async (o: BusOptions): Promise<EventBus> => {
   const fanout = createFanout()
   const sequencer = await createSequencer({ ...o, deliver: fanout.deliver })
   const auth = createAuthChangeHub()
-  const ephemeral = createEphemeralFanout()
   return {
     publish: (e) => sequencer.accept(e),
-    subscribe: fanout.subscribe,
-    publishEphemeral: ephemeral.deliver,
-    subscribeEphemeral: ephemeral.subscribe,
+    attach: fanout.attach,
+    detach: fanout.detach,
+    publishEphemeral: fanout.deliverEphemeral,
     publishAuthChange: (change) => {
       auth.emit(change)
       return Promise.resolve()

@@ -2,7 +2,6 @@ import { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
 import {
   createAuthChangeHub,
-  createEphemeralFanout,
   type EphemeralDelivery,
   createFanout,
   type AuthChange,
@@ -35,7 +34,6 @@ export const createRedisBus = async (
   // Typing and presence: never logged, so an outage simply loses them (they expire anyway).
   const EPHEMERAL_CHANNEL = `messenger:ephemeral:${database}`
   const origin = randomUUID()
-  const ephemeral = createEphemeralFanout()
   const fanout = createFanout()
   const sequencer = await createSequencer({ ...o, deliver: fanout.deliver })
   const auth = createAuthChangeHub()
@@ -63,7 +61,7 @@ export const createRedisBus = async (
       if (channel === AUTH_CHANNEL) auth.emit(JSON.parse(payload) as AuthChange)
       else if (channel === EPHEMERAL_CHANNEL) {
         const e = JSON.parse(payload) as EphemeralDelivery & { origin: string }
-        if (e.origin !== origin) ephemeral.deliver(e)
+        if (e.origin !== origin) fanout.deliverEphemeral(e)
       } else sequencer.accept(JSON.parse(payload) as BusEvent)
     } catch (err) {
       o.log.error({ err }, 'bad event on redis channel')
@@ -103,14 +101,14 @@ export const createRedisBus = async (
         },
       )
     },
-    subscribe: fanout.subscribe,
+    attach: fanout.attach,
+    detach: fanout.detach,
     publishEphemeral: (e) => {
-      ephemeral.deliver(e)
+      fanout.deliverEphemeral(e)
       pub.publish(EPHEMERAL_CHANNEL, JSON.stringify({ ...e, origin })).catch(() => {
         // Lost with Redis away: typing and presence expire or are read again on their own.
       })
     },
-    subscribeEphemeral: ephemeral.subscribe,
     publishAuthChange: async (change) => {
       auth.emit(change)
       await pub.publish(AUTH_CHANNEL, JSON.stringify(change))

@@ -1,14 +1,20 @@
 import type { ServerResponse } from 'node:http'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { getTRPCErrorFromUnknown, getTRPCErrorShape } from '@trpc/server'
-import { eventsInput, type ChatEvent } from '@messenger/shared'
+import { eventsInput, type ChatEvent, type EphemeralEvent } from '@messenger/shared'
 import type { Context as HonoContext, Next } from 'hono'
 import type { AppEnv } from '../app'
-import { authenticate, bearer, streamContext, type RequestMeta } from '../context'
+import {
+  authenticate,
+  bearer,
+  createContextInner,
+  type AuthUser,
+  type RequestMeta,
+} from '../context'
 import type { Deps } from '../deps'
 import { appRouter } from '../root'
 import { SSE_CLIENT_OPTIONS, SSE_PING_MS } from '../trpc'
-import { openEventFeed } from './stream'
+import { EventFeed } from './stream'
 
 const PATH = 'messages.events'
 
@@ -44,15 +50,18 @@ export interface StreamSink {
   readonly writableLength: number
   readonly writableEnded: boolean
   readonly destroyed: boolean
-  once(event: 'close', listener: () => void): unknown
+  on(event: 'close', listener: () => void): unknown
 }
 
-/** What a stream request carries; `meta` without resHeaders, which a stream never sets. */
+/** What a stream request carries. */
 export interface StreamRequest {
   query: URLSearchParams
   authorization: string | null
-  meta: Omit<RequestMeta, 'resHeaders' | 'calls'>
+  requestId: string
 }
+
+const CONNECTED = `event: connected\ndata: ${JSON.stringify(SSE_CLIENT_OPTIONS)}\n\n`
+const PING = 'event: ping\ndata: \n\n'
 
 /**
  * Pings for every open stream from one timer in SSE_PING_MS / 15 ticks, each pinging a fifteenth
@@ -60,31 +69,120 @@ export interface StreamRequest {
  * and no burst of every stream's ping at once.
  */
 const PING_SLOTS = 15
-const pingSlots = Array.from({ length: PING_SLOTS }, () => new Set<() => void>())
+const pingSlots = Array.from({ length: PING_SLOTS }, () => new Set<SseStream>())
 let pingTimer: NodeJS.Timeout | null = null
 let pingTick = 0
 let pingNext = 0
 let pinged = 0
-const addPing = (ping: () => void) => {
-  const slot = pingSlots[pingNext++ % PING_SLOTS]!
-  slot.add(ping)
+const addPing = (stream: SseStream) => {
+  const slot = pingNext++ % PING_SLOTS
+  pingSlots[slot]!.add(stream)
   if (pinged++ === 0) {
     pingTimer = setInterval(() => {
-      for (const p of pingSlots[pingTick++ % PING_SLOTS]!) p()
+      for (const s of pingSlots[pingTick++ % PING_SLOTS]!) s.write(PING)
     }, SSE_PING_MS / PING_SLOTS)
     pingTimer.unref()
   }
-  return () => {
-    if (!slot.delete(ping)) return
-    if (--pinged === 0 && pingTimer) {
-      clearInterval(pingTimer)
-      pingTimer = null
-    }
+  return slot
+}
+const removePing = (stream: SseStream, slot: number) => {
+  if (!pingSlots[slot]!.delete(stream)) return
+  if (--pinged === 0 && pingTimer) {
+    clearInterval(pingTimer)
+    pingTimer = null
   }
 }
 
-/** Never written to: a stream sets no headers after its head. */
-const NO_HEADERS = new Headers()
+/**
+ * A stream's feed written to its sink in tRPC's SSE format (connected, id/data, ping,
+ * serialized-error; the feed never ends by itself, so no return event), one write per event.
+ * One object holds all an idle stream needs: the sink, and its feed's state (stream.ts).
+ */
+class SseStream extends EventFeed {
+  /** The sink's 'close' listener. */
+  readonly onClose = this.close.bind(this)
+  private readonly pingSlot: number
+
+  constructor(
+    deps: Deps,
+    user: AuthUser,
+    private readonly requestId: string,
+    private readonly sink: StreamSink,
+  ) {
+    super(deps, user.id, user.sessionId)
+    this.pingSlot = addPing(this)
+  }
+
+  /**
+   * A client that stops reading would make the server hold every event for it: past the bound
+   * the stream is dropped, and the client resumes from its lastEventId like after any drop (an
+   * SSE parser ignores an event cut off midway, so that id is of a whole event).
+   */
+  write(chunk: string | Buffer) {
+    const sink = this.sink
+    if (sink.writableEnded || sink.destroyed) return
+    sink.write(chunk)
+    if (sink.writableLength > this.deps.config.streamMaxBufferBytes) {
+      this.deps.log.warn(
+        { requestId: this.requestId, unsent: sink.writableLength },
+        'event stream client is not reading; closing the stream',
+      )
+      sink.destroy()
+    }
+  }
+
+  override close() {
+    super.close()
+    removePing(this, this.pingSlot)
+  }
+
+  protected override event(id: string, event: ChatEvent) {
+    this.write(eventFrame(id, event))
+  }
+
+  /** No id: a client's EventSource keeps the last one, so resuming is unaffected. */
+  protected override ephemeral(event: EphemeralEvent) {
+    this.write(`data: ${JSON.stringify(event)}\n\n`)
+  }
+
+  /**
+   * A replay can be thousands of events: it goes no faster than the client reads. Waits while
+   * half the bound is unsent, by watching the count rather than a 'drain' event, which not every
+   * Node version emits on a response whose socket drained.
+   */
+  protected override backpressure() {
+    const sink = this.sink
+    const half = this.deps.config.streamMaxBufferBytes / 2
+    return sink.destroyed || sink.writableLength < half
+      ? undefined
+      : new Promise<void>((resolve) => {
+          const check = setInterval(() => {
+            if (sink.destroyed || sink.writableLength < half) {
+              clearInterval(check)
+              resolve()
+            }
+          }, 10)
+        })
+  }
+
+  protected override end(cause: unknown) {
+    const shape = getTRPCErrorShape({
+      config: appRouter._def._config,
+      error: getTRPCErrorFromUnknown(cause),
+      type: 'subscription',
+      path: PATH,
+      // Not kept for the stream's life: the error formatter reads neither but the request id.
+      input: undefined,
+      ctx: createContextInner(
+        this.deps,
+        { id: this.userId, sessionId: this.sessionId },
+        { requestId: this.requestId },
+      ),
+    })
+    this.write(`event: serialized-error\ndata: ${JSON.stringify(shape)}\n\n`)
+    this.sink.end()
+  }
+}
 
 export const STREAM_HEADERS = {
   'content-type': 'text/event-stream',
@@ -94,10 +192,8 @@ export const STREAM_HEADERS = {
 
 /**
  * Authenticates a `messages.events` request and, when it is one this can serve, writes the head
- * (by `writeHead`) and streams the caller's events to `sink` in tRPC's SSE format (connected,
- * id/data, ping, serialized-error; the feed never ends by itself, so no return event), one write
- * per event. Answers false having written nothing for anything unusual — bad input, no valid
- * token — which tRPC then answers.
+ * (by `writeHead`) and streams the caller's events to `sink`. Answers false having written
+ * nothing for anything unusual — bad input, no valid token — which tRPC then answers.
  */
 export const startEventStream = async (
   deps: Deps,
@@ -118,61 +214,11 @@ export const startEventStream = async (
   const user = await authenticate(deps, bearer(request.authorization) ?? paramToken)
   if (!user || sink.destroyed) return false
 
-  const ctx = streamContext(deps, user, { ...request.meta, resHeaders: NO_HEADERS })
   writeHead()
-  // A client that stops reading would make the server hold every event for it: past the
-  // bound the stream is dropped, and the client resumes from its lastEventId like after any
-  // drop (an SSE parser ignores an event cut off midway, so that id is of a whole event).
-  const limit = deps.config.streamMaxBufferBytes
-  const write = (chunk: string | Buffer) => {
-    if (sink.writableEnded || sink.destroyed) return
-    sink.write(chunk)
-    if (sink.writableLength > limit) {
-      deps.log.warn(
-        { requestId: ctx.requestId, unsent: sink.writableLength },
-        'event stream client is not reading; closing the stream',
-      )
-      sink.destroy()
-    }
-  }
-  write(`event: connected\ndata: ${JSON.stringify(SSE_CLIENT_OPTIONS)}\n\n`)
-  const unping = addPing(() => write('event: ping\ndata: \n\n'))
-  const close = openEventFeed(ctx, input.data.lastEventId, {
-    event: (id, event) => write(eventFrame(id, event)),
-    // No id: a client's EventSource keeps the last one, so resuming is unaffected.
-    ephemeral: (event) => write(`data: ${JSON.stringify(event)}\n\n`),
-    // A replay can be thousands of events: it goes no faster than the client reads. Waits
-    // while half the bound is unsent, by watching the count rather than a 'drain' event, which
-    // not every Node version emits on a response whose socket drained.
-    backpressure: () =>
-      sink.destroyed || sink.writableLength < limit / 2
-        ? undefined
-        : new Promise<void>((resolve) => {
-            const check = setInterval(() => {
-              if (sink.destroyed || sink.writableLength < limit / 2) {
-                clearInterval(check)
-                resolve()
-              }
-            }, 10)
-          }),
-    end: (cause) => {
-      const shape = getTRPCErrorShape({
-        config: appRouter._def._config,
-        error: getTRPCErrorFromUnknown(cause),
-        type: 'subscription',
-        path: PATH,
-        input: input.data,
-        ctx,
-      })
-      write(`event: serialized-error\ndata: ${JSON.stringify(shape)}\n\n`)
-      unping()
-      sink.end()
-    },
-  })
-  sink.once('close', () => {
-    close()
-    unping()
-  })
+  const stream = new SseStream(deps, user, request.requestId, sink)
+  stream.write(CONNECTED)
+  stream.start(input.data.lastEventId)
+  sink.on('close', stream.onClose)
   return true
 }
 
@@ -188,13 +234,13 @@ export const serveEventStream =
   async (c: HonoContext<AppEnv>, next: Next) => {
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
     if (!outgoing) return next()
-    const { requestId, clientIp, userAgent } = metaOf(c)
+    const { requestId } = metaOf(c)
     const started = await startEventStream(
       deps,
       {
         query: new URL(c.req.url).searchParams,
         authorization: c.req.header('authorization') ?? null,
-        meta: { requestId, clientIp, userAgent },
+        requestId,
       },
       outgoing,
       () =>

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import { createLimiter } from '@messenger/images'
-import { clientAddress } from '../context'
 import type { Deps } from '../deps'
 import { startEventStream, STREAM_HEADERS } from './sse'
 
@@ -105,14 +104,7 @@ export const createStreamDoor = (deps: Deps): StreamDoor => {
             {
               query: url.searchParams,
               authorization: head.headers.get('authorization') ?? null,
-              meta: {
-                requestId,
-                clientIp: clientAddress(
-                  deps.config.trustProxy ? head.headers.get('x-forwarded-for') : undefined,
-                  socket.remoteAddress,
-                ),
-                userAgent: head.headers.get('user-agent') ?? null,
-              },
+              requestId,
             },
             socket,
             () => {

@@ -1,103 +1,150 @@
 import { tracked, TRPCError } from '@trpc/server'
 import type { ChatEvent, EphemeralEvent } from '@messenger/shared'
+import type { SessionWatcher } from '../auth/sessions'
 import type { AuthUser, Context } from '../context'
-import type { BusEvent } from './bus'
+import type { Deps } from '../deps'
+import type { BusEvent, Subscriber } from './bus'
 import { eventForUser, replayEvents } from './service'
 
-export interface FeedHandlers {
-  /** Called for every event, in order; synchronously from the bus for message events. */
-  event: (id: string, event: ChatEvent) => void
-  /** Called once if the feed stops by itself: its session ended, or reading failed. */
-  end: (cause: unknown) => void
-  /** While replaying, awaited after each event when it answers a promise: the reader is full. */
-  backpressure?: () => Promise<void> | undefined
-  /** Typing and presence: no id, not in the log, handed on as they come. */
-  ephemeral?: (event: EphemeralEvent) => void
-}
-
 /**
- * The caller's events as callbacks. Subscribes to the bus first and then replays the log from
- * `lastEventId`, so nothing committed in between is lost; live events at or below the last id
- * handed on are dropped (the bus delivers in id order, so they were replayed). A live message
- * event is handed on straight from the bus listener, since one message reaches every member of a
- * group at once; a `chat.updated` needs a database read, and events after it wait their turn. A
- * stream outlives its access token, but not its session: it ends when its session does (logout,
- * revoke, refresh-token reuse), by event (auth/sessions.ts). Returns `close`.
+ * The caller's events, handed to the methods a subclass gives (sse.ts: a socket; streamEvents: a
+ * generator). `start` subscribes to the bus first and then replays the log from `lastEventId`,
+ * so nothing committed in between is lost; live events at or below the last id handed on are
+ * dropped (the bus delivers in id order, so they were replayed). A live message event is handed
+ * on straight from the bus, since one message reaches every member of a group at once; a
+ * `chat.updated` needs a database read, and events after it wait their turn. A stream outlives
+ * its access token, but not its session: it ends when its session does (logout, revoke,
+ * refresh-token reuse), by event (auth/sessions.ts).
+ *
+ * One object per stream, its methods on the prototype, registered as itself with the bus, the
+ * sessions and presence: an idle stream held about twenty closures and their scopes before (a
+ * third of its heap).
  */
-export const openEventFeed = (
-  ctx: Context & { user: AuthUser },
-  lastEventId: string | undefined,
-  on: FeedHandlers,
-) => {
-  // An object, so TypeScript does not narrow what the callbacks change.
-  const state = { closed: false, replaying: true }
-  const isClosed = () => state.closed
-  const backlog: BusEvent[] = []
+export abstract class EventFeed implements Subscriber, SessionWatcher {
+  /** Live events that came during the replay, handed on after it; null when not replaying. */
+  private backlog: BusEvent[] | null = null
   /** The last event id handed on (or skipped); ids only grow. */
-  let cursor = lastEventId === undefined ? 0 : Number(lastEventId)
-  let tail: Promise<void> | null = null
+  private cursor = 0
+  /** The last of the events waiting on a read (a chat.updated and those after it); null if none. */
+  private tail: Promise<void> | null = null
+  private closed = false
 
-  const close = () => {
-    state.closed = true
-    leavePresence()
-    unwatch()
-    unsubscribe()
-    unsubscribeEphemeral()
+  constructor(
+    protected readonly deps: Deps,
+    protected readonly userId: string,
+    protected readonly sessionId: string,
+  ) {}
+
+  /** Called for every event, in order; synchronously from the bus for message events. */
+  protected abstract event(id: string, event: ChatEvent): void
+  /** Called once if the feed stops by itself (its session ended, or reading failed), after `close`. */
+  protected abstract end(cause: unknown): void
+  /** Typing and presence: no id, not in the log, handed on as they come. */
+  protected ephemeral(_event: EphemeralEvent): void {
+    // Dropped unless a subclass hands them on.
   }
-  const fail = (cause: unknown) => {
-    if (state.closed) return
-    close()
-    on.end(cause)
+  /** While replaying, awaited after each event when it answers a promise: the reader is full. */
+  protected backpressure(): Promise<void> | undefined {
+    return undefined
   }
-  const deliver = (e: BusEvent) => {
-    if (state.closed || Number(e.id) <= cursor) return
-    cursor = Number(e.id)
-    const pending = eventForUser(ctx, ctx.user.id, e)
-    if (!(pending instanceof Promise) && tail === null) {
-      if (pending) on.event(e.id, pending)
+
+  /** Starts the feed (once); events may reach `event` from now on, synchronously too. */
+  start(lastEventId: string | undefined) {
+    this.deps.bus.attach(this.userId, this)
+    // Every open stream counts toward its person being online, whoever reads it.
+    this.deps.presence.enter(this.userId)
+    this.deps.sessions.watch(this.sessionId, this)
+    if (lastEventId === undefined) return
+    this.cursor = Number(lastEventId)
+    this.backlog = []
+    this.replay(lastEventId).catch((cause: unknown) => this.fail(cause))
+  }
+
+  /** Stops the feed; nothing reaches `event` or `end` afterwards. */
+  close() {
+    if (this.closed) return
+    this.closed = true
+    this.backlog = null
+    this.deps.presence.leave(this.userId)
+    this.deps.sessions.unwatch(this.sessionId, this)
+    this.deps.bus.detach(this.userId, this)
+  }
+
+  busEvent(e: BusEvent) {
+    if (this.backlog) this.backlog.push(e)
+    else this.deliver(e)
+  }
+
+  ephemeralEvent(e: EphemeralEvent) {
+    if (!this.closed) this.ephemeral(e)
+  }
+
+  sessionEnded() {
+    this.fail(new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended' }))
+  }
+
+  private fail(cause: unknown) {
+    if (this.closed) return
+    this.close()
+    this.end(cause)
+  }
+
+  private deliver(e: BusEvent) {
+    const id = Number(e.id)
+    if (this.closed || id <= this.cursor) return
+    this.cursor = id
+    const pending = eventForUser(this.deps, this.userId, e)
+    if (!(pending instanceof Promise) && this.tail === null) {
+      if (pending) this.event(e.id, pending)
       return
     }
-    const step: Promise<void> = (tail ?? Promise.resolve()).then(async () => {
+    const step: Promise<void> = (this.tail ?? Promise.resolve()).then(async () => {
       const event = await pending
-      if (event && !state.closed) on.event(e.id, event)
+      if (event && !this.closed) this.event(e.id, event)
     })
-    tail = step
-    step.then(() => {
-      if (tail === step) tail = null
-    }, fail)
+    this.tail = step
+    step.then(
+      () => {
+        if (this.tail === step) this.tail = null
+      },
+      (cause: unknown) => this.fail(cause),
+    )
   }
 
-  const unsubscribe = ctx.bus.subscribe(ctx.user.id, (e) => {
-    if (state.replaying) backlog.push(e)
-    else deliver(e)
-  })
-  const unsubscribeEphemeral = on.ephemeral
-    ? ctx.bus.subscribeEphemeral(ctx.user.id, on.ephemeral)
-    : () => undefined
-  // Every open stream counts toward its person being online, whoever reads it.
-  const leavePresence = ctx.presence.open(ctx.user.id)
-  const unwatch = ctx.sessions.watch(ctx.user.sessionId, () =>
-    fail(new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended' })),
-  )
-
-  void (async () => {
-    let from = lastEventId
-    while (from !== undefined && !state.closed) {
-      const page = await replayEvents(ctx, ctx.user.id, from)
+  private async replay(lastEventId: string) {
+    let from: string | undefined = lastEventId
+    while (from !== undefined && !this.closed) {
+      const page = await replayEvents(this.deps, this.userId, from)
       for (const e of page.events) {
-        if (isClosed()) break
-        on.event(e.id, e.event)
-        const full = on.backpressure?.()
+        if (this.closed) break
+        this.event(e.id, e.event)
+        const full = this.backpressure()
         if (full) await full
       }
-      cursor = Math.max(cursor, Number(page.lastId))
+      this.cursor = Math.max(this.cursor, Number(page.lastId))
       from = page.more ? page.lastId : undefined
     }
-    state.replaying = false
-    for (const e of backlog.splice(0)) deliver(e)
-  })().catch(fail)
+    const live = this.backlog
+    this.backlog = null
+    for (const e of live ?? []) this.deliver(e)
+  }
+}
 
-  return close
+/** A feed whose events wait in a queue for the generator of `streamEvents`. */
+class QueuedFeed extends EventFeed {
+  readonly queue: { id: string; event: ChatEvent }[] = []
+  ended: { cause: unknown } | null = null
+  wake: (() => void) | null = null
+
+  protected override event(id: string, event: ChatEvent) {
+    this.queue.push({ id, event })
+    this.wake?.()
+  }
+
+  protected override end(cause: unknown) {
+    this.ended = { cause }
+    this.wake?.()
+  }
 }
 
 /** The same feed as an async generator of tracked events, for the tRPC subscription. */
@@ -106,34 +153,23 @@ export async function* streamEvents(
   lastEventId: string | undefined,
   signal: AbortSignal | undefined,
 ) {
-  const queue: { id: string; event: ChatEvent }[] = []
-  const ended: { cause: unknown }[] = []
-  let wake: (() => void) | null = null
-  const close = openEventFeed(ctx, lastEventId, {
-    event: (id, event) => {
-      queue.push({ id, event })
-      wake?.()
-    },
-    end: (cause) => {
-      ended.push({ cause })
-      wake?.()
-    },
-  })
+  const feed = new QueuedFeed(ctx, ctx.user.id, ctx.user.sessionId)
+  feed.start(lastEventId)
   const aborted = new Promise<void>((resolve) =>
     signal?.addEventListener('abort', () => resolve(), { once: true }),
   )
   try {
     while (signal?.aborted !== true) {
-      if (queue.length === 0 && ended.length === 0) {
-        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), aborted])
-        wake = null
+      if (feed.queue.length === 0 && feed.ended === null) {
+        await Promise.race([new Promise<void>((resolve) => (feed.wake = resolve)), aborted])
+        feed.wake = null
       }
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      for (let item = feed.queue.shift(); item !== undefined; item = feed.queue.shift()) {
         yield tracked(item.id, item.event)
       }
-      if (ended[0]) throw ended[0].cause
+      if (feed.ended) throw feed.ended.cause
     }
   } finally {
-    close()
+    feed.close()
   }
 }

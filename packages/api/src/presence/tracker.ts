@@ -37,8 +37,10 @@ export const defaultPresenceOptions: PresenceOptions = {
 export interface PresenceTracker {
   /** This instance's row in presence_instances. */
   readonly instanceId: string
-  /** A stream of `userId` opened on this instance; call what it answers when it closes. */
-  open(userId: string): () => void
+  /** A stream of `userId` opened on this instance. */
+  enter(userId: string): void
+  /** A stream of `userId` that `enter` counted closed. */
+  leave(userId: string): void
   /** Tells the people who see `userId`'s presence what it is now (after a privacy change). */
   announce(userId: string, state: { online: boolean; lastSeenAt: Date | null }): Promise<void>
   /** Whether a stream counts as live (for users.presence): heartbeats since then. */
@@ -63,9 +65,16 @@ export const createPresenceTracker = (
 ): PresenceTracker => {
   const o = { ...defaultPresenceOptions, ...options }
   const instanceId = randomUUID()
+  /** People with a stream here, or whose last change has not reached the database yet. */
   const local = new Map<
     string,
-    { streams: number; registered: boolean; timer: NodeJS.Timeout | null; chain: Promise<void> }
+    {
+      streams: number
+      registered: boolean
+      timer: NodeJS.Timeout | null
+      /** The change under way; null when there is none (most people, most of the time). */
+      chain: Promise<void> | null
+    }
   >()
   let closed = false
   const liveSince = () => new Date(Date.now() - o.instanceTtlMs)
@@ -122,9 +131,13 @@ export const createPresenceTracker = (
   const schedule = (userId: string) => {
     const entry = local.get(userId)
     if (!entry) return
-    entry.chain = entry.chain
+    const chain = (entry.chain ?? Promise.resolve())
       .then(() => settle(userId))
       .catch((err: unknown) => log.warn({ err, userId }, 'presence: update failed'))
+      .then(() => {
+        if (entry.chain === chain) entry.chain = null
+      })
+    entry.chain = chain
   }
 
   const beat = async () => {
@@ -160,13 +173,12 @@ export const createPresenceTracker = (
 
   return {
     instanceId,
-    open(userId) {
-      let entry = local.get(userId)
-      if (!entry) {
-        entry = { streams: 0, registered: false, timer: null, chain: Promise.resolve() }
-        local.set(userId, entry)
+    enter(userId) {
+      let e = local.get(userId)
+      if (!e) {
+        e = { streams: 0, registered: false, timer: null, chain: null }
+        local.set(userId, e)
       }
-      const e = entry
       e.streams++
       if (e.timer !== null) {
         // Back within the grace period (a reload): nothing changed for anyone.
@@ -174,18 +186,18 @@ export const createPresenceTracker = (
         e.timer = null
       }
       if (e.streams === 1 && !e.registered) schedule(userId)
-      let done = false
-      return () => {
-        if (done) return
-        done = true
-        e.streams--
-        if (e.streams > 0 || closed) return
-        e.timer = setTimeout(() => {
-          e.timer = null
-          if (e.streams === 0) schedule(userId)
-        }, o.graceMs)
-        e.timer.unref()
-      }
+    },
+    leave(userId) {
+      const e = local.get(userId)
+      if (!e || e.streams === 0) return
+      e.streams--
+      if (e.streams > 0 || closed) return
+      const timer = setTimeout(() => {
+        e.timer = null
+        if (e.streams === 0) schedule(userId)
+      }, o.graceMs)
+      timer.unref()
+      e.timer = timer
     },
     announce,
     liveSince,

@@ -61,7 +61,7 @@ describe('auth.changePassword', () => {
       Buffer.from(other.accessToken.split('.')[1]!, 'base64url').toString(),
     ) as { sid: string }
     let streamEnded = false
-    t.deps.sessions.watch(otherSid.sid, () => (streamEnded = true))
+    t.deps.sessions.watch(otherSid.sid, { sessionEnded: () => (streamEnded = true) })
     const saltBefore = await t.db
       .selectFrom('users')
       .select('password_salt')

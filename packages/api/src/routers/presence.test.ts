@@ -208,7 +208,7 @@ describe('presence', () => {
       ...fast,
       heartbeatMs: 3_600_000,
     })
-    crashed.open(ann.user.id)
+    crashed.enter(ann.user.id)
     await heard(bobs, ann.user.id, 1)
     const gone = await heard(bobs, ann.user.id, 2)
     expectLastSeen(gone)
