@@ -83,6 +83,11 @@ export abstract class EventFeed implements Subscriber, SessionWatcher {
     this.fail(new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended' }))
   }
 
+  /** A call, not the field: TypeScript would take a check before an await to hold after it. */
+  private isOpen() {
+    return !this.closed
+  }
+
   private fail(cause: unknown) {
     if (this.closed) return
     this.close()
@@ -113,10 +118,10 @@ export abstract class EventFeed implements Subscriber, SessionWatcher {
 
   private async replay(lastEventId: string) {
     let from: string | undefined = lastEventId
-    while (from !== undefined && !this.closed) {
+    while (from !== undefined && this.isOpen()) {
       const page = await replayEvents(this.deps, this.userId, from)
       for (const e of page.events) {
-        if (this.closed) break
+        if (!this.isOpen()) break
         this.event(e.id, e.event)
         const full = this.backpressure()
         if (full) await full

@@ -206,7 +206,7 @@ export const createPresenceTracker = (
       closed = true
       clearInterval(heartbeat)
       for (const e of local.values()) if (e.timer) clearTimeout(e.timer)
-      await Promise.all([...local.values()].map((e) => e.chain))
+      await Promise.all([...local.values()].flatMap((e) => (e.chain ? [e.chain] : [])))
       await ready
       await expirePresenceInstance(db, instanceId).catch((err: unknown) =>
         log.warn({ err }, 'presence: could not retire this instance'),
