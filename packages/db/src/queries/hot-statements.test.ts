@@ -37,6 +37,8 @@ const VIEWER_CHATS = 30
 const PER_CHAT = 20
 /** Far above what the seeded lookups touch, far below any table's size. */
 const BOUND = 500
+/** The message of chat 7 that every user reacted to. */
+const CROWDED = 10
 
 const id = (kind: number, n: number) =>
   `0190${kind.toString(16).padStart(4, '0')}-0000-7000-8000-${n.toString(16).padStart(12, '0')}`
@@ -156,6 +158,22 @@ beforeAll(async () => {
     ),
     (b) => db.insertInto('message_reaction_counts').values(b).execute(),
   )
+  // And one message of the viewer's chat 7 has a reaction from every user: a page holding it
+  // must cost its count row, not one read per reaction.
+  await inBatches(
+    Array.from({ length: USERS }, (_, u) => ({
+      message_id: message(7, CROWDED),
+      emoji: '👍',
+      user_id: user(u),
+      chat_id: chat(7),
+      created_at: new Date(Date.UTC(2026, 0, 2) + u * 1000),
+    })),
+    (b) => db.insertInto('message_reactions').values(b).execute(),
+  )
+  await db
+    .insertInto('message_reaction_counts')
+    .values({ message_id: message(7, CROWDED), emoji: '👍', count: USERS, first_at: new Date() })
+    .execute()
   await inBatches(
     reacted.map((n) => ({
       chat_id: chat(n),
@@ -335,6 +353,8 @@ describe('hot statements use their indexes', () => {
       )
     })
     const scans = Object.entries(reads).filter(([, n]) => n > BOUND)
+    // The page of chat 7 holds a message with USERS reactions: its counts are read, not them.
+    expect(reads.reactionsOfMessages).toBeLessThan(USERS / 4)
     expect(
       Object.fromEntries(scans),
       `handler reads per statement: ${JSON.stringify(reads)}`,

@@ -84,7 +84,10 @@ export interface ReactionCount {
 
 /**
  * The reactions of a page of messages in one query: the kept counts (one row per message and
- * emoji) and the caller's own, by primary key. Oldest emoji first, as they appeared.
+ * emoji) and whether the caller is among them, oldest emoji first, as they appeared. The caller's
+ * own reactions are probed in message_reactions_user (user_id, message_id, then the key's emoji):
+ * one person's reactions sit side by side there, so a page's probes read the same few pages,
+ * where the primary key would send each into its message's run of a thousand other people's.
  */
 export const reactionsOfMessages = async (
   db: Executor,
@@ -92,25 +95,21 @@ export const reactionsOfMessages = async (
   userId: string,
 ): Promise<ReactionCount[]> => {
   if (messageIds.length === 0) return []
-  const rows = await db
-    .selectFrom('message_reaction_counts as c')
-    .leftJoin('message_reactions as r', (j) =>
-      j
-        .onRef('r.message_id', '=', 'c.message_id')
-        .onRef('r.emoji', '=', 'c.emoji')
-        .on('r.user_id', '=', userId),
-    )
-    .select(['c.message_id', 'c.emoji', 'c.count', 'r.user_id'])
-    .where('c.message_id', 'in', [...messageIds])
-    .orderBy('c.message_id')
-    .orderBy('c.first_at')
-    .orderBy('c.emoji')
-    .execute()
-  return rows.map((r) => ({
-    messageId: r.message_id,
-    emoji: r.emoji,
-    count: r.count,
-    mine: r.user_id !== null,
+  const r = await sql<{
+    message_id: string
+    emoji: string
+    count: number
+    user_id: string | null
+  }>`SELECT c.message_id, c.emoji, c.count, r.user_id FROM message_reaction_counts c
+      LEFT JOIN message_reactions r FORCE INDEX (message_reactions_user)
+        ON r.user_id = ${userId} AND r.message_id = c.message_id AND r.emoji = c.emoji
+     WHERE c.message_id IN (${sql.join([...new Set(messageIds)])})
+     ORDER BY c.message_id, c.first_at, c.emoji`.execute(db)
+  return r.rows.map((row) => ({
+    messageId: row.message_id,
+    emoji: row.emoji,
+    count: row.count,
+    mine: row.user_id !== null,
   }))
 }
 

@@ -30,8 +30,10 @@ export const seenRecipients = async (
   ).rows.map((r) => r.user_id)
 
 /**
- * How many members other than `viewerId` have read each of `messageIds`: one range of the index
- * (chat_id, last_read_message_id, user_id) from the oldest of them, grouped by read mark.
+ * How many members other than `viewerId` have read each of `messageIds`: two ranges of the index
+ * (chat_id, last_read_message_id, user_id). Read marks within the span of the messages, grouped by
+ * mark, and everyone at or past the newest of them as one count, so the answer has at most as
+ * many rows as the span has messages, however many members have read past it.
  */
 export const seenCounts = async (
   db: Executor,
@@ -41,19 +43,24 @@ export const seenCounts = async (
 ) => {
   const out = new Map<string, number>()
   if (messageIds.length === 0) return out
-  const oldest = [...messageIds].sort()[0]!
-  const marks = await db
-    .selectFrom('chat_members')
-    .select(['last_read_message_id as mark', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('chat_id', '=', chatId)
-    .where('last_read_message_id', '>=', oldest)
-    .where('user_id', '<>', viewerId)
-    .groupBy('last_read_message_id')
-    .execute()
+  const sorted = [...messageIds].sort()
+  const oldest = sorted[0]!
+  const newest = sorted.at(-1)!
+  // The second row's mark is null: at or past every one of the messages.
+  const r = await sql<{ mark: string | null; n: number | string }>`
+    (SELECT last_read_message_id AS mark, COUNT(*) AS n FROM chat_members
+      WHERE chat_id = ${chatId} AND last_read_message_id >= ${oldest}
+        AND last_read_message_id < ${newest} AND user_id <> ${viewerId}
+      GROUP BY last_read_message_id)
+    UNION ALL
+    (SELECT NULL, COUNT(*) FROM chat_members
+      WHERE chat_id = ${chatId} AND last_read_message_id >= ${newest} AND user_id <> ${viewerId})`.execute(
+    db,
+  )
   for (const id of messageIds) {
     out.set(
       id,
-      marks.reduce((sum, m) => sum + (m.mark !== null && m.mark >= id ? Number(m.n) : 0), 0),
+      r.rows.reduce((sum, m) => sum + (m.mark === null || m.mark >= id ? Number(m.n) : 0), 0),
     )
   }
   return out
