@@ -86,25 +86,25 @@ describe('read receipts', () => {
       await say(ann!, g.id, '4'),
     ]
     // Past the newest asked, between two asked, at the oldest asked; one has read nothing.
-    await rest[0]!.caller.chats.markRead({ chatId: g.id, messageId: m4!.id })
-    await rest[1]!.caller.chats.markRead({ chatId: g.id, messageId: m4!.id })
-    await rest[2]!.caller.chats.markRead({ chatId: g.id, messageId: m2!.id })
-    await rest[3]!.caller.chats.markRead({ chatId: g.id, messageId: m1!.id })
+    await rest[0]!.caller.chats.markRead({ chatId: g.id, messageId: m4.id })
+    await rest[1]!.caller.chats.markRead({ chatId: g.id, messageId: m4.id })
+    await rest[2]!.caller.chats.markRead({ chatId: g.id, messageId: m2.id })
+    await rest[3]!.caller.chats.markRead({ chatId: g.id, messageId: m1.id })
     // Newest first and repeated: the order asked does not matter.
     const r = await ann!.caller.chats.receipts({
       chatId: g.id,
-      messageIds: [m3!.id, m1!.id, m3!.id],
+      messageIds: [m3.id, m1.id, m3.id],
     })
     expect(Object.fromEntries(r.items.map((i) => [i.messageId, i.seenBy]))).toEqual({
-      [m1!.id]: 4,
-      [m3!.id]: 2,
+      [m1.id]: 4,
+      [m3.id]: 2,
     })
-    // The viewer's own mark never counts: Bob sees Ann's (past everything) but not his.
-    await ann!.caller.chats.markRead({ chatId: g.id, messageId: m4!.id })
-    const b = await rest[0]!.caller.chats.receipts({ chatId: g.id, messageIds: [m2!.id, m4!.id] })
+    // The viewer's own mark never counts: the first of the rest counts Ann's mark, not theirs.
+    await ann!.caller.chats.markRead({ chatId: g.id, messageId: m4.id })
+    const b = await rest[0]!.caller.chats.receipts({ chatId: g.id, messageIds: [m2.id, m4.id] })
     expect(Object.fromEntries(b.items.map((i) => [i.messageId, i.seenBy]))).toEqual({
-      [m2!.id]: 3,
-      [m4!.id]: 2,
+      [m2.id]: 3,
+      [m4.id]: 2,
     })
   })
 
