@@ -9,6 +9,7 @@ import { Overloaded } from './admission'
 import { serveEventStream } from './events/sse'
 import { createStreamDoor } from './events/stream-door'
 import { clientAddress, createContext, type RequestMeta } from './context'
+import { directCalls } from './direct-calls'
 import type { Deps } from './deps'
 import { avatarRoutes } from './avatars/routes'
 import { fileRoutes } from './files/routes'
@@ -101,20 +102,28 @@ export const createApp = (deps: Deps) => {
   app.route('/api/files', fileRoutes(deps))
   app.route('/api/avatars', avatarRoutes(deps))
 
+  const tooLarge = (path: string) =>
+    trpcErrorResponse(
+      path,
+      new TRPCError({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `The request body must be at most ${deps.config.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`,
+      }),
+    )
+  // Single calls with a declared length are answered from Node's request (direct-calls.ts).
+  app.on(
+    ['GET', 'POST'],
+    '/trpc/*',
+    directCalls(deps, (c) => requestMeta(c, deps), tooLarge),
+  )
+
   // Hono's bodyLimit stops reading a chunked body at the limit; a Content-Length over it is
   // refused unread. The rest of a refused body is drained briefly, then the socket is closed.
   app.use(
     '/trpc/*',
     bodyLimit({
       maxSize: deps.config.maxRequestBytes,
-      onError: (c) =>
-        trpcErrorResponse(
-          c.req.path,
-          new TRPCError({
-            code: 'PAYLOAD_TOO_LARGE',
-            message: `The request body must be at most ${deps.config.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`,
-          }),
-        ),
+      onError: (c) => tooLarge(c.req.path),
     }),
   )
 
