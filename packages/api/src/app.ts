@@ -21,6 +21,8 @@ import { mountWebClient } from './static'
 
 export interface AppVariables {
   requestId: string
+  /** The status of an answer written straight to Node's response (direct-calls.ts). */
+  status?: number
 }
 export type AppEnv = {
   Variables: AppVariables
@@ -78,7 +80,7 @@ export const createApp = (deps: Deps) => {
       method: c.req.method,
       path: c.req.path,
       ...(c.req.path.startsWith('/trpc/') && { procedure: c.req.path.slice('/trpc/'.length) }),
-      status: c.res.status,
+      status: c.get('status') ?? c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     })
   })
@@ -87,8 +89,15 @@ export const createApp = (deps: Deps) => {
     '/trpc/messages.events',
     serveEventStream(deps, (c) => requestMeta(c, deps)),
   )
+  // Single calls with a declared length are answered from Node's request, security headers
+  // included (direct-calls.ts).
+  app.on(
+    ['GET', 'POST'],
+    '/trpc/*',
+    directCalls(deps, (c) => requestMeta(c, deps)),
+  )
 
-  // After the event stream, which writes its own headers straight to the socket.
+  // After the event stream and direct calls, which write their own headers to the socket.
   app.use(apiSecurityHeaders)
 
   app.get('/healthz', (c) => c.json({ ok: true }))
@@ -110,13 +119,6 @@ export const createApp = (deps: Deps) => {
         message: `The request body must be at most ${deps.config.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`,
       }),
     )
-  // Single calls with a declared length are answered from Node's request (direct-calls.ts).
-  app.on(
-    ['GET', 'POST'],
-    '/trpc/*',
-    directCalls(deps, (c) => requestMeta(c, deps), tooLarge),
-  )
-
   // Hono's bodyLimit stops reading a chunked body at the limit; a Content-Length over it is
   // refused unread. The rest of a refused body is drained briefly, then the socket is closed.
   app.use(

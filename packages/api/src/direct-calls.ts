@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import {
   getTRPCErrorFromUnknown,
   getTRPCErrorShape,
@@ -19,8 +20,11 @@ import {
 } from './context'
 import type { Deps } from './deps'
 import { appRouter } from './root'
+import { apiSecurityHeaderValues } from './security-headers'
 
-/** The headers tRPC's fetch adapter gives every single-call answer, with our responseMeta's. */
+const securityHeaders = apiSecurityHeaderValues()
+
+/** The headers tRPC's fetch adapter gives every single-call answer, with app.ts's responseMeta's. */
 const ANSWER_HEADERS = {
   'content-type': 'application/json',
   vary: 'trpc-accept, accept',
@@ -74,14 +78,12 @@ const readBody = (incoming: IncomingMessage, length: number) =>
  * type, a test's app.request without Node's objects — goes on to tRPC's handler (`next`).
  */
 export const directCalls =
-  (
-    deps: Deps,
-    metaOf: (c: HonoContext<AppEnv>) => Omit<RequestMeta, 'resHeaders' | 'calls'>,
-    tooLarge: (path: string) => Response,
-  ) =>
+  (deps: Deps, metaOf: (c: HonoContext<AppEnv>) => Omit<RequestMeta, 'resHeaders' | 'calls'>) =>
   async (c: HonoContext<AppEnv>, next: Next) => {
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
-    if (!incoming) return next()
+    const node = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined
+    const incoming = node?.incoming
+    const outgoing = node?.outgoing
+    if (!incoming || !outgoing) return next()
     const url = incoming.url ?? ''
     const q = url.indexOf('?')
     const path = decodeURIComponent(url.slice('/trpc/'.length, q < 0 ? undefined : q))
@@ -95,7 +97,8 @@ export const directCalls =
       if (!isJson(headers['content-type']) || declared === undefined) return next()
       if (headers['transfer-encoding'] !== undefined) return next()
       length = Number(declared)
-      if (length > deps.config.maxRequestBytes) return tooLarge(c.req.path)
+      // bodyLimit refuses it unread.
+      if (!(length <= deps.config.maxRequestBytes)) return next()
     }
     const { proc, type } = found
     directCallCount.value++
@@ -168,7 +171,15 @@ export const directCalls =
     } finally {
       release?.()
     }
-    const answer: Record<string, string> = { ...ANSWER_HEADERS }
+    const answer: Record<string, string | number> = {
+      ...(await securityHeaders),
+      ...ANSWER_HEADERS,
+      'x-request-id': c.get('requestId'),
+      'content-length': Buffer.byteLength(body),
+    }
     resHeaders.forEach((value, key) => (answer[key] = value))
-    return c.body(body, status as 200, answer)
+    outgoing.writeHead(status, answer)
+    outgoing.end(body)
+    c.set('status', status)
+    return RESPONSE_ALREADY_SENT
   }

@@ -1,3 +1,4 @@
+import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 
 const common = {
@@ -31,6 +32,15 @@ export const apiSecurityHeaders = secureHeaders({
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
   overwrite: false,
 })
+
+/** What apiSecurityHeaders sets, for answers written straight to Node's response. */
+export const apiSecurityHeaderValues = async () => {
+  const res = await new Hono()
+    .use(apiSecurityHeaders)
+    .get('/', (c) => c.body(null))
+    .request('/')
+  return Object.fromEntries(res.headers)
+}
 
 /**
  * The web app: the built page has no inline script or style, so scripts and styles come only from
