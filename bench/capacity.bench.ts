@@ -11,13 +11,15 @@
  * per stream, so steps beyond the hard limit are skipped. Streams are opened OPEN_BATCH at a time,
  * as clients arrive. The idle figure comes first: the RSS that IDLE_STREAMS idle streams add past
  * a warm-up of IDLE_WARM, divided by their number; then they are closed and the sweep starts.
- * BENCH_CAPACITY_SERVER_FLAGS adds node flags to the server (--cpu-prof, --heap-prof).
+ * BENCH_CAPACITY_SERVER_FLAGS adds node flags to the server (--heap-prof); BENCH_PROFILE=<folder>
+ * writes a CPU profile of each step's load there.
  */
 import { execSync, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { signAccessToken } from '@messenger/api/tokens'
 import { insertChat } from '@messenger/db'
+import { PRESENCE_GRACE_MS } from '@messenger/shared'
 import { createTestDb } from '@messenger/db/testing'
 import { KINDS, type ActReport, type Command, type LoadUser } from './capacity-model'
 import { fmt, median, quantile, table } from './lib'
@@ -27,6 +29,8 @@ import { seedUsers } from './server'
 const env = process.env
 export const envSteps = () => env.BENCH_CAPACITY_STEPS?.split(',').map(Number)
 const STEP_S = Number(env.BENCH_CAPACITY_STEP_S ?? 90)
+/** A folder: each step's server CPU profile is written there (what serving costs, not setup). */
+const PROFILE = env.BENCH_PROFILE
 const GENERATORS = Number(env.BENCH_CAPACITY_GENERATORS ?? 2)
 const TIMEOUT_MS = 10_000
 const OPEN_BATCH = 500
@@ -214,9 +218,25 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       for (const g of generators) command(g, { type: 'tokens', tokens })
       await Promise.all(done)
     }
+    /**
+     * Opening or closing thousands of streams leaves the server writing presence (one transaction
+     * per person, after a grace period for closes) for a while: a step measures the steady state,
+     * so it starts once the server's CPU use is back under a tenth of a core (at most 2 minutes).
+     */
+    const settle = async () => {
+      const deadline = Date.now() + 120_000
+      await new Promise((r) => setTimeout(r, PRESENCE_GRACE_MS + 1000))
+      for (;;) {
+        const before = await cpu()
+        await new Promise((r) => setTimeout(r, 1000))
+        if ((await cpu()) - before < 100 || Date.now() > deadline) return
+      }
+    }
     const act = async () => {
+      await settle()
       await refreshTokens()
       const cpu0 = await cpu()
+      if (PROFILE) api.process.send({ type: 'profile-start' })
       const done = generators.map((g) => nextMessage<ActReport>(g, 'acted'))
       for (const g of generators) {
         command(g, {
@@ -227,7 +247,15 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
           words: WORDS,
         })
       }
-      const r = summarize(open, await Promise.all(done), members)
+      const acted = await Promise.all(done)
+      if (PROFILE) {
+        const file = join(PROFILE, `capacity-${open}-${Date.now()}.cpuprofile`)
+        const saved = nextMessage(api.process, 'profiled')
+        api.process.send({ type: 'profile-stop', file })
+        await saved
+        console.log(`CPU profile of the step: ${file}`)
+      }
+      const r = summarize(open, acted, members)
       r.cpuMsPerCall = ((await cpu()) - cpu0) / Math.max(1, r.calls)
       return r
     }
@@ -340,7 +368,12 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
   } finally {
     for (const g of procs.slice(1)) g.send({ type: 'exit' } satisfies Command)
     procs[0]?.kill()
-    await new Promise((r) => setTimeout(r, 500))
+    // Long enough for --cpu-prof to write its profile.
+    const exited = (p: ChildProcess) =>
+      p.exitCode !== null || p.signalCode !== null
+        ? Promise.resolve()
+        : new Promise((r) => p.once('exit', r))
+    await Promise.race([Promise.all(procs.map(exited)), new Promise((r) => setTimeout(r, 10_000))])
     for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL')
     await db.drop()
   }

@@ -1,11 +1,30 @@
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
 /**
  * What a server under test answers its bench over IPC (bench/processes.ts): `{ type: 'cpu' }` with
  * the CPU time it has used (ms), `{ type: 'rss' }` with its RSS and heap after a full GC (when
- * started with --expose-gc). Exits normally on SIGTERM, so --cpu-prof and --heap-prof write.
+ * started with --expose-gc), `profile-start` and `profile-stop` (to `file`) for a CPU profile of
+ * one stretch. Exits normally on SIGTERM, so --cpu-prof and --heap-prof write.
  */
 export const answerBench = () => {
   const gc = (globalThis as { gc?: () => void }).gc
-  process.on('message', (m: { type: string }) => {
+  let profiler: Session | null = null
+  process.on('message', (m: { type: string; file?: string }) => {
+    // A CPU profile of one stretch only (BENCH_PROFILE): what serving costs, not starting up.
+    if (m.type === 'profile-start') {
+      profiler = new Session()
+      profiler.connect()
+      profiler.post('Profiler.enable', () => profiler?.post('Profiler.start'))
+    }
+    if (m.type === 'profile-stop' && profiler && m.file) {
+      const file = m.file
+      profiler.post('Profiler.stop', (err, { profile }) => {
+        if (!err) writeFileSync(file, JSON.stringify(profile))
+        profiler?.disconnect()
+        profiler = null
+        process.send!({ type: 'profiled' })
+      })
+    }
     if (m.type === 'cpu') {
       const c = process.cpuUsage()
       process.send!({ type: 'cpu', cpu: (c.user + c.system) / 1000 })
