@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { AppEnv } from '../app'
 import { authenticate } from '../context'
 import type { Deps } from '../deps'
-import { drainLimit, readUploadedForm, UploadError } from '../images/multipart'
+import { drainLimit, readUploadedForm, UploadError } from '../multipart'
 import {
   bearer,
   fail,

@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream'
 import type { Deps } from '../deps'
 import { newId } from '../ids'
 import { createUrlSigner, urlExpiry } from '../images/signing'
-import { receiveUploadedFile, safeContentType, safeFileName } from './upload'
+import { parseMultipart } from '../multipart'
+import { safeContentType, safeFileName } from './upload'
 
 /** `/api/files/<id>?e=<expiry>&s=<signature>`: signed like image URLs, with a key of its own. */
 export const signFilePath = (secret: string, id: string, expires: number) =>
@@ -31,8 +32,10 @@ export const uploadFile = async (
 ): Promise<FileAttachment> => {
   const id = newId()
   const max = deps.config.maxFileBytes
-  const { stored, info } = await receiveUploadedFile(req, max, (stream: Readable) =>
-    deps.files.receive(id, stream),
+  const { stored, info } = await parseMultipart(
+    req,
+    { maxBytes: max, noun: 'file', allowExactMax: true, utf8Names: true },
+    (stream: Readable) => deps.files.receive(id, stream),
   )
   const row: FileRow = {
     id,

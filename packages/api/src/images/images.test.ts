@@ -17,7 +17,7 @@ import { image as imageSchema, type Image } from '@messenger/shared'
 import { TRPCError } from '@trpc/server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { bearer, createTestApp, type TestApp } from '../testing'
-import { drainLimit } from './multipart'
+import { drainLimit } from '../multipart'
 import { assertOwnImages, resolveImages, uploadImage } from './service'
 import {
   IMAGE_URL_BUCKET_SECONDS,

@@ -10,7 +10,7 @@ import { z } from 'zod'
 import type { AppEnv } from '../app'
 import { authenticate } from '../context'
 import type { Deps } from '../deps'
-import { drainLimit, readUploadedFile, UploadError } from './multipart'
+import { drainLimit, readUploadedFile, UploadError } from '../multipart'
 import { uploadImage } from './service'
 import { checkImageSignature } from './signing'
 
