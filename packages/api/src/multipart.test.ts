@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { parseMultipart, readUploadedForm, UploadError, type MultipartOptions } from './multipart'
 
-const request = (body: BodyInit, headers: Record<string, string> = {}) =>
+const request = (body: NonNullable<RequestInit['body']>, headers: Record<string, string> = {}) =>
   new Request('http://localhost/upload', { method: 'POST', body, headers, duplex: 'half' })
 
 const form = (bytes: number, field = 'file', filename = 'a.bin') => {
@@ -17,7 +17,12 @@ const count = async (s: Readable) => {
   return n
 }
 
-const files: MultipartOptions = { maxBytes: 100, noun: 'file', allowExactMax: true, utf8Names: true }
+const files: MultipartOptions = {
+  maxBytes: 100,
+  noun: 'file',
+  allowExactMax: true,
+  utf8Names: true,
+}
 const images: MultipartOptions = { maxBytes: 100, noun: 'image' }
 
 const refusal = async (p: Promise<unknown>) => {
@@ -82,9 +87,9 @@ describe('parseMultipart', () => {
 
   it('rethrows a failure of store as it is, not as a bad request', async () => {
     const disk = new Error('disk full')
-    const e = await parseMultipart(form(10), files, async (s) => {
+    const e = await parseMultipart(form(10), files, (s) => {
       s.resume()
-      throw disk
+      return Promise.reject(disk)
     }).catch((err: unknown) => err)
     expect(e).toBe(disk)
   })

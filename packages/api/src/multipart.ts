@@ -60,7 +60,9 @@ export const parseMultipart = <T>(
       return
     }
     if (req.body === null) {
-      reject(new UploadError('bad_request', `The request has no body: send the ${noun} in \`file\``))
+      reject(
+        new UploadError('bad_request', `The request has no body: send the ${noun} in \`file\``),
+      )
       return
     }
     let parser: busboy.Busboy

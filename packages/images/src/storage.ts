@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeTempFile } from './temp-file'
 
 /** A stored version: `full` or a thumbnail's preset size ("160", "320", ...). */
 export type VersionName = string
@@ -41,15 +41,8 @@ export const createFsImageStorage = (root: string): ImageStorage => {
     async write(id, version, data) {
       check(id, version)
       await mkdir(dirOf(id), { recursive: true })
-      const tmp = join(dirOf(id), `.${version}.${randomBytes(6).toString('hex')}.tmp`)
+      const { path: tmp } = await writeTempFile(dirOf(id), version, data)
       try {
-        const fh = await open(tmp, 'wx', 0o640)
-        try {
-          await fh.writeFile(data)
-          await fh.sync()
-        } finally {
-          await fh.close()
-        }
         await rename(tmp, fileOf(id, version))
       } catch (e) {
         await unlink(tmp).catch(() => undefined)

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import { createReadStream, type ReadStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import type { Readable } from 'node:stream'
+import { tempFileOwner, writeTempFile } from '@messenger/images'
 
 const ID_RE = /^[A-Za-z0-9_-]{8,64}$/
 
@@ -38,22 +38,11 @@ export const createFsFileStorage = (root: string): FileStorage => {
     async receive(id, source) {
       check(id)
       await mkdir(dirOf(id), { recursive: true })
-      const tmp = join(dirOf(id), `.${id}.${randomBytes(6).toString('hex')}.tmp`)
-      const fh = await open(tmp, 'wx', 0o640)
-      let bytes = 0
-      try {
-        // One chunk at a time: the source waits while the disk writes (backpressure).
-        for await (const chunk of source as AsyncIterable<Buffer>) {
-          await fh.write(chunk)
-          bytes += chunk.length
-        }
-        await fh.sync()
-      } catch (e) {
-        await fh.close().catch(() => undefined)
-        await unlink(tmp).catch(() => undefined)
-        throw e
-      }
-      await fh.close()
+      const { path: tmp, bytes } = await writeTempFile(
+        dirOf(id),
+        id,
+        source as AsyncIterable<Buffer>,
+      )
       return {
         bytes,
         commit: () => rename(tmp, fileOf(id)),
@@ -92,9 +81,9 @@ export const createFsFileStorage = (root: string): FileStorage => {
           const path = join(root, shard, name)
           const s = await stat(path).catch(() => null)
           if (!s?.isFile()) continue
-          const temporary = name.startsWith('.') && name.endsWith('.tmp')
-          const id = temporary ? name.slice(1).split('.')[0]! : name
-          if (ID_RE.test(id)) yield { id, path, modifiedAt: s.mtime, temporary }
+          const owner = tempFileOwner(name)
+          const id = owner ?? name
+          if (ID_RE.test(id)) yield { id, path, modifiedAt: s.mtime, temporary: owner !== null }
         }
       }
     },
