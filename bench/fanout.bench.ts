@@ -112,7 +112,9 @@ export async function run() {
     const servers: ServerProcess[] = []
     try {
       for (let i = 0; i < (redis ? 2 : 1); i++)
-        servers.push(await startApiProcess(db.url, jwtSecret, env))
+        servers.push(
+          await startApiProcess(db.url, jwtSecret, env, process.env.BENCH_FANOUT_SERVER_FLAGS),
+        )
       const a = servers[0]!
       const users = await seedUsers({ db: db.db, config: { jwtSecret } }, MEMBERS, 'fan')
       const l = await measure(a, servers, users)

@@ -33,6 +33,37 @@ export const eventFrame = (id: string, event: ChatEvent): Buffer => {
   return frame
 }
 
+/** An ephemeral event (typing, presence) reaches its whole audience as one object: one frame. */
+const ephemeralFrames = new WeakMap<EphemeralEvent, Buffer>()
+const ephemeralFrame = (event: EphemeralEvent) => {
+  let frame = ephemeralFrames.get(event)
+  if (!frame)
+    ephemeralFrames.set(event, (frame = Buffer.from(`data: ${JSON.stringify(event)}\n\n`)))
+  return frame
+}
+
+/**
+ * Sinks written to since the last flush stay corked until the next: the events delivered in
+ * between (a message, the reactions and typing that came with it) leave each socket in one system
+ * call rather than one per event, and a write is most of what one event to a member costs. A
+ * quiet server flushes at the end of the turn; a busy one at most every FLUSH_EVERY_MS, as
+ * Centrifugo's write delay does, so that a burst to a thousand members coalesces.
+ */
+const FLUSH_EVERY_MS = 10
+let corked: StreamSink[] = []
+let lastFlush = 0
+const uncorkAll = () => {
+  lastFlush = performance.now()
+  const sinks = corked
+  corked = []
+  for (const sink of sinks) sink.uncork()
+}
+const scheduleFlush = () => {
+  const wait = lastFlush + FLUSH_EVERY_MS - performance.now()
+  if (wait <= 0) setImmediate(uncorkAll)
+  else setTimeout(uncorkAll, wait)
+}
+
 const parseJson = (s: string | null): unknown => {
   if (s === null) return undefined
   try {
@@ -45,6 +76,9 @@ const parseJson = (s: string | null): unknown => {
 /** Where a stream's bytes go: a Node response, or the bare socket (stream-door.ts). */
 export interface StreamSink {
   write(chunk: string | Buffer): unknown
+  cork(): void
+  uncork(): void
+  readonly writableCorked: number
   end(): unknown
   destroy(): unknown
   readonly writableLength: number
@@ -79,7 +113,7 @@ const addPing = (stream: SseStream) => {
   pingSlots[slot]!.add(stream)
   if (pinged++ === 0) {
     pingTimer = setInterval(() => {
-      for (const s of pingSlots[pingTick++ % PING_SLOTS]!) s.write(PING)
+      for (const s of pingSlots[pingTick++ % PING_SLOTS]!) s.ping()
     }, SSE_PING_MS / PING_SLOTS)
     pingTimer.unref()
   }
@@ -102,6 +136,8 @@ class SseStream extends EventFeed {
   /** The sink's 'close' listener. */
   readonly onClose = this.close.bind(this)
   private readonly pingSlot: number
+  /** Whether anything was written since the last ping: a stream that is talking needs none. */
+  private wrote = false
 
   constructor(
     deps: Deps,
@@ -121,6 +157,11 @@ class SseStream extends EventFeed {
   write(chunk: string | Buffer) {
     const sink = this.sink
     if (sink.writableEnded || sink.destroyed) return
+    if (sink.writableCorked === 0) {
+      sink.cork()
+      if (corked.push(sink) === 1) scheduleFlush()
+    }
+    this.wrote = true
     sink.write(chunk)
     if (sink.writableLength > this.deps.config.streamMaxBufferBytes) {
       this.deps.log.warn(
@@ -129,6 +170,12 @@ class SseStream extends EventFeed {
       )
       sink.destroy()
     }
+  }
+
+  /** Keeps a quiet stream open through proxies and tells the client the server is there. */
+  ping() {
+    if (!this.wrote) this.write(PING)
+    this.wrote = false
   }
 
   override close() {
@@ -142,7 +189,7 @@ class SseStream extends EventFeed {
 
   /** No id: a client's EventSource keeps the last one, so resuming is unaffected. */
   protected override ephemeral(event: EphemeralEvent) {
-    this.write(`data: ${JSON.stringify(event)}\n\n`)
+    this.write(ephemeralFrame(event))
   }
 
   /**
