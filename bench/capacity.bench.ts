@@ -35,12 +35,13 @@ const GENERATORS = Number(env.BENCH_CAPACITY_GENERATORS ?? 2)
 const TIMEOUT_MS = 10_000
 const OPEN_BATCH = 500
 /** Streams opened for the idle figure (fewer if the fd limit or the sweep's users are fewer). */
-const IDLE_STREAMS = 10_000
+const IDLE_STREAMS = 15_000
 /**
  * Streams opened before the idle figure's first reading: what the process gains once (code, pools,
- * the young generation growing to its full size, tens of MB) is no stream’s cost.
+ * the young generation growing to its full size, about 50 MB, which opening streams by the
+ * thousand sets off somewhere between 2,000 and 4,000) is no stream’s cost.
  */
-const IDLE_WARM = 2000
+const IDLE_WARM = 5000
 /** Access tokens last 15 minutes: re-signed before a step once older than this. */
 const TOKEN_REFRESH_MS = 8 * 60_000
 /** Source addresses for the load: each gives ~28,000 ephemeral ports toward the server. */

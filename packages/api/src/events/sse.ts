@@ -53,10 +53,11 @@ const FLUSH_EVERY_MS = 10
 let corked: StreamSink[] = []
 let lastFlush = 0
 const uncorkAll = () => {
-  lastFlush = performance.now()
   const sinks = corked
   corked = []
   for (const sink of sinks) sink.uncork()
+  // From its end: a flush to a thousand sockets takes a while, and what comes meanwhile waits.
+  lastFlush = performance.now()
 }
 const scheduleFlush = () => {
   const wait = lastFlush + FLUSH_EVERY_MS - performance.now()
