@@ -20,7 +20,6 @@ const count = async (s: Readable) => {
 const files: MultipartOptions = {
   maxBytes: 100,
   noun: 'file',
-  allowExactMax: true,
   utf8Names: true,
 }
 const images: MultipartOptions = { maxBytes: 100, noun: 'image' }
@@ -35,15 +34,14 @@ const refusal = async (p: Promise<unknown>) => {
 }
 
 describe('parseMultipart', () => {
-  it('allows a file of exactly maxBytes only with allowExactMax', async () => {
+  it('allows a file of exactly maxBytes, images as files: the message says "at most"', async () => {
     expect((await parseMultipart(form(100), files, count)).stored).toBe(100)
     expect(await refusal(parseMultipart(form(101), files, count))).toEqual({
       kind: 'too_large',
       message: 'Expected a file of at most 100 bytes',
     })
-    // The image routes have always refused a file that reaches the limit.
-    expect((await parseMultipart(form(99), images, count)).stored).toBe(99)
-    expect((await refusal(parseMultipart(form(100), images, count))).kind).toBe('too_large')
+    expect((await parseMultipart(form(100), images, count)).stored).toBe(100)
+    expect((await refusal(parseMultipart(form(101), images, count))).kind).toBe('too_large')
   })
 
   it('names what is expected in its messages', async () => {

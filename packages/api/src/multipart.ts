@@ -29,11 +29,6 @@ export interface MultipartOptions {
   maxBytes: number
   /** What the client is told to send in the field `file`, in error messages. */
   noun: 'image' | 'file'
-  /**
-   * busboy signals its limit once a file reaches it: one byte more tells a file of exactly maxBytes
-   * (then allowed) from a larger one. Without it a file of exactly maxBytes is refused.
-   */
-  allowExactMax?: boolean
   /** Decode non-ASCII file and field names as UTF-8 (busboy's default is latin1). */
   utf8Names?: boolean
 }
@@ -71,7 +66,9 @@ export const parseMultipart = <T>(
         headers: { 'content-type': contentType },
         limits: {
           files: 1,
-          fileSize: options.allowExactMax ? maxBytes + 1 : maxBytes,
+          // busboy signals its limit once a file reaches it: one byte more tells a file of exactly
+          // maxBytes, which "at most" allows, from a larger one.
+          fileSize: maxBytes + 1,
           fields: 10,
           fieldSize: 1024,
           parts: 11,

@@ -34,7 +34,7 @@ export const uploadFile = async (
   const max = deps.config.maxFileBytes
   const { stored, info } = await parseMultipart(
     req,
-    { maxBytes: max, noun: 'file', allowExactMax: true, utf8Names: true },
+    { maxBytes: max, noun: 'file', utf8Names: true },
     (stream: Readable) => deps.files.receive(id, stream),
   )
   const row: FileRow = {
