@@ -1,3 +1,5 @@
+import { execSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 
 /** Value at quantile q (0..1) of the samples, nearest-rank. */
@@ -49,4 +51,23 @@ export const tsWorker = async (file: URL, workerData: unknown) => {
   const { Worker } = await import('node:worker_threads')
   const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file.href)}) })`
   return new Worker(boot, { eval: true, workerData })
+}
+
+/**
+ * CPU time (ms) the local MariaDB server has used so far, from /proc, or null when it is not a
+ * process of this machine that we may read: what a benchmark's database work costs beside the
+ * server's own CPU.
+ */
+export const mariadbCpuMs = (): number | null => {
+  try {
+    const pid = execSync('pidof mariadbd mysqld', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim()
+      .split(' ')[0]
+    // utime and stime, in clock ticks (100 per second on Linux), after the command's name.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return null
+  }
 }
