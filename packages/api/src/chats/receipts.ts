@@ -2,13 +2,13 @@ import { TRPCError } from '@trpc/server'
 import { isMember, listSeenBy, seenCounts, type SeenCursor } from '@messenger/db'
 import type { AuthUser, Context } from '../context'
 import { toPublicUser } from '../mappers'
-import { assertChatMember } from './service'
+import { assertMember } from './service'
 
 type Ctx = Context & { user: AuthUser }
 
 /** "Seen by N" for messages of one chat: how many other members have read each. */
 export const receiptsOf = async (ctx: Ctx, input: { chatId: string; messageIds: string[] }) => {
-  await assertChatMember(ctx, input.chatId, ctx.user.id)
+  await assertMember(ctx, input.chatId, ctx.user.id)
   const counts = await seenCounts(ctx.db, input.chatId, ctx.user.id, input.messageIds)
   return { items: [...counts].map(([messageId, seenBy]) => ({ messageId, seenBy })) }
 }

@@ -7,7 +7,7 @@ import {
   lockMemberIds,
 } from '@messenger/db'
 import type { ForwardMessageInput, Message } from '@messenger/shared'
-import { assertChatMember } from '../chats/service'
+import { assertMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
 import { publishEvents, transactWithEvents } from '../events/service'
 import { newId } from '../ids'
@@ -39,7 +39,7 @@ export const forwardMessage = async (ctx: Ctx, input: ForwardMessageInput): Prom
       message: 'messageId: a system message cannot be forwarded',
     })
   }
-  await assertChatMember(ctx, input.chatId, ctx.user.id)
+  await assertMember(ctx, input.chatId, ctx.user.id)
   const again = await ctx.messages.findByClientId(ctx.user.id, input.clientId)
   if (again) return answerAgain(ctx, again, input.chatId)
   const draft: StoredMessage = {

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server'
 import { deletePin, insertPin, listPins, lockChat, memberIds, type PinCursor } from '@messenger/db'
 import type { PinnedMessage } from '@messenger/shared'
-import { assertChatMember } from '../chats/service'
+import { assertChatMember, assertMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
 import { publishEvents, transactWithEvents } from '../events/service'
 import { hydrateMessages } from './hydrate'
@@ -75,7 +75,7 @@ export const listPinned = async (
   ctx: Ctx,
   input: { chatId: string; cursor?: string | undefined; limit: number },
 ) => {
-  await assertChatMember(ctx, input.chatId, ctx.user.id)
+  await assertMember(ctx, input.chatId, ctx.user.id)
   const cursor = input.cursor === undefined ? null : decodeCursor(input.cursor)
   const rows = await listPins(ctx.db, input.chatId, cursor, input.limit + 1)
   const page = rows.slice(0, input.limit)

@@ -12,7 +12,7 @@ import { MAX_REACTION_KINDS, type ReactionSummary } from '@messenger/shared'
 import type { AuthUser, Context } from '../context'
 import { publishEvents, transactWithEvents } from '../events/service'
 import { toPublicUser } from '../mappers'
-import { assertChatMember } from '../chats/service'
+import { assertMember } from '../chats/service'
 import { hydrateMessages } from './hydrate'
 
 type Ctx = Context & { user: AuthUser }
@@ -138,7 +138,7 @@ export const listMessagesWithReactions = async (
   ctx: Ctx,
   input: { chatId: string; before?: string | undefined; limit: number },
 ) => {
-  await assertChatMember(ctx, input.chatId, ctx.user.id)
+  await assertMember(ctx, input.chatId, ctx.user.id)
   const rows = await ctx.messages.list(input.chatId, input.before, input.limit + 1, ctx.user.id)
   const page = rows.slice(0, input.limit)
   const [items, reactions] = await Promise.all([

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server'
 import { findChatOfUserByName, findUserIdByLogin, hiddenAmong } from '@messenger/db'
 import { highlight, parseSearchQuery, type SearchMessagesInput } from '@messenger/shared'
-import { assertChatMember } from '../chats/service'
+import { assertMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
 import { SearchUnavailableError } from '../search/search-index'
 import { hydrateMessages } from './hydrate'
@@ -54,7 +54,7 @@ export const searchMessages = async (ctx: Ctx, input: SearchMessagesInput) => {
   const cursor = input.cursor === undefined ? { o: 0, m: '' } : decodeCursor(input.cursor)
 
   let chatId = input.chatId
-  if (chatId !== undefined) await assertChatMember(ctx, chatId, ctx.user.id)
+  if (chatId !== undefined) await assertMember(ctx, chatId, ctx.user.id)
   if (typed.in !== undefined) {
     // A chat named in the query that the caller is not in, or another than chatId: nothing.
     const named = await findChatOfUserByName(ctx.db, ctx.user.id, typed.in)

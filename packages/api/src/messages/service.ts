@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server'
 import { lockChat, memberIds, releaseAttachments, replaceMentions } from '@messenger/db'
 import type { Message, SendMessageInput } from '@messenger/shared'
-import { assertChatMember } from '../chats/service'
+import { assertChatMember, assertMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
 import { publishEvents, transactWithEvents, type PendingEvent } from '../events/service'
 import { newId } from '../ids'
@@ -100,7 +100,7 @@ export const listMessages = async (
   ctx: Ctx,
   input: { chatId: string; before?: string | undefined; limit: number },
 ) => {
-  await assertChatMember(ctx, input.chatId, ctx.user.id)
+  await assertMember(ctx, input.chatId, ctx.user.id)
   const rows = await ctx.messages.list(input.chatId, input.before, input.limit + 1, ctx.user.id)
   const page = rows.slice(0, input.limit)
   return {
@@ -113,7 +113,7 @@ export const listMessages = async (
 const ownMessage = async (ctx: Ctx, messageId: string) => {
   const [m] = await ctx.messages.getMany([messageId])
   if (!m) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such message' })
-  await assertChatMember(ctx, m.chatId, ctx.user.id).catch(() => {
+  await assertMember(ctx, m.chatId, ctx.user.id).catch(() => {
     throw new TRPCError({ code: 'NOT_FOUND', message: 'No such message' })
   })
   if (m.system) {
