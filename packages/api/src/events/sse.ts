@@ -48,40 +48,29 @@ const ephemeralFrame = (event: EphemeralEvent) => {
  * call rather than one per event, and a write is most of what one event to a member costs. A
  * quiet server flushes at the end of the turn; a busy one at most every FLUSH_EVERY_MS after the
  * last flush ended, as Centrifugo's write delay does, so that a burst to a thousand members
- * coalesces. A flush goes FLUSH_CHUNK sockets at a time, yielding in between: a thousand writes
- * take 15-20 ms here, and a request that came meanwhile (the next message) should not wait for
- * all of them.
+ * coalesces. Every sink in the list has a flush scheduled: the one set when the list went from
+ * empty to one, and no flag can stay set to stop the next.
  */
 const FLUSH_EVERY_MS = 10
-const FLUSH_CHUNK = 200
 let corked: StreamSink[] = []
-let flushing: StreamSink[] | null = null
-let flushed = 0
-let scheduled = false
 let lastFlush = 0
-const flush = () => {
-  if (!flushing) {
-    flushing = corked
-    corked = []
-    flushed = 0
+const uncorkAll = () => {
+  const sinks = corked
+  corked = []
+  for (const sink of sinks) {
+    try {
+      sink.uncork()
+    } catch {
+      // A socket that failed is closed by its own error handling; the others still go out.
+    }
   }
-  const end = Math.min(flushing.length, flushed + FLUSH_CHUNK)
-  for (; flushed < end; flushed++) flushing[flushed]!.uncork()
-  if (flushed < flushing.length) {
-    setImmediate(flush)
-    return
-  }
-  flushing = null
-  scheduled = false
+  // From its end: a flush to a thousand sockets takes a while, and what comes meanwhile waits.
   lastFlush = performance.now()
-  if (corked.length > 0) scheduleFlush()
 }
 const scheduleFlush = () => {
-  if (scheduled) return
-  scheduled = true
   const wait = lastFlush + FLUSH_EVERY_MS - performance.now()
-  if (wait <= 0) setImmediate(flush)
-  else setTimeout(flush, wait)
+  if (wait <= 0) setImmediate(uncorkAll)
+  else setTimeout(uncorkAll, wait)
 }
 
 const parseJson = (s: string | null): unknown => {
@@ -179,8 +168,7 @@ class SseStream extends EventFeed {
     if (sink.writableEnded || sink.destroyed) return
     if (sink.writableCorked === 0) {
       sink.cork()
-      corked.push(sink)
-      scheduleFlush()
+      if (corked.push(sink) === 1) scheduleFlush()
     }
     this.wrote = true
     sink.write(chunk)
