@@ -276,7 +276,7 @@ describe('delete for me', () => {
     annTab.close()
   })
 
-  it('authorization: any member, any message; outsiders and unknown messages NOT_FOUND', async () => {
+  it('authorization: every member, every message; outsiders and unknown messages NOT_FOUND', async () => {
     const [ann, bob, eve] = await signUps(served.t, 3)
     const chat = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
     const m = await say(ann!, chat.id, 'hi')

@@ -89,7 +89,7 @@ describe('system messages', () => {
     await expect
       .poll(() => kinds(bobs.received))
       .toEqual(['chat.updated', 'system:added', 'chat.removed'])
-    // Carl, added, reads the whole story on resume as any member would.
+    // Carl, added, reads the whole story on resume, like every other member.
     const resumed = collectEvents(url, carl!.accessToken, { lastEventId: lastEventId! })
     await expect
       .poll(() => kinds(resumed.received).filter((k) => k.startsWith('system')))

@@ -90,7 +90,7 @@ export const uploadImage = (
   signal?: AbortSignal,
 ): Promise<Image> => postForm('/api/images', withFile(file), token, imageAnswer, onProgress, signal)
 
-/** POST /api/files: any file for a message, up to the server's MAX_FILE_BYTES. */
+/** POST /api/files: a file of whatever kind for a message, up to the server's MAX_FILE_BYTES. */
 export const uploadFile = (
   file: File,
   token: string,
