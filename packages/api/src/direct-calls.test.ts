@@ -146,6 +146,7 @@ describe('single calls answered from Node’s request', () => {
       { method: 'GET', target: 'auth.login' },
       { method: 'POST', target: 'users.me', headers: auth, body: '' },
       { method: 'POST', target: 'auth.nothing', body: '{}' },
+      { method: 'GET', target: 'users.%ZZ', headers: auth },
       {
         method: 'POST',
         target: 'auth.login',

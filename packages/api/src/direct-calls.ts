@@ -57,6 +57,14 @@ const streaming = (headers: IncomingMessage['headers']) =>
 const isJson = (contentType: string | undefined) =>
   contentType?.split(';', 1)[0]!.trim().toLowerCase() === 'application/json'
 
+const decodePath = (raw: string) => {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return null
+  }
+}
+
 /** The whole body of a request whose Content-Length was checked against the limit. */
 const readBody = (incoming: IncomingMessage, length: number) =>
   new Promise<string>((resolve, reject) => {
@@ -86,7 +94,9 @@ export const directCalls =
     if (!incoming || !outgoing) return next()
     const url = incoming.url ?? ''
     const q = url.indexOf('?')
-    const path = decodeURIComponent(url.slice('/trpc/'.length, q < 0 ? undefined : q))
+    const path = decodePath(url.slice('/trpc/'.length, q < 0 ? undefined : q))
+    // A path that is not valid URL-encoding: tRPC answers its 400.
+    if (path === null) return next()
     const found = procedureFor(incoming.method ?? '', path)
     const headers = incoming.headers
     const query = q < 0 ? null : new URLSearchParams(url.slice(q + 1))
