@@ -22,7 +22,7 @@ import { insertChat } from '@messenger/db'
 import { PRESENCE_GRACE_MS } from '@messenger/shared'
 import { createTestDb } from '@messenger/db/testing'
 import { KINDS, type ActReport, type Command, type LoadUser } from './capacity-model'
-import { fmt, median, quantile, table } from './lib'
+import { fmt, mariadbCpu, median, quantile, table } from './lib'
 import { child, nextMessage, raiseFds, startApiProcess } from './processes'
 import { seedUsers } from './server'
 
@@ -72,6 +72,8 @@ interface StepResult {
   reconnects: number
   /** The server's CPU time (user + system) per call: what the load costs it, however loaded the machine. */
   cpuMsPerCall: number
+  /** MariaDB's CPU time per call over the same step (null where it cannot be read). */
+  dbMsPerCall: number | null
 }
 
 const summarize = (users: number, reports: ActReport[], members: Map<string, number>) => {
@@ -114,6 +116,7 @@ const summarize = (users: number, reports: ActReport[], members: Map<string, num
     perKind,
     reconnects: reports.reduce((a, r) => a + r.reconnects, 0),
     cpuMsPerCall: 0,
+    dbMsPerCall: null,
   } satisfies StepResult
 }
 const passes = (r: StepResult) =>
@@ -174,6 +177,7 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
     const server = api.process
     procs.push(server)
     const { url, memory, cpu } = api
+    const dbCpu = await mariadbCpu(db.db)
     const generators = Array.from({ length: GENERATORS }, () =>
       child(join(dir, 'capacity-load.ts'), {}),
     )
@@ -237,7 +241,8 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       await settle()
       await refreshTokens()
       const cpu0 = await cpu()
-      if (PROFILE) api.process.send({ type: 'profile-start' })
+      const db0 = dbCpu()
+      if (PROFILE) api.profileStart()
       const done = generators.map((g) => nextMessage<ActReport>(g, 'acted'))
       for (const g of generators) {
         command(g, {
@@ -251,13 +256,13 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       const acted = await Promise.all(done)
       if (PROFILE) {
         const file = join(PROFILE, `capacity-${open}-${Date.now()}.cpuprofile`)
-        const saved = nextMessage(api.process, 'profiled')
-        api.process.send({ type: 'profile-stop', file })
-        await saved
+        await api.profileStop(file)
         console.log(`CPU profile of the step: ${file}`)
       }
       const r = summarize(open, acted, members)
       r.cpuMsPerCall = ((await cpu()) - cpu0) / Math.max(1, r.calls)
+      const db1 = dbCpu()
+      r.dbMsPerCall = db0 === null || db1 === null ? null : (db1 - db0) / Math.max(1, r.calls)
       return r
     }
 
@@ -318,6 +323,7 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       `${fmt((r.good / Math.max(1, r.calls)) * 100, 1)}%`,
       `${r.lost} of ${r.sent}`,
       fmt(r.cpuMsPerCall, 2),
+      r.dbMsPerCall === null ? 'n/a' : fmt(r.dbMsPerCall, 2),
       bar,
     ]
     const rows = results.map((r) => row(r, passes(r) ? 'pass' : 'fail'))
@@ -343,6 +349,7 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
           'ok or fast 503 (≤ 2 s)',
           'message events lost',
           'server CPU ms per call',
+          'MariaDB CPU ms per call',
           'bar',
         ],
         rows,

@@ -2,8 +2,10 @@
  * One message to a group of 1,000 members who all hold a live stream: time from the send call to
  * each member's receipt. Once on one instance, once on two instances joined through Redis. Each
  * instance is the production bundle in a process of its own (bench/processes.ts).
+ * BENCH_PROFILE=<folder> writes a CPU profile of each instance over the measured messages alone.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
+import { join } from 'node:path'
 import { createTestDb } from '@messenger/db/testing'
 import { fmt, quantile, table, tsWorker } from './lib'
 import { startApiProcess, type ServerProcess } from './processes'
@@ -49,6 +51,9 @@ const measure = async (
       check()
     })
   await until(() => ready)
+  const profile = process.env.BENCH_PROFILE
+  if (profile) for (const s of listeners) s.profileStart()
+  const cpu0 = await Promise.all(listeners.map((s) => s.cpu()))
   const latencies: number[] = []
   /** When the send's own answer came: the part of a receipt's latency that is not fan-out. */
   const answered: number[] = []
@@ -100,10 +105,30 @@ const measure = async (
     await until(() => reports.length > m)
     await Promise.all([mix, typing])
     for (const at of reports[m]!.at) latencies.push(at - t0)
+    if (process.env.BENCH_FANOUT_TRACE) {
+      const mine = reports[m]!.at.map((at) => at - t0).sort((a, b) => a - b)
+      console.log(
+        m,
+        fmt(answered.at(-1)!),
+        fmt(mine[0]!),
+        fmt(quantile(mine, 0.5)),
+        fmt(mine.at(-1)!),
+      )
+    }
     await new Promise((r) => setTimeout(r, 50))
   }
+  const cpu1 = await Promise.all(listeners.map((s) => s.cpu()))
+  if (profile) {
+    await Promise.all(
+      listeners.map((s, i) =>
+        s.profileStop(join(profile, `fanout-${listeners.length}-${i}-${Date.now()}.cpuprofile`)),
+      ),
+    )
+  }
   await worker.terminate()
-  return { latencies, answered }
+  // What one message and its mix cost the instances, over the whole loop (its pauses are idle).
+  const cpuPerMessage = cpu1.reduce((a, c, i) => a + c - cpu0[i]!, 0) / MESSAGES
+  return { latencies, answered, cpuPerMessage }
 }
 
 export async function run() {
@@ -120,7 +145,7 @@ export async function run() {
         )
       const a = servers[0]!
       const users = await seedUsers({ db: db.db, config: { jwtSecret } }, MEMBERS, 'fan')
-      const { latencies: l, answered } = await measure(a, servers, users)
+      const { latencies: l, answered, cpuPerMessage } = await measure(a, servers, users)
       rows.push([
         redis ? 'two instances via Redis' : 'one instance',
         String(l.length),
@@ -128,6 +153,7 @@ export async function run() {
         fmt(quantile(l, 0.99)),
         redis ? '≤ 200' : '≤ 100',
         `${fmt(quantile(answered, 0.5))} / ${fmt(quantile(answered, 0.99))}`,
+        fmt(cpuPerMessage, 1),
       ])
     } finally {
       await Promise.all(servers.map((s) => s.stop()))
@@ -138,7 +164,15 @@ export async function run() {
     `${MESSAGES} messages to a group of ${MEMBERS} members, each holding an SSE stream (raw SSE clients on a worker thread; each instance a production bundle in its own process); latency from the send call to each receipt. While each message goes out, ${REACTIONS_PER_MESSAGE} other members react to the one before and ${TYPING_PER_MESSAGE} announce typing (each one an event to every member too).`,
     '',
     table(
-      ['setup', 'receipts', 'p50 ms', 'p99 ms', 'target p99 ms', 'send answered p50 / p99 ms'],
+      [
+        'setup',
+        'receipts',
+        'p50 ms',
+        'p99 ms',
+        'target p99 ms',
+        'send answered p50 / p99 ms',
+        'server CPU ms per message with its mix',
+      ],
       rows,
     ),
   ].join('\n')

@@ -1,6 +1,7 @@
-import { execSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '@messenger/db'
 
 /** Value at quantile q (0..1) of the samples, nearest-rank. */
 export const quantile = (samples: readonly number[], q: number) => {
@@ -54,20 +55,27 @@ export const tsWorker = async (file: URL, workerData: unknown) => {
 }
 
 /**
- * CPU time (ms) the local MariaDB server has used so far, from /proc, or null when it is not a
- * process of this machine that we may read: what a benchmark's database work costs beside the
- * server's own CPU.
+ * A reader of the CPU time (ms) the MariaDB server behind `db` has used so far, from /proc, or of
+ * null when it is not a process of this machine that we may read: what a benchmark's database work
+ * costs beside the server's own CPU. The server is found by its own pid file, so a second MariaDB
+ * on another port (TEST_DATABASE_SERVER) is measured, not whichever runs first.
  */
-export const mariadbCpuMs = (): number | null => {
+export const mariadbCpu = async (db: Kysely<Database>): Promise<() => number | null> => {
+  let pid: string | null = null
   try {
-    const pid = execSync('pidof mariadbd mysqld', { stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim()
-      .split(' ')[0]
-    // utime and stime, in clock ticks (100 per second on Linux), after the command's name.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 10
+    const r = await sql<{ f: string }>`SELECT @@pid_file AS f`.execute(db)
+    pid = readFileSync(r.rows[0]!.f, 'utf8').trim()
   } catch {
-    return null
+    // Not readable here (another machine, another user): no figure.
+  }
+  return () => {
+    if (pid === null) return null
+    try {
+      // utime and stime, in clock ticks (100 per second on Linux), after the command's name.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      return (Number(fields[11]) + Number(fields[12])) * 10
+    } catch {
+      return null
+    }
   }
 }

@@ -39,6 +39,10 @@ export interface ServerProcess {
   cpu: () => Promise<number>
   /** RSS and heap after a full GC. */
   memory: () => Promise<{ rss: number; heap: number }>
+  /** Starts a CPU profile of what comes next (bench/ipc.ts). */
+  profileStart: () => void
+  /** Ends it and writes it to `file`. */
+  profileStop: (file: string) => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -64,6 +68,12 @@ export const startServerProcess = async (
     memory: async () => {
       p.send({ type: 'rss' })
       return nextMessage<{ rss: number; heap: number }>(p, 'rss')
+    },
+    profileStart: () => p.send({ type: 'profile-start' }),
+    profileStop: async (file) => {
+      const saved = nextMessage(p, 'profiled')
+      p.send({ type: 'profile-stop', file })
+      await saved
     },
     stop: async () => {
       if (p.exitCode !== null) return

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { createTestDb } from '@messenger/db/testing'
-import { fmt, mariadbCpuMs, median, quantile, table, tsWorker } from './lib'
+import { fmt, mariadbCpu, median, quantile, table, tsWorker } from './lib'
 import { startApiProcess, startServerProcess, type ServerProcess } from './processes'
 import { seedUsers } from './server'
 
@@ -85,6 +85,7 @@ export async function run() {
         calls: 0,
       },
     ]
+    const mariadbCpuMs = await mariadbCpu(db.db)
     for (const p of paths) await load(p.url, p.clients.slice(0, 5), 1000)
     for (let round = 0; round < ROUNDS; round++) {
       for (const p of paths) {

@@ -4,6 +4,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import { Hono, type Context as HonoContext } from 'hono'
+import { singleEmoji } from '@messenger/shared'
 import { bodyLimit } from 'hono/body-limit'
 import { Overloaded } from './admission'
 import { serveEventStream } from './events/sse'
@@ -66,6 +67,8 @@ const trpcErrorResponse = (urlPath: string, error: TRPCError) =>
 /** Builds the whole HTTP app; `server.ts` only listens, so tests use `app.request()`. */
 export const createApp = (deps: Deps) => {
   const app = new Hono<AppEnv>()
+  // The emoji pattern compiles on first use, about 40 ms: here rather than in a first reaction.
+  singleEmoji('👍')
 
   app.use(async (c, next) => {
     const requestId = randomUUID()

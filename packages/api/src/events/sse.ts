@@ -48,15 +48,23 @@ const ephemeralFrame = (event: EphemeralEvent) => {
  * call rather than one per event, and a write is most of what one event to a member costs. A
  * quiet server flushes at the end of the turn; a busy one at most every FLUSH_EVERY_MS after the
  * last flush ended, as Centrifugo's write delay does, so that a burst to a thousand members
- * coalesces. Every sink in the list has a flush scheduled: the one set when the list went from
- * empty to one, and no flag can stay set to stop the next.
+ * coalesces. Signals nobody waits on (typing, presence, reactions, read marks, pings) wait up to
+ * LAZY_MS for a flush: they mostly leave with the next message's bytes instead of costing every
+ * member's socket a system call of their own, which in a big group made them delay the messages.
+ * A flush takes every corked sink; `due` is when the one pending flush runs, and only ever moves
+ * earlier until that flush, which clears it, so nothing corked is left without one.
  */
 const FLUSH_EVERY_MS = 10
+export const LAZY_MS = 100
 let corked: StreamSink[] = []
 let lastFlush = 0
+let due = Infinity
+let pending: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | null = null
 const uncorkAll = () => {
   const sinks = corked
   corked = []
+  pending = null
+  due = Infinity
   for (const sink of sinks) {
     try {
       sink.uncork()
@@ -67,11 +75,23 @@ const uncorkAll = () => {
   // From its end: a flush to a thousand sockets takes a while, and what comes meanwhile waits.
   lastFlush = performance.now()
 }
-const scheduleFlush = () => {
-  const wait = lastFlush + FLUSH_EVERY_MS - performance.now()
-  if (wait <= 0) setImmediate(uncorkAll)
-  else setTimeout(uncorkAll, wait)
+/** Makes sure a flush runs by `at` (a performance.now() time). */
+const flushBy = (at: number) => {
+  if (at >= due) return
+  if (pending && 'timeout' in pending) clearTimeout(pending.timeout)
+  else if (pending) clearImmediate(pending.immediate)
+  due = at
+  const wait = at - performance.now()
+  pending =
+    wait <= 0 ? { immediate: setImmediate(uncorkAll) } : { timeout: setTimeout(uncorkAll, wait) }
 }
+
+/** Logged events that can wait for the next message's flush (see LAZY_MS). */
+const LAZY_TYPES: ReadonlySet<ChatEvent['type']> = new Set([
+  'message.reaction',
+  'chat.read',
+  'chat.seen',
+])
 
 const parseJson = (s: string | null): unknown => {
   if (s === null) return undefined
@@ -163,13 +183,16 @@ class SseStream extends EventFeed {
    * the stream is dropped, and the client resumes from its lastEventId like after any drop (an
    * SSE parser ignores an event cut off midway, so that id is of a whole event).
    */
-  write(chunk: string | Buffer) {
+  write(chunk: string | Buffer, lazy = false) {
     const sink = this.sink
     if (sink.writableEnded || sink.destroyed) return
     if (sink.writableCorked === 0) {
       sink.cork()
-      if (corked.push(sink) === 1) scheduleFlush()
+      corked.push(sink)
     }
+    // Any pending flush is due by now + LAZY_MS already: a lazy write only asks when none is.
+    if (!lazy) flushBy(lastFlush + FLUSH_EVERY_MS)
+    else if (due === Infinity) flushBy(performance.now() + LAZY_MS)
     this.wrote = true
     sink.write(chunk)
     if (sink.writableLength > this.deps.config.streamMaxBufferBytes) {
@@ -183,7 +206,7 @@ class SseStream extends EventFeed {
 
   /** Keeps a quiet stream open through proxies and tells the client the server is there. */
   ping() {
-    if (!this.wrote) this.write(PING)
+    if (!this.wrote) this.write(PING, true)
     this.wrote = false
   }
 
@@ -193,12 +216,12 @@ class SseStream extends EventFeed {
   }
 
   protected override event(id: string, event: ChatEvent) {
-    this.write(eventFrame(id, event))
+    this.write(eventFrame(id, event), LAZY_TYPES.has(event.type))
   }
 
   /** No id: a client's EventSource keeps the last one, so resuming is unaffected. */
   protected override ephemeral(event: EphemeralEvent) {
-    this.write(ephemeralFrame(event))
+    this.write(ephemeralFrame(event), true)
   }
 
   /**

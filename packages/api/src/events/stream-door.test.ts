@@ -3,6 +3,7 @@ import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../testing'
 import { listen } from '../testing-sse'
+import { LAZY_MS } from './sse'
 import { parseStreamHead } from './stream-door'
 
 describe('parseStreamHead', () => {
@@ -94,6 +95,30 @@ describe('the stream door', () => {
     await expect.poll(() => c.state.text).toContain(`"id":"${m.id}"`)
     c.socket.destroy()
     await expect.poll(() => t.app.streamDoor.count).toBe(0)
+  })
+
+  it('holds a typing signal for the next flush, and lets a message overtake the wait', async () => {
+    const ann = await t.signUp()
+    const bob = await t.signUp()
+    const chat = await ann.caller.chats.createDirect({ userId: bob.user.id })
+    const c = rawClient([streamRequest(bob.accessToken)])
+    await expect.poll(() => c.state.text).toContain('event: connected')
+    // Alone, typing waits for the lazy flush: no other write to Bob's socket can take it sooner.
+    const before = c.state.text.length
+    const asked = performance.now()
+    await ann.caller.chats.typing({ chatId: chat.id })
+    await expect.poll(() => c.state.text.slice(before)).toContain('"type":"typing"')
+    expect(performance.now() - asked).toBeGreaterThanOrEqual(LAZY_MS - 5)
+    // A message goes at once and takes whatever waits on the socket along, in order.
+    await new Promise((r) => setTimeout(r, 1100))
+    const from = c.state.text.length
+    await ann.caller.chats.typing({ chatId: chat.id })
+    const m = await ann.caller.messages.send({ chatId: chat.id, clientId: randomUUID(), text: 'x' })
+    await expect.poll(() => c.state.text.slice(from)).toContain(`"id":"${m.id}"`)
+    const rest = c.state.text.slice(from)
+    expect(rest.indexOf('"type":"typing"')).toBeGreaterThanOrEqual(0)
+    expect(rest.indexOf('"type":"typing"')).toBeLessThan(rest.indexOf(`"id":"${m.id}"`))
+    c.socket.destroy()
   })
 
   it('hands everything else to the HTTP server with the bytes it read', async () => {
