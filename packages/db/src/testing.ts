@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
 import { createDb, type Db } from './client'
 import { createDatabaseIfMissing, dropDatabase, migrateToLatest } from './migrate'
+import type { Executor } from './queries/chats'
+import type { NewEvent } from './queries/events'
 
 const SERVER_URL = process.env.TEST_DATABASE_SERVER ?? 'mysql://root@127.0.0.1:3306'
 
@@ -25,4 +28,28 @@ export const createTestDb = async (serverUrl = SERVER_URL): Promise<TestDb> => {
       await dropDatabase(url)
     },
   }
+}
+
+/**
+ * appendEvents without its commit, for tests: the transaction keeps the counter's lock until it
+ * ends, as one that stalls between taking its ids and committing would.
+ */
+export const takeEventIds = async (trx: Executor, events: readonly NewEvent[]) => {
+  const r = await sql`UPDATE event_seq SET n = LAST_INSERT_ID(n + ${events.length})
+    WHERE id = 1`.execute(trx)
+  const first = Number(r.insertId) - events.length + 1
+  await trx
+    .insertInto('chat_events')
+    .values(
+      events.map((e, i) => ({
+        id: first + i,
+        chat_id: e.chatId,
+        type: e.type,
+        message_id: e.messageId ?? null,
+        user_id: e.userId ?? null,
+        detail: e.detail ?? null,
+      })),
+    )
+    .execute()
+  return events.map((_, i) => String(first + i))
 }

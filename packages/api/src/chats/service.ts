@@ -366,8 +366,8 @@ export const setPreferences = async (
 
 /**
  * The hot path is three statements: a conditional UPDATE that moves the mark (checking membership
- * and that the message is in this chat) and the reader's `chat.read` event (the counter and the row). Only when
- * the mark did not move does another query tell why. The event is not in the UPDATE's
+ * and that the message is in this chat), who hears of it (read receipts), and the events with
+ * their commit (appendEvents). Only when the mark did not move does another query tell why. The event is not in the UPDATE's
  * transaction: a crash between them costs another tab's badge until it next loads the chat list.
  */
 export const markRead = async (ctx: Ctx, chatId: string, messageId: string) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { appendEvents } from '@messenger/db'
+import { takeEventIds } from '@messenger/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app'
 import { createContextInner } from '../context'
@@ -222,7 +222,7 @@ describe('commit order', () => {
     let took = () => {}
     const taken = new Promise<void>((r) => (took = r))
     const slow = t.db.transaction().execute(async (trx) => {
-      await appendEvents(trx, [{ chatId: chat.id, type: 'chat.updated' }])
+      await takeEventIds(trx, [{ chatId: chat.id, type: 'chat.updated' }])
       took()
       await gate
     })

@@ -37,9 +37,10 @@ export interface PendingEvent extends EventDraft {
 }
 
 /**
- * Runs `work` in a transaction and appends the events it records at the very end, just before
- * COMMIT, so they take ids from the commit-ordered counter (appendEvents) and hold its lock only
- * for the last statements. Every transaction that writes events goes through here.
+ * Runs `work` in a transaction and appends the events it records at the very end: appendEvents
+ * takes their ids from the commit-ordered counter and commits in the same round trip, so the
+ * counter's lock is never held while this process does something else. Every transaction that
+ * writes events goes through here (Kysely's COMMIT after it finds nothing left to commit).
  */
 export const transactWithEvents = async <T>(
   db: Db,

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import { appendEvents, createDb, lastEventId, readIndexCursor, type Db } from '@messenger/db'
+import { createDb, lastEventId, readIndexCursor, type Db } from '@messenger/db'
+import { takeEventIds } from '@messenger/db/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app'
 import { createLogger } from '../logger'
@@ -257,7 +258,7 @@ describe('search indexer', () => {
     let took: () => void = () => undefined
     const tookId = new Promise<void>((r) => (took = r))
     const open = t.db.transaction().execute(async (trx) => {
-      await appendEvents(trx, [{ chatId, type: 'chat.updated' }])
+      await takeEventIds(trx, [{ chatId, type: 'chat.updated' }])
       took()
       await new Promise<void>((r) => (commit = r))
     })
@@ -276,7 +277,7 @@ describe('search indexer', () => {
     await t.db
       .transaction()
       .execute(async (trx) => {
-        await appendEvents(trx, [{ chatId, type: 'chat.updated' }])
+        await takeEventIds(trx, [{ chatId, type: 'chat.updated' }])
         throw new Error('roll back')
       })
       .catch(() => undefined)

@@ -29,30 +29,18 @@ export interface NewEvent {
 }
 
 /**
- * Appends events to the durable log with ids from the commit-ordered counter (migration
- * 2026_12_02_043000). Call it last in the transaction, right before COMMIT: the counter's row lock
- * is held from here to the end of the transaction, so ids are visible in the order they were
- * taken and a rollback gives them back. Answers the ids, ascending.
+ * Appends events to the durable log with ids from the commit-ordered counter and **commits the
+ * transaction** (the append_events procedure, one round trip). It is the end of its transaction:
+ * ids are visible in the order they were taken, a failure rolls everything back and gives them
+ * back, and the counter's lock is held only inside the database (migration 2026_12_02_160000).
+ * Answers the ids, ascending.
  */
 export const appendEvents = async (trx: Executor, events: readonly NewEvent[]) => {
   if (events.length === 0) return []
-  const r = await sql`UPDATE event_seq SET n = LAST_INSERT_ID(n + ${events.length})
-    WHERE id = 1`.execute(trx)
-  if (r.insertId === undefined) throw new Error('event_seq has no row: run the migrations')
-  const first = Number(r.insertId) - events.length + 1
-  await trx
-    .insertInto('chat_events')
-    .values(
-      events.map((e, i) => ({
-        id: first + i,
-        chat_id: e.chatId,
-        type: e.type,
-        message_id: e.messageId ?? null,
-        user_id: e.userId ?? null,
-        detail: e.detail ?? null,
-      })),
-    )
-    .execute()
+  const r = await sql`CALL append_events(${JSON.stringify(events)})`.execute(trx)
+  // CALL answers [resultSet, okPacket]; the first row of the first set holds the first id.
+  const first = Number((r.rows as unknown as { first_id: number | string }[][])[0]?.[0]?.first_id)
+  if (!Number.isSafeInteger(first)) throw new Error('append_events answered no id')
   return events.map((_, i) => String(first + i))
 }
 
