@@ -12,6 +12,7 @@ import { createStreamDoor } from './events/stream-door'
 import { clientAddress, createContext, type RequestMeta } from './context'
 import { directCalls } from './direct-calls'
 import type { Deps } from './deps'
+import { logUnexpected } from './logger'
 import { avatarRoutes } from './avatars/routes'
 import { fileRoutes } from './files/routes'
 import { imageRoutes } from './images/routes'
@@ -153,14 +154,7 @@ export const createApp = (deps: Deps) => {
           }
           return createContext(deps, requestMeta(c, deps), opts)
         },
-        onError: ({ error, path }) => {
-          if (error.code === 'INTERNAL_SERVER_ERROR') {
-            deps.log.error(
-              { err: error.cause ?? error, path, requestId: c.get('requestId') },
-              'unexpected error',
-            )
-          }
-        },
+        onError: ({ error, path }) => logUnexpected(deps.log, error, path, c.get('requestId')),
       })
     } finally {
       release?.()

@@ -19,6 +19,7 @@ import {
   type RequestMeta,
 } from './context'
 import type { Deps } from './deps'
+import { logUnexpected } from './logger'
 import { appRouter } from './root'
 import { apiSecurityHeaderValues } from './security-headers'
 
@@ -161,12 +162,7 @@ export const directCalls =
       body = JSON.stringify({ result: { data } })
     } catch (cause) {
       const error = getTRPCErrorFromUnknown(cause)
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
-        deps.log.error(
-          { err: error.cause ?? error, path, requestId: c.get('requestId') },
-          'unexpected error',
-        )
-      }
+      logUnexpected(deps.log, error, path, c.get('requestId'))
       status = getHTTPStatusCodeFromError(error)
       body = JSON.stringify({
         error: getTRPCErrorShape({
