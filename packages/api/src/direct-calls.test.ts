@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { directCallCount } from './direct-calls'
 import { serveApp } from './serve'
@@ -159,6 +160,37 @@ describe('single calls answered from Node’s request', () => {
       expect({ call, answeredDirectly }).toEqual({ call, answeredDirectly: false })
       expect(direct.status).toBeGreaterThanOrEqual(200)
       expect({ call, ...direct }).toEqual({ call, ...adapter })
+    }
+  })
+
+  it('frees the slot of a mutation whose client left while it waited for one', async () => {
+    const busy = await createTestApp({
+      REQUEST_CONCURRENCY: '1',
+      REQUEST_QUEUE_TIMEOUT_MS: '60000',
+    })
+    const { server, port } = await serveApp(busy.app, { port: 0, hostname: '127.0.0.1' })
+    try {
+      const ann = await busy.signUp()
+      const release = await busy.deps.admission.enter()
+      // A whole mutation, queued behind the held slot; then its client gives up.
+      const body = JSON.stringify({ firstName: 'Ann' })
+      const socket = connect(port, '127.0.0.1')
+      socket.write(
+        `POST /trpc/users.updateProfile HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ann.accessToken}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      )
+      await expect.poll(() => busy.deps.admission.queued).toBe(1)
+      socket.destroy()
+      await new Promise((r) => setTimeout(r, 100))
+      release()
+      await expect.poll(() => busy.deps.admission.running).toBe(0)
+      const next = await fetch(`http://127.0.0.1:${port}/trpc/users.me`, {
+        headers: { authorization: `Bearer ${ann.accessToken}` },
+      })
+      expect(next.status).toBe(200)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+      await busy.close()
     }
   })
 

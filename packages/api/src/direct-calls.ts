@@ -70,6 +70,9 @@ const decodePath = (raw: string) => {
 const readBody = (incoming: IncomingMessage, length: number) =>
   new Promise<string>((resolve, reject) => {
     if (length === 0) return resolve('')
+    // A client that left while the call waited for admission: its 'close' came and went, and
+    // waiting for it would hold the call's slot for good (at 64 of them, every call a 503).
+    if (incoming.destroyed) return reject(new Error('The request body ended early'))
     const chunks: Buffer[] = []
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
     incoming.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
