@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { KINDS, WEIGHTS, type ActReport, type Command, type LoadUser } from './capacity-model'
 
 interface Live extends LoadUser {
@@ -125,6 +126,8 @@ const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!
 const act = async (c: Extract<Command, { type: 'act' }>) => {
   receipts = new Map()
   reconnects = 0
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
   const kinds: number[] = []
   const statuses: number[] = []
   const ms: number[] = []
@@ -207,7 +210,9 @@ const act = async (c: Extract<Command, { type: 'act' }>) => {
     sent,
     receipts: [...receipts],
     reconnects,
+    loopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
   }
+  loop.disable()
   send(report)
 }
 

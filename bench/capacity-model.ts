@@ -25,6 +25,8 @@ export interface ActReport {
   /** message.created receipts per message id, over this generator's streams. */
   receipts: [string, number][]
   reconnects: number
+  /** This generator's event-loop delay over the step, ms: a starved client reads answers late. */
+  loopDelay: { p99: number; max: number }
 }
 export const KINDS: Kind[] = ['send', 'history', 'chats', 'markRead', 'search']
 /** The user model: 50% send, 25% history page, 10% chat list, 10% mark read, 5% search. */

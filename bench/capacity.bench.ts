@@ -77,9 +77,15 @@ interface StepResult {
   cpuMsPerCall: number
   /** MariaDB's CPU time per call over the same step (null where it cannot be read). */
   dbMsPerCall: number | null
+  /** Event-loop delay p99 / max over the step, ms: the server's, and the worst generator's. */
+  loop: string
 }
 
-const summarize = (users: number, reports: ActReport[], members: Map<string, number>) => {
+const summarize = (
+  users: number,
+  reports: ActReport[],
+  members: Map<string, number>,
+): StepResult => {
   const ms = reports.flatMap((r) => r.ms)
   const statuses = reports.flatMap((r) => r.statuses)
   const kinds = reports.flatMap((r) => r.kinds)
@@ -121,7 +127,8 @@ const summarize = (users: number, reports: ActReport[], members: Map<string, num
     reconnects: reports.reduce((a, r) => a + r.reconnects, 0),
     cpuMsPerCall: 0,
     dbMsPerCall: null,
-  } satisfies StepResult
+    loop: `generators ${fmt(Math.max(...reports.map((r) => r.loopDelay.p99)), 0)}/${fmt(Math.max(...reports.map((r) => r.loopDelay.max)), 0)}`,
+  }
 }
 const passes = (r: StepResult) =>
   r.calls > 0 && r.avg <= 100 && r.p99 <= 2000 && r.failed / r.calls < 0.00025
@@ -246,6 +253,7 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       await refreshTokens()
       const cpu0 = await cpu()
       const db0 = dbCpu()
+      api.loopStart()
       if (PROFILE) api.profileStart()
       const done = generators.map((g) => nextMessage<ActReport>(g, 'acted'))
       for (const g of generators) {
@@ -264,6 +272,8 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
         console.log(`CPU profile of the step: ${file}`)
       }
       const r = summarize(open, acted, members)
+      const loop = await api.loop()
+      r.loop = `server ${fmt(loop.p99, 0)}/${fmt(loop.max, 0)}, ${r.loop}`
       r.cpuMsPerCall = ((await cpu()) - cpu0) / Math.max(1, r.calls)
       const db1 = dbCpu()
       r.dbMsPerCall = db0 === null || db1 === null ? null : (db1 - db0) / Math.max(1, r.calls)
@@ -363,6 +373,8 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       ),
       '',
       `Per kind, avg/p99 ms of successful calls at the last step: ${results.at(-1)?.perKind ?? ''}.`,
+      '',
+      `Event-loop delay p99/max ms per step (a late answer can be the server's or the load generator's): ${[...results, ...(beyond ? [beyond] : [])].map((r) => `${r.users}: ${r.loop}`).join('; ')}.`,
       '',
       ...(() => {
         // CPU time is what the load costs the server whatever else runs on the machine.

@@ -39,6 +39,10 @@ export interface ServerProcess {
   cpu: () => Promise<number>
   /** RSS and heap after a full GC. */
   memory: () => Promise<{ rss: number; heap: number }>
+  /** Starts measuring the event loop's delay (bench/ipc.ts). */
+  loopStart: () => void
+  /** Its p99 and max since loopStart, ms. */
+  loop: () => Promise<{ p99: number; max: number }>
   /** Starts a CPU profile of what comes next (bench/ipc.ts). */
   profileStart: () => void
   /** Ends it and writes it to `file`. */
@@ -68,6 +72,11 @@ export const startServerProcess = async (
     memory: async () => {
       p.send({ type: 'rss' })
       return nextMessage<{ rss: number; heap: number }>(p, 'rss')
+    },
+    loopStart: () => p.send({ type: 'loop-start' }),
+    loop: async () => {
+      p.send({ type: 'loop' })
+      return nextMessage<{ p99: number; max: number }>(p, 'loop')
     },
     profileStart: () => p.send({ type: 'profile-start' }),
     profileStop: async (file) => {

@@ -35,7 +35,7 @@ const open = (i: number, url: string, token: string) => {
     `GET /trpc/messages.events?input=%7B%7D HTTP/1.1\r\nhost: ${hostname}:${port}\r\n` +
       `authorization: Bearer ${token}\r\naccept: text/event-stream\r\n\r\n`,
   )
-  let tail = Buffer.alloc(0)
+  let tail: Buffer = Buffer.alloc(0)
   let ready = false
   socket.on('data', (chunk: Buffer) => {
     const at = now()

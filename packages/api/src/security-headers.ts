@@ -39,7 +39,10 @@ export const apiSecurityHeaderValues = async () => {
     .use(apiSecurityHeaders)
     .get('/', (c) => c.body(null))
     .request('/')
-  return Object.fromEntries(res.headers)
+  // forEach, not iteration: the root tsconfig (bench, deploy) types Headers without it.
+  const out: Record<string, string> = {}
+  res.headers.forEach((value, key) => (out[key] = value))
+  return out
 }
 
 /**
