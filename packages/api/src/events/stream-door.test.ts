@@ -76,12 +76,18 @@ describe('the stream door', () => {
     (token ? `Authorization: Bearer ${token}\r\n` : '') +
     'Accept: text/event-stream\r\n\r\n'
 
-  it('serves a stream that opens a connection on the bare socket, and delivers to it', async () => {
+  /** Ann and Bob in a personal chat, Bob reading his stream on a bare connection. */
+  const pairWithStream = async () => {
     const ann = await t.signUp()
     const bob = await t.signUp()
     const chat = await ann.caller.chats.createDirect({ userId: bob.user.id })
     const c = rawClient([streamRequest(bob.accessToken)])
     await expect.poll(() => c.state.text).toContain('event: connected')
+    return { ann, chat, c }
+  }
+
+  it('serves a stream that opens a connection on the bare socket, and delivers to it', async () => {
+    const { ann, chat, c } = await pairWithStream()
     expect(c.state.text).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
     expect(c.state.text).toContain('\r\nconnection: close\r\n')
     expect(c.state.text).toMatch(/\r\nx-request-id: [0-9a-f-]{36}\r\n/)
@@ -98,11 +104,7 @@ describe('the stream door', () => {
   })
 
   it('holds a typing signal for the next flush, and lets a message overtake the wait', async () => {
-    const ann = await t.signUp()
-    const bob = await t.signUp()
-    const chat = await ann.caller.chats.createDirect({ userId: bob.user.id })
-    const c = rawClient([streamRequest(bob.accessToken)])
-    await expect.poll(() => c.state.text).toContain('event: connected')
+    const { ann, chat, c } = await pairWithStream()
     // Alone, typing waits for the lazy flush: no other write to Bob's socket can take it sooner.
     const before = c.state.text.length
     const asked = performance.now()
