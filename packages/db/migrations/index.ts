@@ -20,6 +20,7 @@ import * as m20261202103000 from './2026_12_02_103000_files_avatars_attachment_l
 import * as m20261202103950 from './2026_12_02_103950_presence_streams'
 import * as m20261202103951 from './2026_12_02_103951_system_messages'
 import * as m20261202160000 from './2026_12_02_160000_append_events_procedure'
+import * as m20261202190000 from './2026_12_02_190000_append_events_guard'
 
 /** Every migration by name, in order; add new files here. Landed migrations are frozen. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_103950_presence_streams': m20261202103950,
   '2026_12_02_103951_system_messages': m20261202103951,
   '2026_12_02_160000_append_events_procedure': m20261202160000,
+  '2026_12_02_190000_append_events_guard': m20261202190000,
 }

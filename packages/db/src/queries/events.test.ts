@@ -71,4 +71,28 @@ describe('appendEvents', () => {
     const other = await sql`SELECT n FROM event_seq WHERE id = 3`.execute(t.db)
     expect(other.rows).toEqual([])
   })
+
+  it('refuses to log without the counter row, naming it, and rolls the transaction back', async () => {
+    const before = await lastEventId(t.db)
+    const events = await countEvents()
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        await sql`DELETE FROM event_seq WHERE id = 1`.execute(trx)
+        // A connection whose LAST_INSERT_ID() is set, as a pooled one would be.
+        await sql`SELECT LAST_INSERT_ID(${before})`.execute(trx)
+        await appendEvents(trx, [{ chatId: randomUUID(), type: 'chat.updated' }])
+      }),
+    ).rejects.toThrow(/event_seq has no row 1/)
+    expect(await lastEventId(t.db)).toBe(before)
+    expect(await countEvents()).toBe(events)
+  })
+
+  it('refuses an empty list of events', async () => {
+    await expect(sql`CALL append_events('[]')`.execute(t.db)).rejects.toThrow(
+      /JSON array of events/,
+    )
+    await expect(sql`CALL append_events('{}')`.execute(t.db)).rejects.toThrow(
+      /JSON array of events/,
+    )
+  })
 })
