@@ -14,6 +14,7 @@ import type { Config } from './env'
 import { createLocalBus, type BusOptions, type EventBus } from './events/bus'
 import { createRedisBus } from './events/redis-bus'
 import { loadBusEvents } from './events/service'
+import { createMemberCache, type MemberCache } from './chats/members'
 import { createFsFileStorage, type FileStorage } from './files/storage'
 import { createLogger, type Logger } from './logger'
 import { createMysqlStore } from './messages/mysql-store'
@@ -51,6 +52,8 @@ export interface Deps {
   admission: Admission
   /** Who is online: counts this instance's streams per person, shared through the database. */
   presence: PresenceTracker
+  /** Member ids of chats, checked against the database's version on every read. */
+  members: MemberCache
 }
 
 export const createDeps = async (config: Config, overrides: Partial<Deps> = {}): Promise<Deps> => {
@@ -124,6 +127,7 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
         maxWaitMs: config.requestQueueTimeoutMs,
       }),
     presence: overrides.presence ?? createPresenceTracker(db, bus, log),
+    members: overrides.members ?? createMemberCache(config.memberCacheSize),
   }
   return deps
 }

@@ -38,6 +38,7 @@ const schema = z.object({
   STREAM_SESSION_CHECK_SECONDS: z.coerce.number().positive().default(60),
   SESSION_CACHE_SIZE: z.coerce.number().int().positive().default(50_000),
   TOKEN_CACHE_SIZE: z.coerce.number().int().positive().default(50_000),
+  MEMBER_CACHE_SIZE: z.coerce.number().int().positive().default(200_000),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(30),
   REQUEST_CONCURRENCY: z.coerce.number().int().positive().default(64),
   REQUEST_QUEUE_LIMIT: z.coerce.number().int().min(0).default(1000),
@@ -91,6 +92,8 @@ export interface Config {
   sessionCacheSize: number
   /** Verified access tokens cached per instance (LRU). */
   tokenCacheSize: number
+  /** Member ids of chats kept per instance, in all (LRU); each read still checks a version. */
+  memberCacheSize: number
   /** MySQL connections per instance. */
   databasePoolSize: number
   /** tRPC requests run at once; more wait in a queue of `requestQueueLimit`, at most `requestQueueTimeoutMs`, and beyond that get 503. */
@@ -196,6 +199,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     streamSessionCheckMs: e.STREAM_SESSION_CHECK_SECONDS * 1000,
     sessionCacheSize: e.SESSION_CACHE_SIZE,
     tokenCacheSize: e.TOKEN_CACHE_SIZE,
+    memberCacheSize: e.MEMBER_CACHE_SIZE,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     requestConcurrency: e.REQUEST_CONCURRENCY,
     requestQueueLimit: e.REQUEST_QUEUE_LIMIT,

@@ -186,6 +186,12 @@ export interface PresenceStreamsTable {
 }
 
 /** One row (id 1): the last event id handed out. */
+/** Moved by triggers on every change of a chat's members (migration 2026_12_02_191000). */
+export interface ChatMemberVersionsTable {
+  chat_id: string
+  version: number
+}
+
 export interface EventSeqTable {
   id: number
   n: number
@@ -269,6 +275,7 @@ export interface Database {
   hidden_messages: HiddenMessagesTable
   message_reaction_counts: MessageReactionCountsTable
   event_seq: EventSeqTable
+  chat_member_versions: ChatMemberVersionsTable
   presence_instances: PresenceInstancesTable
   presence_streams: PresenceStreamsTable
   search_terms: SearchTermsTable

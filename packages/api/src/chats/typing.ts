@@ -1,5 +1,4 @@
 import { TRPCError } from '@trpc/server'
-import { memberIds } from '@messenger/db'
 import type { AuthUser, Context } from '../context'
 import { assertChatMember } from './service'
 
@@ -19,9 +18,9 @@ export const announceTyping = async (ctx: Context & { user: AuthUser }, chatId: 
   const now = Date.now()
   const last = lastTyping.get(key)
   if (last !== undefined && now - last < MIN_REPEAT_MS) return { ok: true as const }
-  // Only the ids (a thousand in a big group, for every burst of typing); the chat is read only
-  // to tell an unknown chat from someone else's.
-  const members = await memberIds(ctx.db, chatId)
+  // One row while the kept member list is current (a thousand ids in a big group otherwise, for
+  // every burst of typing); the chat is read only to tell an unknown chat from someone else's.
+  const members = (await ctx.members.read(ctx.db, chatId))?.ids ?? []
   if (!members.includes(ctx.user.id)) {
     await assertChatMember(ctx, chatId, ctx.user.id)
     throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this chat' })

@@ -10,7 +10,7 @@ export interface BusEvent {
   id: string
   chatId: string
   type: StoredEventType
-  audience: string[]
+  audience: readonly string[]
   /** Set for message events, so no instance has to read it back per subscriber. */
   message?: Message
   /** Set for `chat.read`: the reader's new read mark. */
@@ -21,7 +21,7 @@ export interface BusEvent {
 
 /** An event that is never logged (typing, presence): handed to whoever is connected now. */
 export interface EphemeralDelivery {
-  audience: string[]
+  audience: readonly string[]
   event: EphemeralEvent
 }
 

@@ -21,7 +21,7 @@ export interface EventDraft {
   chatId: string
   type: StoredEventType
   /** Who it is for, read inside the same transaction (under the chat's lock where members change). */
-  audience: string[]
+  audience: readonly string[]
   messageId?: string
   /** For one user only (their read mark, their removal): stored with the event for replay. */
   onlyFor?: string

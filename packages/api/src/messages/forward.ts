@@ -1,11 +1,5 @@
 import { TRPCError } from '@trpc/server'
-import {
-  insertForwardedMessage,
-  isDuplicateKey,
-  isMember,
-  linkAttachments,
-  lockMemberIds,
-} from '@messenger/db'
+import { insertForwardedMessage, isDuplicateKey, isMember, linkAttachments } from '@messenger/db'
 import type { ForwardMessageInput, Message } from '@messenger/shared'
 import { assertMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
@@ -61,7 +55,7 @@ export const forwardMessage = async (ctx: Ctx, input: ForwardMessageInput): Prom
   try {
     const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
       // Share-locked: the audience is the members at this event's place in the log.
-      const members = await lockMemberIds(trx, draft.chatId)
+      const members = (await ctx.members.read(trx, draft.chatId, true))?.ids ?? []
       if (!members.includes(ctx.user.id)) {
         throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this chat' })
       }

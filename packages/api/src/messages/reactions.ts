@@ -2,7 +2,6 @@ import { TRPCError } from '@trpc/server'
 import {
   isMember,
   listReactors,
-  lockMemberIds,
   reactionKinds,
   reactionsOfMessages,
   setReaction,
@@ -21,7 +20,7 @@ const noSuchMessage = () => new TRPCError({ code: 'NOT_FOUND', message: 'No such
 
 /**
  * Sets (`active`) or takes back the caller's reaction. Membership is checked under a share lock
- * of the chat's members, which is also the event's audience at its place in the log; nothing
+ * of the chat's member version, which is also the event's audience at its place in the log; nothing
  * changes, and nobody is told, when the reaction already was as asked.
  */
 export const react = async (
@@ -31,7 +30,7 @@ export const react = async (
   const [m] = await ctx.messages.getMany([input.messageId])
   if (!m) throw noSuchMessage()
   const { events } = await transactWithEvents(ctx.db, async (trx, record) => {
-    const members = await lockMemberIds(trx, m.chatId)
+    const members = (await ctx.members.read(trx, m.chatId, true))?.ids ?? []
     // Not a member: the same answer as for a message that does not exist.
     if (!members.includes(ctx.user.id)) throw noSuchMessage()
     if (m.deleted) {

@@ -11,6 +11,7 @@ import {
 } from './chats'
 import { appendEvents, listEventsSince } from './events'
 import { hiddenAmong } from './hidden'
+import { membersUnlessVersion } from './member-versions'
 import { deletePin, insertPin, listPins } from './pins'
 import { listReactors, reactionKinds, reactionsOfMessages, setReaction } from './reactions'
 import { listSeenBy, seenCounts, seenRecipients } from './receipts'
@@ -294,6 +295,16 @@ describe('hot statements use their indexes', () => {
         ),
       )
       await measure('listReactors', () => listReactors(conn, lastOf7, '👍', null, 51))
+      // the audience of a reaction, a forward, typing: the member list, or one row while it holds
+      const members = await membersUnlessVersion(conn, someChat, null, false)
+      await measure('membersUnlessVersion, changed', () =>
+        membersUnlessVersion(conn, someChat, null, false),
+      )
+      await measure('membersUnlessVersion, kept, locked', () =>
+        conn
+          .transaction()
+          .execute((trx) => membersUnlessVersion(trx, someChat, members!.version, true)),
+      )
       // receipts (#13): who hears of a read mark, "seen by" counts and list
       await measure('seenRecipients', () => seenRecipients(conn, someChat, viewer, lastOf7))
       await measure('seenCounts', () =>

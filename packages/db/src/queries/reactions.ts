@@ -2,14 +2,6 @@ import { sql, type Transaction } from 'kysely'
 import type { Database } from '../database'
 import type { Executor } from './chats'
 
-/** The chat's member ids, share-locked until the transaction ends so membership cannot change. */
-export const lockMemberIds = async (trx: Transaction<Database>, chatId: string) =>
-  (
-    await sql<{
-      user_id: string
-    }>`SELECT user_id FROM chat_members WHERE chat_id = ${chatId} LOCK IN SHARE MODE`.execute(trx)
-  ).rows.map((r) => r.user_id)
-
 /** How many different emoji a message carries now. */
 export const reactionKinds = async (db: Executor, messageId: string) =>
   Number(
