@@ -46,6 +46,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       JSON_TABLE(CONCAT('["', REPLACE(m.image_ids, ',', '","'), '"]'), '$[*]'
         COLUMNS (aid CHAR(36) CHARACTER SET ascii PATH '$')) AS j
      WHERE m.image_ids IS NOT NULL AND m.deleted = 0`.execute(db)
+  await createSendMessage(db)
+}
+
+/** This migration's send_message; a later migration's `down` comes back to it. */
+export const createSendMessage = async (db: Kysely<unknown>) => {
   await sql`DROP PROCEDURE IF EXISTS send_message`.execute(db)
   await sql`CREATE PROCEDURE send_message(
     IN p_id ${id}, IN p_chat_id ${id}, IN p_sender_id ${id}, IN p_client_id ${id},

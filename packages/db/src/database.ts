@@ -82,6 +82,8 @@ export interface ChatsTable {
   updated_at: Timestamp
   /** The group photo's files under DATA_DIR/avatars/<id>; null: initials. */
   avatar_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** Set when a personal chat's other person deleted their account: no new messages. */
+  closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface ChatMembersTable {

@@ -208,6 +208,7 @@ describe('account safety in Chromium', () => {
     const tc = tr('en')
     // Carol's profile as Bob sees it before: name, login, the chat in common.
     await chatList.getByRole('link', { name: /Carol Tester/ }).click()
+    await bob.getByRole('textbox', { name: tb('messageInput') }).waitFor()
     await bob.getByRole('button', { name: tb('chatInfo') }).click()
     await bob
       .getByRole('dialog')
@@ -236,6 +237,9 @@ describe('account safety in Chromium', () => {
       .getByRole('log', { name: tb('messages') })
       .getByText('Goodbye from Carol')
       .waitFor()
+    // The chat takes no new messages: the composer gives way to a note that says why.
+    await bob.getByRole('status').getByText(tb('closedChat')).waitFor()
+    expect(await bob.getByRole('textbox', { name: tb('messageInput') }).count()).toBe(0)
 
     // Carol cannot sign in; her login is free for someone new.
     await signInForm(carol, 'en', carolLogin, PASSWORD)

@@ -1,5 +1,11 @@
 import { TRPCError } from '@trpc/server'
-import { insertForwardedMessage, isDuplicateKey, isMember, linkAttachments } from '@messenger/db'
+import {
+  insertForwardedMessage,
+  isChatClosed,
+  isDuplicateKey,
+  isMember,
+  linkAttachments,
+} from '@messenger/db'
 import type { ForwardMessageInput, Message } from '@messenger/shared'
 import { assertMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
@@ -7,6 +13,7 @@ import { publishEvents, transactWithEvents } from '../events/service'
 import { newId } from '../ids'
 import { hydrateMessages } from './hydrate'
 import { toRow } from './mysql-store'
+import { closedChat } from './service'
 import type { StoredMessage } from './store'
 
 type Ctx = Context & { user: AuthUser }
@@ -59,6 +66,7 @@ export const forwardMessage = async (ctx: Ctx, input: ForwardMessageInput): Prom
       if (!members.includes(ctx.user.id)) {
         throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this chat' })
       }
+      if (await isChatClosed(trx, draft.chatId)) throw closedChat()
       await insertForwardedMessage(trx, toRow(draft))
       // The forward holds the images and files too: deleting the original keeps them.
       await linkAttachments(trx, draft.id, [...draft.imageIds, ...draft.fileIds])

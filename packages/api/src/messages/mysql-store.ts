@@ -51,7 +51,7 @@ export const createMysqlStore = (db: Db): MessageStore => ({
   async create(m) {
     const sent = await sendMessageRow(db, toRow(m))
     if (sent.status === 'sent') return { ...sent, message: m }
-    if (sent.status === 'not_member') return sent
+    if (sent.status === 'not_member' || sent.status === 'closed') return sent
     const existing = await findMessageByClientId(db, m.senderId, m.clientId)
     if (!existing) throw new Error('duplicate clientId without a message')
     return { status: 'duplicate', message: toStored(existing) }

@@ -50,6 +50,7 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
     // A member when asked again: removed and added back while the message was being stored.
     throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this chat' })
   }
+  if (stored.status === 'closed') throw closedChat()
   const { message } = stored
   const events: PendingEvent[] =
     stored.status === 'duplicate'
@@ -73,6 +74,13 @@ export const sendMessage = async (ctx: Ctx, input: SendMessageInput): Promise<Me
   await publishEvents(ctx, events, [answer])
   return answer
 }
+
+/** A personal chat with a deleted account keeps its history and takes nothing new. */
+export const closedChat = () =>
+  new TRPCError({
+    code: 'FORBIDDEN',
+    message: 'chatId: the other person deleted their account; this chat takes no new messages',
+  })
 
 /** A reply answers a live message of its own chat. */
 const assertAnswerable = async (ctx: Ctx, chatId: string, replyToId: string) => {

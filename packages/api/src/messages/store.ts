@@ -27,6 +27,8 @@ export type CreateOutcome =
   | { status: 'sent'; message: StoredMessage; eventId: string; members: string[] }
   | { status: 'duplicate'; message: StoredMessage }
   | { status: 'not_member' }
+  /** A personal chat with a deleted account: it takes no new messages. */
+  | { status: 'closed' }
 
 /**
  * Where messages live: MySQL, always, each change in one transaction with its event. Search is

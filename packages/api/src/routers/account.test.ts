@@ -497,6 +497,69 @@ describe('users.deleteAccount', () => {
     expect(await errorCode(b.caller.messages.list({ chatId: direct.id }))).toBe('OK')
   })
 
+  it('closes the personal chats: readable, no new message or forward; a retry still answers', async () => {
+    const [a, b, c] = [await t.signUp(), await t.signUp(), await t.signUp()]
+    const direct = await b.caller.chats.createDirect({ userId: a.user.id })
+    const other = await b.caller.chats.createDirect({ userId: c.user.id })
+    const clientId = randomUUID()
+    const before = await b.caller.messages.send({
+      chatId: direct.id,
+      clientId,
+      text: 'still there?',
+    })
+    const elsewhere = await b.caller.messages.send({
+      chatId: other.id,
+      clientId: randomUUID(),
+      text: 'to forward',
+    })
+    await a.caller.users.deleteAccount({ passwordHash: sha256(a.password) })
+
+    const refused = b.caller.messages.send({
+      chatId: direct.id,
+      clientId: randomUUID(),
+      text: 'hi',
+    })
+    await expect(refused).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/^chatId: .*deleted their account/) as unknown,
+    })
+    // Over HTTP too (the direct path), with the same clear answer.
+    const http = await post(
+      t.app,
+      'messages.send',
+      { chatId: direct.id, clientId: randomUUID(), text: 'hi' },
+      bearer(b.accessToken),
+    )
+    expect(http.status).toBe(403)
+    expect(http.body.error?.message).toMatch(/deleted their account/)
+    expect(
+      await errorCode(
+        b.caller.messages.forward({
+          messageId: elsewhere.id,
+          chatId: direct.id,
+          clientId: randomUUID(),
+        }),
+      ),
+    ).toBe('FORBIDDEN')
+    // A send retried after the deletion answers the message it stored before.
+    expect(
+      await b.caller.messages.send({ chatId: direct.id, clientId, text: 'still there?' }),
+    ).toMatchObject({ id: before.id })
+    // Nothing new was stored; the history reads as before.
+    const history = await b.caller.messages.list({ chatId: direct.id })
+    expect(history.items.map((m) => m.id)).toEqual([before.id])
+    // Someone outside the chat is told only that they are not in it.
+    await expect(
+      c.caller.messages.send({ chatId: direct.id, clientId: randomUUID(), text: 'x' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'You are not a member of this chat' })
+    // Other personal chats stay open.
+    expect(
+      await errorCode(
+        b.caller.messages.send({ chatId: other.id, clientId: randomUUID(), text: 'open' }),
+      ),
+    ).toBe('OK')
+  })
+
   it('tells the other person of a personal chat live', async () => {
     const [a, b] = [await t.signUp(), await t.signUp()]
     const direct = await b.caller.chats.createDirect({ userId: a.user.id })

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../client'
-import type { Executor } from './chats'
+import { closePersonalChatsOf, type Executor } from './chats'
 
 /** A number in the first row of a procedure's first result set (CALL answers [resultSet, okPacket]). */
 const firstNumber = (rows: unknown, column: string) =>
@@ -281,6 +281,8 @@ export const eraseUser = (db: Db, userId: string, placeholder: { login: string; 
       .where('id', '=', userId)
       .where('deleted_at', 'is', null)
       .execute()
+    // With the erasure, so no message reaches the account after it is gone.
+    await closePersonalChatsOf(trx, userId, now)
   })
 
 /** The ids of the user's active sessions. */

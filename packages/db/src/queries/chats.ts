@@ -37,6 +37,23 @@ export const findChatWithMembers = async (db: Executor, chatId: string) => {
   return { chat, members: rows.flatMap((r) => (r.user_id === null ? [] : [r.user_id])) }
 }
 
+/**
+ * Whether the chat is closed (a personal chat with a deleted account), share-locked until the
+ * transaction ends: it cannot close before a message written in it commits.
+ */
+export const isChatClosed = async (trx: Transaction<Database>, chatId: string) =>
+  (
+    await sql<{
+      closed_at: Date | null
+    }>`SELECT closed_at FROM chats WHERE id = ${chatId} LOCK IN SHARE MODE`.execute(trx)
+  ).rows[0]?.closed_at != null
+
+/** Closes the person's personal chats: they keep their history and take no new messages. */
+export const closePersonalChatsOf = (db: Executor, userId: string, now: Date) =>
+  sql`UPDATE chats SET closed_at = ${now}
+    WHERE is_direct = 1 AND closed_at IS NULL
+      AND id IN (SELECT chat_id FROM chat_members WHERE user_id = ${userId})`.execute(db)
+
 /** The chat row, locked for update until the transaction ends. */
 export const lockChat = (trx: Transaction<Database>, chatId: string) =>
   trx
@@ -146,7 +163,11 @@ export const memberIdsOfChats = async (db: Executor, chatIds: readonly string[])
     .select(['chat_id', 'user_id'])
     .where('chat_id', 'in', [...new Set(chatIds)])
     .execute()
-  for (const r of rows) out.set(r.chat_id, [...(out.get(r.chat_id) ?? []), r.user_id])
+  for (const r of rows) {
+    const list = out.get(r.chat_id)
+    if (list) list.push(r.user_id)
+    else out.set(r.chat_id, [r.user_id])
+  }
   return out
 }
 

@@ -147,12 +147,14 @@ export type SendOutcome =
   | { status: 'sent'; eventId: string; members: string[] }
   | { status: 'duplicate' }
   | { status: 'not_member' }
+  | { status: 'closed' }
 
 /**
  * A send: the message, the chat's activity and the event in one transaction and one round trip
  * (the send_message procedure); search postings follow from the event log. Answers the event id
  * and the members it is for; 'duplicate' when (sender, clientId) was stored already, 'not_member'
- * when the sender is not (or no longer) in the chat.
+ * when the sender is not (or no longer) in the chat; 'closed' for a member's personal chat with a
+ * deleted account, which takes no new messages (migration 2026_12_02_192000).
  */
 export const sendMessageRow = async (
   db: Executor,
@@ -178,6 +180,7 @@ export const sendMessageRow = async (
   }
   if (row?.status === 'duplicate') return { status: 'duplicate' }
   if (row?.status === 'not_member') return { status: 'not_member' }
+  if (row?.status === 'closed') return { status: 'closed' }
   throw new Error(`send_message answered ${JSON.stringify(row)}`)
 }
 

@@ -134,6 +134,8 @@ export const ChatView = ({
     [chat, me.login],
   )
   const others = useMemo(() => chat?.members.filter((m) => m.id !== me.id), [chat, me.id])
+  // A personal chat with a deleted account takes no new messages (the server refuses them too).
+  const closed = chat?.isDirect === true && others?.some((m) => m.deleted) === true
   const seenCounts = useSeenCounts(chat, messages, me.id)
   const pinned = usePinned(chatId)
   const togglePin = useTogglePin(chatId)
@@ -372,25 +374,31 @@ export const ChatView = ({
       <p className="muted pad forward-notice" role="status" hidden={notice === null}>
         {notice}
       </p>
-      <Composer
-        key={chatId}
-        attachments={attachments}
-        editing={editing}
-        onCancelEdit={() => setEditing(null)}
-        replyingTo={replyingTo}
-        onCancelReply={() => setReplyingTo(null)}
-        onSend={send}
-        onSaveEdit={(message, text) => edit.mutate({ message, text })}
-        onEditLast={() => {
-          const last = messages.findLast(
-            (m) => m.sender.id === me.id && !m.deleted && m.text !== null,
-          )
-          if (last) setEditing(last)
-        }}
-        draftKey={`${DRAFT_PREFIX}${me.id}.${chatId}`}
-        onTyping={typing.announce}
-        members={others}
-      />
+      {closed ? (
+        <p className="muted pad closed-chat" role="status">
+          {t('closedChat')}
+        </p>
+      ) : (
+        <Composer
+          key={chatId}
+          attachments={attachments}
+          editing={editing}
+          onCancelEdit={() => setEditing(null)}
+          replyingTo={replyingTo}
+          onCancelReply={() => setReplyingTo(null)}
+          onSend={send}
+          onSaveEdit={(message, text) => edit.mutate({ message, text })}
+          onEditLast={() => {
+            const last = messages.findLast(
+              (m) => m.sender.id === me.id && !m.deleted && m.text !== null,
+            )
+            if (last) setEditing(last)
+          }}
+          draftKey={`${DRAFT_PREFIX}${me.id}.${chatId}`}
+          onTyping={typing.announce}
+          members={others}
+        />
+      )}
       {dragging ? (
         <div className="drop-overlay" aria-hidden="true">
           {t('dropHere')}
