@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bearer, createTestApp, post, sha256, type TestApp, type TrpcBody } from '../testing'
-import { MAX_FAILURES, WINDOW_MS } from './throttle'
+import { MAX_FAILURES, pruneThrottle, WINDOW_MS } from './throttle'
 
 let t: TestApp
 beforeAll(async () => {
@@ -118,6 +118,46 @@ describe('login throttling', () => {
       .where('scope', '=', scope)
       .execute()
     expect((await attempt(a.login, a.password, freshIp())).status).toBe(200)
+  })
+
+  it('prunes failures past the window and scopes left without one; recent ones keep counting', async () => {
+    const old = await t.signUp()
+    const recent = await t.signUp()
+    const oldIp = freshIp()
+    for (let i = 0; i < 3; i++) await fail(old.login, oldIp)
+    for (let i = 0; i < 10; i++) await fail(recent.login, freshIp())
+    await t.db
+      .updateTable('login_failures')
+      .set({ created_at: new Date(Date.now() - WINDOW_MS - 1000) })
+      .where('scope', 'in', [`user:${old.user.id}`, `ip:${oldIp}`])
+      .execute()
+    const pruned = await pruneThrottle(t.db)
+    expect(pruned.failures).toBeGreaterThanOrEqual(6)
+    const scopes = await t.db
+      .selectFrom('login_throttle_scopes')
+      .select('scope')
+      .where('scope', 'in', [`user:${old.user.id}`, `ip:${oldIp}`, `user:${recent.user.id}`])
+      .execute()
+    expect(scopes.map((r) => r.scope)).toEqual([`user:${recent.user.id}`])
+    // The recent account is still blocked; the pruned one signs in.
+    expect((await attempt(recent.login, recent.password, freshIp())).status).toBe(429)
+    expect((await attempt(old.login, old.password, oldIp)).status).toBe(200)
+  })
+
+  it('counts exactly ten of many parallel guesses while the pruning removes scope rows under them', async () => {
+    const a = await t.signUp()
+    const pruning = { on: true }
+    const pruner = (async () => {
+      while (pruning.on) await pruneThrottle(t.db)
+    })()
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => attempt(a.login, 'not the password', freshIp())),
+    )
+    pruning.on = false
+    await pruner
+    const statuses = answers.map((r) => r.status).sort()
+    expect(statuses.filter((s) => s === 401)).toHaveLength(MAX_FAILURES)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30 - MAX_FAILURES)
   })
 
   it('ignores X-Forwarded-For unless TRUST_PROXY is on', async () => {

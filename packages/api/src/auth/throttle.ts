@@ -1,5 +1,11 @@
 import { TRPCError } from '@trpc/server'
-import { findUserIdByLoginOrEmail, releaseLoginAttempt, reserveLoginAttempt } from '@messenger/db'
+import {
+  findUserIdByLoginOrEmail,
+  pruneLoginThrottle,
+  releaseLoginAttempt,
+  reserveLoginAttempt,
+  type Db,
+} from '@messenger/db'
 import type { Context } from '../context'
 
 export const MAX_FAILURES = 10
@@ -67,3 +73,10 @@ export const reserveAttempt = async (
     released: () => releaseLoginAttempt(ctx.db, scopeNames, reservation.ids),
   }
 }
+
+/**
+ * Failures that left the window and scopes with none left, so the throttle's tables hold the last
+ * window's attempts, not every address and name ever tried. Run by each instance's sweeper.
+ */
+export const pruneThrottle = (db: Db, now = new Date()) =>
+  pruneLoginThrottle(db, new Date(now.getTime() - WINDOW_MS), 1000)
