@@ -1,5 +1,5 @@
 import type { Chat } from '@messenger/shared'
-import { QueryClient } from '@tanstack/react-query'
+import { InfiniteQueryObserver, QueryClient, QueryObserver } from '@tanstack/react-query'
 import { describe, expect, it } from 'vitest'
 import { keys } from '../../lib/query-keys'
 import { chat, message, user } from '../../test/factories'
@@ -30,6 +30,55 @@ describe('applyEvent', () => {
       unreadCount: 1,
       lastMessage: { text: 'hi' },
     })
+  })
+
+  it('a list read before a new chat was made, answered after its event, keeps the chat', async () => {
+    const qc = new QueryClient()
+    const old = chat('Old', [ann, bob])
+    const fresh = chat('New', [ann, bob])
+    // The server read the list before the chat existed; its answer comes after the event.
+    const answers: { resolve: (chats: Chat[]) => void }[] = []
+    let reads = 0
+    const read = () =>
+      new Promise<Chat[]>((resolve) => {
+        reads++
+        answers.push({ resolve })
+      })
+    // The list on screen: an observer, as the chat list component holds.
+    const observer = new QueryObserver(qc, { queryKey: keys.chats, queryFn: read })
+    const stop = observer.subscribe(() => undefined)
+    await expect.poll(() => answers.length).toBe(1)
+    // The stream brings the chat while that read is on its way back.
+    applyEvent(qc, { type: 'chat.updated', chat: fresh }, { myId: ann.id, openChatId: null })
+    answers[0]!.resolve([old])
+    await expect
+      .poll(() => qc.getQueryData<Chat[]>(keys.chats)?.map((c) => c.id))
+      .toEqual([fresh.id, old.id])
+    // Merged into the answer, not read again.
+    expect(reads).toBe(1)
+    stop()
+  })
+
+  it('a history page read before a message was sent, answered after its event, keeps it', async () => {
+    const qc = new QueryClient()
+    const c = chat('Bob', [ann, bob])
+    const before = message(c.id, bob, 'before', '2026-01-02T00:00:00.000Z')
+    const sent = message(c.id, bob, 'sent meanwhile', '2026-01-02T00:00:01.000Z')
+    let answer: (page: MessagePages['pages'][number]) => void = () => undefined
+    const observer = new InfiniteQueryObserver(qc, {
+      queryKey: keys.messages(c.id),
+      queryFn: () => new Promise<MessagePages['pages'][number]>((resolve) => (answer = resolve)),
+      initialPageParam: null as string | null,
+      getNextPageParam: () => null,
+    })
+    const stop = observer.subscribe(() => undefined)
+    await expect.poll(() => qc.isFetching({ queryKey: keys.messages(c.id) })).toBe(1)
+    applyEvent(qc, { type: 'message.created', message: sent }, { myId: ann.id, openChatId: c.id })
+    answer({ items: [before], nextCursor: null })
+    await expect
+      .poll(() => flattenPages(qc.getQueryData(keys.messages(c.id))).map((m) => m.text))
+      .toEqual(['before', 'sent meanwhile'])
+    stop()
   })
 
   it('a deletion blanks the message in place', () => {

@@ -1,5 +1,5 @@
 import type { Chat, ChatEvent, PinnedMessage } from '@messenger/shared'
-import type { QueryClient } from '@tanstack/react-query'
+import { hashKey, type QueryClient } from '@tanstack/react-query'
 import { keys } from '../../lib/query-keys'
 import { applyReaction } from '../reactions/merge-reactions'
 import {
@@ -14,8 +14,57 @@ import {
   type MessagePages,
 } from './merge'
 
-/** Merges one live event into the cached chat list, chat and history. */
+/** The chat an event is about. */
+const chatIdOf = (event: ChatEvent) =>
+  'message' in event ? event.message.chatId : 'chat' in event ? event.chat.id : event.chatId
+
+/** What was merged while a query it touches was being fetched, waiting for that fetch's answer. */
+interface Waiting {
+  event: ChatEvent
+  ctx: MessageContext
+  /** Hashes of the queries still on their way. */
+  queries: Set<string>
+}
+/** Per client; bounded, since a fetch that never succeeds (a removed chat) leaves its own behind. */
+const waiting = new WeakMap<QueryClient, Waiting[]>()
+const MAX_WAITING = 500
+
+/**
+ * Merges one live event into the cached chat list, chat and history. A list or page whose fetch
+ * is in flight may have been read on the server before this event was committed; its answer lands
+ * after the event and would stand without it (a new chat missing from the list, a message missing
+ * from a history being opened). So the event is merged again into that answer when it comes: the
+ * merges are idempotent, as they are for any replayed event.
+ */
 export const applyEvent = (qc: QueryClient, event: ChatEvent, ctx: MessageContext) => {
+  mergeEvent(qc, event, ctx)
+  const chatId = chatIdOf(event)
+  const loading = [keys.chats, keys.chat(chatId), keys.messages(chatId)].filter(
+    (queryKey) => qc.isFetching({ queryKey, exact: true }) > 0,
+  )
+  if (loading.length === 0) return
+  let list = waiting.get(qc)
+  if (!list) {
+    list = []
+    waiting.set(qc, list)
+    qc.getQueryCache().subscribe((e) => {
+      // A fetch's answer; not this module's own writes (setQueryData is `manual`).
+      if (e.type !== 'updated' || e.action.type !== 'success' || e.action.manual) return
+      const all = waiting.get(qc) ?? []
+      const due = all.filter((w) => w.queries.delete(e.query.queryHash))
+      if (due.length === 0) return
+      waiting.set(
+        qc,
+        all.filter((w) => w.queries.size > 0),
+      )
+      for (const w of due) mergeEvent(qc, w.event, w.ctx)
+    })
+  }
+  list.push({ event, ctx, queries: new Set(loading.map((queryKey) => hashKey(queryKey))) })
+  if (list.length > MAX_WAITING) list.splice(0, list.length - MAX_WAITING)
+}
+
+const mergeEvent = (qc: QueryClient, event: ChatEvent, ctx: MessageContext) => {
   switch (event.type) {
     case 'message.created':
     case 'message.updated':
