@@ -104,19 +104,6 @@ const assertAnswerable = async (ctx: Ctx, chatId: string, replyToId: string) => 
   }
 }
 
-export const listMessages = async (
-  ctx: Ctx,
-  input: { chatId: string; before?: string | undefined; limit: number },
-) => {
-  await assertMember(ctx, input.chatId, ctx.user.id)
-  const rows = await ctx.messages.list(input.chatId, input.before, input.limit + 1, ctx.user.id)
-  const page = rows.slice(0, input.limit)
-  return {
-    items: await hydrateMessages(ctx, page),
-    nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
-  }
-}
-
 /** The caller's own message: NOT_FOUND if they cannot see it, FORBIDDEN if it is someone else's. */
 const ownMessage = async (ctx: Ctx, messageId: string) => {
   const [m] = await ctx.messages.getMany([messageId])

@@ -44,8 +44,8 @@ export interface MessageStore {
   getMany(ids: readonly string[]): Promise<StoredMessage[]>
   findByClientId(senderId: string, clientId: string): Promise<StoredMessage | null>
   /**
-   * Newest first; `before` is a message id (exclusive). With `viewerId`, without the messages
-   * they deleted for themselves.
+   * Newest first; `before` is a message id (exclusive). With `viewerId`, none unless they are a
+   * member of the chat, and without the messages they deleted for themselves.
    */
   list(
     chatId: string,

@@ -115,6 +115,30 @@ describe('chats.list unread counts', () => {
   })
 })
 
+describe('messages.list', () => {
+  it('reads a history page in three statements, membership included; an outsider gets nothing', async () => {
+    const [ann, bob, eve] = await users(3)
+    const d = await ann!.caller.chats.createDirect({ userId: bob!.user.id })
+    await say(ann!, d.id, 'one')
+    await say(bob!, d.id, 'two')
+    const counted = countedCaller(bob!)
+    let page: Awaited<ReturnType<typeof counted.caller.messages.list>> | undefined
+    // The page (only for a member), its senders, its reactions.
+    expect(
+      await counted.count(async () => {
+        page = await counted.caller.messages.list({ chatId: d.id })
+      }),
+    ).toBe(3)
+    expect(page?.items.map((m) => m.text)).toEqual(['two', 'one'])
+    expect(await errorCode(countedCaller(eve!).caller.messages.list({ chatId: d.id }))).toBe(
+      'FORBIDDEN',
+    )
+    expect(await errorCode(counted.caller.messages.list({ chatId: randomUUID() }))).toBe(
+      'NOT_FOUND',
+    )
+  })
+})
+
 describe('chats.markRead', () => {
   it('moves the mark in three statements and tells the reader’s other tabs and the other person', async () => {
     const [ann, bob] = await users(2)

@@ -42,7 +42,9 @@ export const findMessageByClientId = (db: Executor, senderId: string, clientId: 
 /**
  * Newest first, keyset-paged on the time-ordered id: the cost is the same on any page. The index
  * hint and the two-column ORDER BY keep MariaDB on a range scan of (chat_id, id); left alone it
- * picks a ref scan on chat_id and walks down from the newest row to the cursor.
+ * picks a ref scan on chat_id and walks down from the newest row to the cursor. With `viewerId`,
+ * no rows unless they are a member (a constant subquery, one primary-key probe per statement),
+ * so a history page needs no membership query of its own.
  */
 export const listChatMessages = async (
   db: Executor,
@@ -54,7 +56,12 @@ export const listChatMessages = async (
   const r = await sql<MessageRow>`
     SELECT * FROM messages FORCE INDEX (messages_chat)
      WHERE chat_id = ${chatId} ${before === undefined ? sql`` : sql`AND id < ${before}`}
-       ${viewerId === null ? sql`` : notHiddenFor(viewerId, chatId)}
+       ${
+         viewerId === null
+           ? sql``
+           : sql`${notHiddenFor(viewerId, chatId)} AND EXISTS (SELECT 1 FROM chat_members cm
+         WHERE cm.chat_id = ${chatId} AND cm.user_id = ${viewerId})`
+       }
      ORDER BY chat_id DESC, id DESC LIMIT ${limit}`.execute(db)
   return r.rows
 }
