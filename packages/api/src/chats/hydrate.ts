@@ -57,12 +57,12 @@ export const hydrateChats = async (
   rows: readonly ChatRecord[],
 ): Promise<Chat[]> => {
   if (rows.length === 0) return []
-  const [members, lastMessages] = await Promise.all([
+  const [members, last] = await Promise.all([
     listMembers(
       deps.db,
       rows.map((r) => r.id),
     ),
-    lastMessagesFor(deps, viewerId, rows).then((m) => hydrateMessages(deps, m)),
+    lastMessagesFor(deps, viewerId, rows),
   ])
   const membersOf = new Map<string, PublicUser[]>()
   const mine = new Map<string, (typeof members)[number]>()
@@ -80,14 +80,18 @@ export const hydrateChats = async (
       }
     }
   }
-  const lastByChat = new Map(lastMessages.map((m) => [m.chatId, m]))
   // One query for the page, mentions counted apart in it; a chat without messages has nothing to count.
   const marks = rows.flatMap((r) =>
     r.last_message_id === null
       ? []
       : [{ chatId: r.id, afterId: mine.get(r.id)?.last_read_message_id ?? null }],
   )
-  const { unread, mentions } = await deps.messages.countUnread(marks, viewerId, UNREAD_CAP)
+  // The last messages' senders are mostly members already read: only others cost a query.
+  const [lastMessages, { unread, mentions }] = await Promise.all([
+    hydrateMessages(deps, last, [...membersOf.values()].flat()),
+    deps.messages.countUnread(marks, viewerId, UNREAD_CAP),
+  ])
+  const lastByChat = new Map(lastMessages.map((m) => [m.chatId, m]))
   return rows.map((r) => {
     const list = membersOf.get(r.id) ?? []
     const isDirect = r.is_direct === 1
