@@ -348,7 +348,7 @@ export async function runCapacity({ steps, intervalS }: { steps: number[]; inter
       rows.push(
         row(
           beyond,
-          `1.5×: ${beyond.good / beyond.calls >= 0.9 && beyond.lost === 0 && beyond.ok >= 0.9 * served ? 'pass' : 'fail'} (${beyond.ok} served, ${served} at capacity)`,
+          `1.5×: ${beyond.good / beyond.calls >= 0.9 && beyond.lost === 0 && beyond.ok >= 0.9 * served ? 'pass' : 'fail'} (${beyond.ok} served, ${served} at capacity${beyond.users < Math.round((capacity * 1.5) / BLOCK) * BLOCK ? `; only ${fmt(beyond.users / capacity, 2)}×: the fd hard limit here is ${fdLimit}` : ''})`,
         ),
       )
     const loadAverage = (await import('node:os')).loadavg()[0]!
