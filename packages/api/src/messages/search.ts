@@ -1,10 +1,11 @@
 import { TRPCError } from '@trpc/server'
-import { findChatOfUserByName, findUserIdByLogin, hiddenAmong } from '@messenger/db'
+import { findChatOfUserByName, findMessagesByIdsFor, findUserIdByLogin } from '@messenger/db'
 import { highlight, parseSearchQuery, type SearchMessagesInput } from '@messenger/shared'
 import { assertMember } from '../chats/service'
 import type { AuthUser, Context } from '../context'
 import { SearchUnavailableError } from '../search/search-index'
 import { hydrateMessages } from './hydrate'
+import { toStored } from './mysql-store'
 
 type Ctx = Context & { user: AuthUser }
 
@@ -92,15 +93,20 @@ export const searchMessages = async (ctx: Ctx, input: SearchMessagesInput) => {
         cause: e,
       })
     })
-  // The index names the messages; MySQL has them. One deleted since it was indexed is left out.
+  // The index names the messages; MySQL has them. One deleted since it was indexed is left out,
+  // and so is one the caller deleted for themselves (probed in the same statement).
   const stored = new Map(
-    (await ctx.messages.getMany(found.map((h) => h.messageId))).map((m) => [m.id, m]),
+    (
+      await findMessagesByIdsFor(
+        ctx.db,
+        found.map((h) => h.messageId),
+        ctx.user.id,
+      )
+    ).flatMap((m) => (m.hidden ? [] : [[m.row.id, toStored(m.row)] as const])),
   )
-  // Delete for me: what the caller hid is not found either (one key lookup per result).
-  const hidden = await hiddenAmong(ctx.db, ctx.user.id, [...stored.values()])
   const hits = found.flatMap((h) => {
     const message = stored.get(h.messageId)
-    if (!message || message.deleted || hidden.has(message.id)) return []
+    if (!message || message.deleted) return []
     return [{ message, highlight: h.highlight ?? highlight(message.text ?? '', h.terms) }]
   })
   const last = cursor.m === '' ? -1 : hits.findIndex((h) => h.message.id === cursor.m)

@@ -13,29 +13,6 @@ export const hideMessageFor = async (
 }
 
 /**
- * Which of these messages `userId` deleted for themselves, in one statement of primary-key
- * lookups (each message with its chat).
- */
-export const hiddenAmong = async (
-  db: Executor,
-  userId: string,
-  messages: readonly { chatId: string; id: string }[],
-) => {
-  if (messages.length === 0) return new Set<string>()
-  const rows = await db
-    .selectFrom('hidden_messages')
-    .select('message_id')
-    .where('user_id', '=', userId)
-    .where((eb) =>
-      eb.or(
-        messages.map((m) => eb.and([eb('chat_id', '=', m.chatId), eb('message_id', '=', m.id)])),
-      ),
-    )
-    .execute()
-  return new Set(rows.map((r) => r.message_id))
-}
-
-/**
  * A forwarded message: the row and its chat's activity (as send_message moves it). Throws the
  * duplicate-key error when (sender, clientId) was used already. Mentions in it are not stored:
  * they are the original author's words, not addressed by whoever forwards them.

@@ -10,7 +10,6 @@ import {
   readMarkRefusal,
 } from './chats'
 import { appendEvents, listEventsSince } from './events'
-import { hiddenAmong } from './hidden'
 import { membersUnlessVersion } from './member-versions'
 import { deletePin, insertPin, listPins } from './pins'
 import { listReactors, reactionKinds, reactionsOfMessages, setReaction } from './reactions'
@@ -256,13 +255,6 @@ describe('hot statements use their indexes', () => {
         ),
       )
       await measure('lastVisibleMessages', () => lastVisibleMessages(conn, viewer, viewerChats))
-      await measure('hiddenAmong', () =>
-        hiddenAmong(
-          conn,
-          viewer,
-          viewerChats.map((c, n) => ({ chatId: c, id: message(n, 3) })),
-        ),
-      )
       await measure('listChatMessages, for a viewer', () =>
         listChatMessages(conn, someChat, undefined, 51, viewer),
       )
