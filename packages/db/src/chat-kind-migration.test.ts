@@ -1,26 +1,16 @@
-import { randomBytes } from 'node:crypto'
-import { Migrator, sql } from 'kysely'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { migrations } from '../migrations/index'
-import { createDb, type Db } from './client'
-import { createDatabaseIfMissing, dropDatabase, migrateToLatest } from './migrate'
+import type { Db } from './client'
+import { migrateToLatest } from './migrate'
+import { createTestDbAt, type TestDb } from './testing'
 
-const url = `${process.env.TEST_DATABASE_SERVER ?? 'mysql://root@127.0.0.1:3306'}/test_${randomBytes(6).toString('hex')}`
+let t: TestDb
 let db: Db
 beforeAll(async () => {
-  await createDatabaseIfMissing(url)
-  db = createDb(url)
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: () => Promise.resolve(migrations) },
-  })
-  const { error } = await migrator.migrateTo('2026_11_24_170000_create_send_message_procedure')
-  if (error !== undefined) throw new Error('migrating to the old schema failed', { cause: error })
+  t = await createTestDbAt('2026_11_24_170000_create_send_message_procedure')
+  db = t.db
 })
-afterAll(async () => {
-  await db.destroy()
-  await dropDatabase(url)
-})
+afterAll(() => t.drop())
 
 const uid = (n: number) => `0190f0c2-0000-7000-8000-${String(n).padStart(12, '0')}`
 const key = (a: number, b: number) => `${uid(a)}:${uid(b)}`

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { sql } from 'kysely'
+import { Migrator, sql } from 'kysely'
+import { migrations } from '../migrations/index'
 import { createDb, type Db } from './client'
 import { createDatabaseIfMissing, dropDatabase, migrateToLatest } from './migrate'
 import type { Executor } from './queries/chats'
@@ -14,12 +15,11 @@ export interface TestDb {
   drop: () => Promise<void>
 }
 
-/** A fresh, migrated database with a unique name, for one test file (on `serverUrl` if given). */
-export const createTestDb = async (serverUrl = SERVER_URL): Promise<TestDb> => {
+const freshDb = async (serverUrl: string, migrate: (db: Db) => Promise<unknown>) => {
   const url = `${serverUrl}/test_${randomBytes(6).toString('hex')}`
   await createDatabaseIfMissing(url)
   const db = createDb(url)
-  await migrateToLatest(db)
+  await migrate(db)
   return {
     db,
     url,
@@ -29,6 +29,24 @@ export const createTestDb = async (serverUrl = SERVER_URL): Promise<TestDb> => {
     },
   }
 }
+
+/** A fresh, migrated database with a unique name, for one test file (on `serverUrl` if given). */
+export const createTestDb = (serverUrl = SERVER_URL): Promise<TestDb> =>
+  freshDb(serverUrl, migrateToLatest)
+
+/**
+ * A fresh database migrated only up to `migration` (included): data written to it is the data a
+ * later migration finds on an older install (`migrateToLatest` then runs the rest).
+ */
+export const createTestDbAt = (migration: string): Promise<TestDb> =>
+  freshDb(SERVER_URL, async (db) => {
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: () => Promise.resolve(migrations) },
+    })
+    const { error } = await migrator.migrateTo(migration)
+    if (error !== undefined) throw new Error(`migrating to ${migration} failed`, { cause: error })
+  })
 
 /**
  * appendEvents without its commit, for tests: the transaction keeps the counter's lock until it
