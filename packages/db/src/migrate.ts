@@ -1,4 +1,9 @@
-import { Migrator, type MigrationProvider } from 'kysely'
+import {
+  Migrator,
+  type MigrationProvider,
+  type MigrationResult,
+  type MigrationResultSet,
+} from 'kysely'
 import { createConnection } from 'mysql2/promise'
 import { migrations } from '../migrations/index'
 import { parseDatabaseUrl, type Db } from './client'
@@ -28,9 +33,12 @@ export const dropDatabase = async (url: string) => {
   }
 }
 
-export const migrateToLatest = async (db: Db) => {
-  const migrator = new Migrator({ db, provider })
-  const { error, results } = await migrator.migrateToLatest()
+/** Runs what `run` asks of a migrator; a failure names the migration that failed. */
+const migrateWith = async (
+  db: Db,
+  run: (m: Migrator) => Promise<MigrationResultSet>,
+): Promise<MigrationResult[]> => {
+  const { error, results } = await run(new Migrator({ db, provider }))
   const failed = results?.find((r) => r.status === 'Error')
   if (error !== undefined) {
     const cause = error instanceof Error ? error.message : JSON.stringify(error)
@@ -38,3 +46,9 @@ export const migrateToLatest = async (db: Db) => {
   }
   return results ?? []
 }
+
+export const migrateToLatest = (db: Db) => migrateWith(db, (m) => m.migrateToLatest())
+
+/** Up (or down) to `migration`, included: tests of a later migration on an older schema's data. */
+export const migrateTo = (db: Db, migration: string) =>
+  migrateWith(db, (m) => m.migrateTo(migration))

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { Migrator, sql } from 'kysely'
-import { migrations } from '../migrations/index'
+import { sql } from 'kysely'
 import { createDb, type Db } from './client'
-import { createDatabaseIfMissing, dropDatabase, migrateToLatest } from './migrate'
+import { createDatabaseIfMissing, dropDatabase, migrateTo, migrateToLatest } from './migrate'
 import type { Executor } from './queries/chats'
 import type { NewEvent } from './queries/events'
 
@@ -39,14 +38,7 @@ export const createTestDb = (serverUrl = SERVER_URL): Promise<TestDb> =>
  * later migration finds on an older install (`migrateToLatest` then runs the rest).
  */
 export const createTestDbAt = (migration: string): Promise<TestDb> =>
-  freshDb(SERVER_URL, async (db) => {
-    const migrator = new Migrator({
-      db,
-      provider: { getMigrations: () => Promise.resolve(migrations) },
-    })
-    const { error } = await migrator.migrateTo(migration)
-    if (error !== undefined) throw new Error(`migrating to ${migration} failed`, { cause: error })
-  })
+  freshDb(SERVER_URL, (db) => migrateTo(db, migration))
 
 /**
  * appendEvents without its commit, for tests: the transaction keeps the counter's lock until it
