@@ -4,8 +4,8 @@ import { createDatabaseIfMissing, createDb, migrateToLatest } from '@messenger/d
 import { createApp } from './app'
 import { closeDeps, createDeps } from './deps'
 import { loadConfig } from './env'
-import { startSweeper } from './files/sweep'
 import { ensureDatabaseServer } from './lifecycle/database'
+import { startMaintenance } from './lifecycle/maintenance'
 import { checkServices } from './lifecycle/services'
 import { trackRequests } from './lifecycle/shutdown'
 import { StartupError } from './lifecycle/startup-error'
@@ -52,8 +52,8 @@ const start = async () => {
       createDeps(config, { db, log }),
     )
     const app = createApp(deps)
-    // Abandoned uploads and files of deleted messages that a crash left behind (files/sweep.ts).
-    const sweeper = startSweeper(deps)
+    // Abandoned uploads, files left by a crash, old login failures (lifecycle/maintenance.ts).
+    const maintenance = startMaintenance(deps)
     const { server, port } = await serveApp(app, { port: config.port })
     log.info(`messenger listening on http://localhost:${port}`)
     const inFlight = trackRequests(
@@ -76,7 +76,7 @@ const start = async () => {
         const cut = await inFlight.stop(config.shutdownTimeoutMs)
         if (cut > 0) log.warn(`${cut} requests were still running at the deadline and were cut`)
         // Pools close only now: the requests that finished needed them.
-        await sweeper.stop()
+        await maintenance.stop()
         await closeDeps(deps)
         await database.stop()
         log.info('stopped')

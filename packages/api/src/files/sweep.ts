@@ -1,5 +1,4 @@
 import { existingAttachmentIds, sweepUnattached, usedAvatarIds } from '@messenger/db'
-import { pruneThrottle } from '../auth/throttle'
 import type { Deps } from '../deps'
 
 export interface SweepOptions {
@@ -97,46 +96,4 @@ export const sweepOnce = async (
     report.strayAvatars += stray.length
   }
   return report
-}
-
-/**
- * Sweeps uploads and prunes the login throttle (auth/throttle.ts) every SWEEP_INTERVAL_MS (at a random point of 0.5–1.5× it, so instances never align);
- * a failed pass is logged and the next one tries again.
- */
-export const startSweeper = (deps: Deps, intervalMs = SWEEP_INTERVAL_MS) => {
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<void> = Promise.resolve()
-  let stopped = false
-  const schedule = () => {
-    if (stopped) return
-    timer = setTimeout(
-      () => {
-        const uploads = sweepOnce(deps).then(
-          (r) => {
-            const total = Object.values(r).reduce((a, b) => a + b, 0)
-            if (total > 0) deps.log.info({ sweep: r }, 'removed unattached uploads')
-          },
-          (err: unknown) => deps.log.warn({ err }, 'upload sweep failed; retrying next period'),
-        )
-        const throttle = pruneThrottle(deps.db).then(
-          (r) => {
-            if (r.failures + r.scopes > 0) deps.log.info({ prune: r }, 'pruned the login throttle')
-          },
-          (err: unknown) => deps.log.warn({ err }, 'throttle pruning failed; retrying next period'),
-        )
-        running = Promise.all([uploads, throttle]).then(() => undefined)
-        void running.then(schedule)
-      },
-      intervalMs * (0.5 + Math.random()),
-    )
-    timer.unref()
-  }
-  schedule()
-  return {
-    async stop() {
-      stopped = true
-      clearTimeout(timer)
-      await running
-    },
-  }
 }
