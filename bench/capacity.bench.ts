@@ -9,9 +9,11 @@
  * may be lost, and the calls served (200s) must be at least 90% of the capacity step's: a server
  * that only sheds does not pass. The server runs as the production bundle (bench/bundle.ts).
  * Each child raises its fd limit to FD_LIMIT where it may (root) and its soft limit to its hard
- * one; the server needs one fd per stream, so steps beyond the hard limit are skipped. Streams
- * are opened OPEN_BATCH at a time, as clients arrive. The idle figure comes first: the RSS that IDLE_STREAMS idle streams add past
- * a warm-up of IDLE_WARM, divided by their number; then they are closed and the sweep starts.
+ * one; the server needs one fd per stream, so steps beyond the hard limit are skipped, and the
+ * 1.5× step is cut to what the limit allows (the table says so). Streams are opened OPEN_BATCH at
+ * a time, as clients arrive. The idle figure comes first: the RSS that IDLE_STREAMS idle streams
+ * add past a warm-up of IDLE_WARM, divided by their number; then they are closed and the sweep
+ * starts.
  * BENCH_CAPACITY_SERVER_FLAGS adds node flags to the server (--heap-prof); BENCH_PROFILE=<folder>
  * writes a CPU profile of each step's load there.
  */

@@ -113,10 +113,10 @@ export const releaseLoginAttempt = (db: Db, scopes: string[], ids: number[], cle
  * `before`, then scope rows that had no failure when read (an address seen once, a login name
  * tried once), `batch` rows per statement. Neither statement reads with locks, so neither holds
  * a lock an attempt waits on while waiting on one of the attempt's: failures go in created_at
- * order and, within a scope, a successful login's clearing deletes in that same order; scope rows are deleted by
- * their key alone. A scope row is only what attempts lock: one deleted under an attempt is put
- * back by the next (withScopesLocked), and the failures it counts stay where they are.
- * Answers how many of each were removed.
+ * order, and within a scope a successful login's clearing deletes in that same order; scope rows
+ * are deleted by their key alone. A scope row is only what attempts lock: one deleted under an
+ * attempt is put back by the next (withScopesLocked), and the failures it counts stay where they
+ * are. Answers how many of each were removed.
  */
 export const pruneLoginThrottle = async (db: Db, before: Date, batch: number) => {
   let failures = 0

@@ -25,7 +25,7 @@ interface Waiting {
   /** Hashes of the queries still on their way. */
   queries: Set<string>
 }
-/** Per client; bounded, since a fetch that never succeeds (a removed chat) leaves its own behind. */
+/** Per client; bounded, as a fetch that never succeeds (a removed chat) leaves its own behind. */
 const waiting = new WeakMap<QueryClient, Waiting[]>()
 const MAX_WAITING = 500
 
