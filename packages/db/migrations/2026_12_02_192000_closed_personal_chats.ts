@@ -15,6 +15,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`UPDATE chats c SET c.closed_at = CURRENT_TIMESTAMP(3)
     WHERE c.is_direct = 1 AND EXISTS (SELECT 1 FROM chat_members m JOIN users u ON u.id = m.user_id
       WHERE m.chat_id = c.id AND u.deleted_at IS NOT NULL)`.execute(db)
+  await createClosedAwareSendMessage(db)
+}
+
+/** This migration's send_message (2026_12_03_060000 replaces it with a batch of sends). */
+export const createClosedAwareSendMessage = async (db: Kysely<unknown>) => {
   await sql`DROP PROCEDURE IF EXISTS send_message`.execute(db)
   await sql`CREATE PROCEDURE send_message(
     IN p_id ${id}, IN p_chat_id ${id}, IN p_sender_id ${id}, IN p_client_id ${id},

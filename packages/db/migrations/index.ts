@@ -24,6 +24,7 @@ import * as m20261202190000 from './2026_12_02_190000_append_events_guard'
 import * as m20261202191000 from './2026_12_02_191000_chat_member_versions'
 import * as m20261202192000 from './2026_12_02_192000_closed_personal_chats'
 import * as m20261202193000 from './2026_12_02_193000_login_failures_by_time'
+import * as m20261203060000 from './2026_12_03_060000_send_messages_batch'
 
 /** Every migration by name, in order; add new files here. Landed migrations are frozen. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_191000_chat_member_versions': m20261202191000,
   '2026_12_02_192000_closed_personal_chats': m20261202192000,
   '2026_12_02_193000_login_failures_by_time': m20261202193000,
+  '2026_12_03_060000_send_messages_batch': m20261203060000,
 }

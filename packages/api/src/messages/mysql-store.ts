@@ -4,12 +4,12 @@ import {
   findMessageByClientId,
   findMessagesByIds,
   listChatMessages,
-  sendMessageRow,
   updateMessage,
   type Db,
   type Executor,
   type MessageRow,
 } from '@messenger/db'
+import { createSendQueue } from './send-queue'
 import type { MessageStore, StoredMessage } from './store'
 import { parseSystemEvent } from './system'
 
@@ -46,10 +46,13 @@ export const toRow = (m: StoredMessage): Omit<MessageRow, 'system_event'> => ({
   forwarded_sender_id: m.forwardedSenderId ?? null,
 })
 
-/** Messages in MySQL. A send is one round trip: the send_message procedure. */
-export const createMysqlStore = (db: Db): MessageStore => ({
+/**
+ * Messages in MySQL. A send is one round trip, shared with the sends that came in meanwhile: the
+ * send_messages procedure, through the send queue.
+ */
+export const createMysqlStore = (db: Db, queue = createSendQueue(db)): MessageStore => ({
   async create(m) {
-    const sent = await sendMessageRow(db, toRow(m))
+    const sent = await queue.send(toRow(m))
     if (sent.status === 'sent') return { ...sent, message: m }
     if (sent.status === 'not_member' || sent.status === 'closed') return sent
     const existing = await findMessageByClientId(db, m.senderId, m.clientId)

@@ -69,17 +69,22 @@ export const opsForEvents = async (
   events: readonly LoggedEvent[],
 ): Promise<IndexOp[]> => {
   // A message touched several times in a batch is applied once, with its latest event's version.
-  const latest = new Map<string, { version: number; chatId: string }>()
+  const latest = new Map<string, { version: number; chatId: string; isNew: boolean }>()
   const removed = new Set<string>()
   for (const e of events) {
     if (e.type === 'chat.removed') removed.add(e.chatId)
     else if (e.messageId !== null && e.type.startsWith('message.')) {
-      latest.set(e.messageId, { version: e.id, chatId: e.chatId })
+      // New when its creation is its only event here: the log holds nothing of it before that.
+      latest.set(e.messageId, {
+        version: e.id,
+        chatId: e.chatId,
+        isNew: e.type === 'message.created' && !latest.has(e.messageId),
+      })
     }
   }
   const rows = new Map((await findMessagesByIds(db, [...latest.keys()])).map((r) => [r.id, r]))
   const ops: IndexOp[] = []
-  for (const [messageId, { version, chatId }] of latest) {
+  for (const [messageId, { version, chatId, isNew }] of latest) {
     const row = rows.get(messageId)
     // "Ann added Bob" is the chat's history, not something anyone said: never found by search.
     if (row?.system_event != null) continue
@@ -96,6 +101,7 @@ export const opsForEvents = async (
               createdAt: row.created_at,
             },
             version,
+            isNew,
           }
         : { type: 'delete', messageId, chatId: row?.chat_id ?? chatId, version },
     )

@@ -21,7 +21,14 @@ export const createMysqlIndex = (db: Db): SearchIndex => ({
   async apply(ops, trx) {
     const messages = ops.flatMap((op): IndexedMessage[] =>
       op.type === 'upsert'
-        ? [{ messageId: op.doc.messageId, chatId: op.doc.chatId, text: op.doc.text || null }]
+        ? [
+            {
+              messageId: op.doc.messageId,
+              chatId: op.doc.chatId,
+              text: op.doc.text || null,
+              isNew: op.isNew,
+            },
+          ]
         : op.type === 'delete'
           ? [{ messageId: op.messageId, chatId: op.chatId, text: null }]
           : [],

@@ -16,7 +16,8 @@ export interface IndexedDoc {
  * change applied late never overwrites a newer one (Elasticsearch external versioning).
  */
 export type IndexOp =
-  | { type: 'upsert'; doc: IndexedDoc; version: number }
+  /** `isNew`: the message's creation is its only event so far (nothing of it is indexed yet). */
+  | { type: 'upsert'; doc: IndexedDoc; version: number; isNew?: boolean }
   | { type: 'delete'; messageId: string; chatId: string; version: number }
   | { type: 'deleteChat'; chatId: string }
 

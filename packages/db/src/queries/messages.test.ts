@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTerms } from '../search'
 import { createTestDb, type TestDb } from '../testing'
-import { sendMessageRow } from './messages'
+import { sendMessageRow, sendMessageRows } from './messages'
 
 let t: TestDb
 const uid = (prefix: string, n: number) => `${prefix}-0000-7000-8000-${String(n).padStart(12, '0')}`
@@ -114,6 +114,120 @@ describe('send_message', () => {
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow()
     expect(Number(postings.n)).toBe(0)
+  })
+})
+
+describe('send_messages (a batch)', () => {
+  const row = (n: number, chatId: string, over: { senderId?: string; clientId?: string } = {}) => ({
+    id: messageId(n),
+    chat_id: chatId,
+    sender_id: over.senderId ?? user,
+    client_id: over.clientId ?? messageId(n),
+    text: `batch ${n} 👋 ${'ы'.repeat(n % 3)}`,
+    image_ids: null,
+    created_at: new Date(Date.UTC(2026, 1, 1, 0, 0, n % 60)),
+    edited_at: null,
+    deleted: 0 as const,
+  })
+
+  it('gives each message its own outcome, and the refused ones leave no trace', async () => {
+    const [a, b, closed, foreign] = [chats[200]!, chats[201]!, chats[202]!, chats[203]!]
+    await t.db
+      .updateTable('chats')
+      .set({ closed_at: new Date() })
+      .where('id', '=', closed)
+      .execute()
+    await t.db.deleteFrom('chat_members').where('chat_id', '=', foreign).execute()
+    const before = await t.db
+      .selectFrom('chats')
+      .select(['id', 'last_message_id'])
+      .where('id', 'in', [closed, foreign])
+      .execute()
+    // Out of chat order on purpose (the batch is sorted by chat), with a clientId used twice.
+    const rows = [
+      row(501, b),
+      row(502, foreign),
+      row(503, a),
+      row(504, closed),
+      row(505, b, { clientId: messageId(501) }),
+      row(506, a),
+    ]
+    const outcomes = await sendMessageRows(t.db, rows)
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'sent',
+      'not_member',
+      'sent',
+      'closed',
+      'duplicate',
+      'sent',
+    ])
+    const sent = outcomes.flatMap((o) => (o.status === 'sent' ? [o] : []))
+    for (const o of sent) expect(o.members).toEqual([user])
+    // One transaction: consecutive event ids, in chat order (a before b), each for its message.
+    const ids = sent.map((o) => Number(o.eventId)).sort((x, y) => x - y)
+    expect(ids[2]! - ids[0]!).toBe(2)
+    const events = await t.db
+      .selectFrom('chat_events')
+      .select(['id', 'message_id', 'chat_id'])
+      .where('id', '>=', ids[0]!)
+      .orderBy('id')
+      .execute()
+    expect(events.map((e) => [e.id, e.message_id])).toEqual([
+      [ids[0], messageId(503)],
+      [ids[1], messageId(506)],
+      [ids[2], messageId(501)],
+    ])
+    const stored = await t.db
+      .selectFrom('messages')
+      .select(['id', 'text'])
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('id')
+      .execute()
+    expect(stored).toEqual([501, 503, 506].map((n) => ({ id: messageId(n), text: row(n, a).text })))
+    const after = await t.db
+      .selectFrom('chats')
+      .select(['id', 'last_message_id'])
+      .where('id', 'in', [closed, foreign])
+      .execute()
+    expect(after).toEqual(before)
+  })
+
+  it('answers the audience of each chat when one batch holds several runs of them', async () => {
+    const [c1, c2] = [chats[210]!, chats[211]!]
+    const other = uid('00000000', 2)
+    await t.db
+      .insertInto('users')
+      .values({
+        id: other,
+        login: 'other',
+        email: 'other@example.com',
+        first_name: 'O',
+        last_name: 'U',
+        password_hash: 'x'.repeat(64),
+        password_salt: 'y'.repeat(32),
+      })
+      .execute()
+    await t.db.insertInto('chat_members').values({ chat_id: c2, user_id: other }).execute()
+    const outcomes = await sendMessageRows(t.db, [row(511, c2), row(512, c1), row(513, c2)])
+    expect(outcomes.map((o) => (o.status === 'sent' ? [...o.members].sort() : o.status))).toEqual([
+      [user, other].sort(),
+      [user],
+      [user, other].sort(),
+    ])
+  })
+
+  it('refuses more than MAX_SEND_BATCH rows, and sends nothing for none', async () => {
+    expect(await sendMessageRows(t.db, [])).toEqual([])
+    await expect(
+      sendMessageRows(
+        t.db,
+        Array.from({ length: 65 }, (_, i) => row(600 + i, chats[220]!)),
+      ),
+    ).rejects.toThrow(/at most 64/)
   })
 })
 

@@ -156,40 +156,100 @@ export type SendOutcome =
   | { status: 'not_member' }
   | { status: 'closed' }
 
+type SendRow = Omit<
+  MessageRow,
+  'reply_to_id' | 'forwarded_from_id' | 'forwarded_sender_id' | 'file_ids' | 'system_event'
+> &
+  Partial<Pick<MessageRow, 'reply_to_id' | 'file_ids'>>
+
+/** Sends per `send_messages` call: bounds the JSON (4,000 characters of text each) to ~1 MB. */
+export const MAX_SEND_BATCH = 64
+
+/** '2026-12-03 06:00:00.123': the DATETIME(3) text JSON_TABLE reads, in UTC like the sessions. */
+const datetime = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ')
+
 /**
- * A send: the message, the chat's activity and the event in one transaction and one round trip
- * (the send_message procedure); search postings follow from the event log. Answers the event id
- * and the members it is for; 'duplicate' when (sender, clientId) was stored already, 'not_member'
+ * Sends: each message, its chat's activity and its event, all in one transaction and one round
+ * trip (the send_messages procedure, migration 2026_12_03_060000); search postings follow from
+ * the event log. Answers each row's outcome in order: the event id and the members it is for;
+ * 'duplicate' when (sender, clientId) was stored already (or earlier in the batch), 'not_member'
  * when the sender is not (or no longer) in the chat; 'closed' for a member's personal chat with a
- * deleted account, which takes no new messages (migration 2026_12_02_192000).
+ * deleted account, which takes no new messages (migration 2026_12_02_192000). A refused message
+ * leaves no trace and does not hold the others back.
  */
-export const sendMessageRow = async (
+export const sendMessageRows = async (
   db: Executor,
-  m: Omit<
-    MessageRow,
-    'reply_to_id' | 'forwarded_from_id' | 'forwarded_sender_id' | 'file_ids' | 'system_event'
-  > &
-    Partial<Pick<MessageRow, 'reply_to_id' | 'file_ids'>>,
-): Promise<SendOutcome> => {
-  const r = await sql`CALL send_message(${m.id}, ${m.chat_id}, ${m.sender_id}, ${m.client_id},
-    ${m.text}, ${m.image_ids}, ${m.created_at}, ${m.reply_to_id ?? null}, ${m.file_ids ?? null})`.execute(
-    db,
-  )
-  // CALL answers [resultSet, okPacket]; the first row of the first set holds the outcome.
-  const rows = r.rows as unknown as {
-    status: string
-    event_id: number | string | null
-    members: string | null
-  }[][]
-  const row = rows[0]?.[0]
-  if (row?.status === 'sent' && row.event_id !== null && row.members !== null) {
-    return { status: 'sent', eventId: String(row.event_id), members: row.members.split(',') }
+  rows: readonly SendRow[],
+): Promise<SendOutcome[]> => {
+  if (rows.length === 0) return []
+  if (rows.length > MAX_SEND_BATCH) {
+    throw new Error(`sendMessageRows takes at most ${MAX_SEND_BATCH} rows (got ${rows.length})`)
   }
-  if (row?.status === 'duplicate') return { status: 'duplicate' }
-  if (row?.status === 'not_member') return { status: 'not_member' }
-  if (row?.status === 'closed') return { status: 'closed' }
-  throw new Error(`send_message answered ${JSON.stringify(row)}`)
+  // By chat, so that concurrent batches take the chats' locks in one order.
+  const order = rows.map((_, i) => i).sort((a, b) => compare(rows[a]!.chat_id, rows[b]!.chat_id))
+  const batch = order.map((i) => {
+    const m = rows[i]!
+    return {
+      id: m.id,
+      chatId: m.chat_id,
+      senderId: m.sender_id,
+      clientId: m.client_id,
+      text: m.text,
+      imageIds: m.image_ids,
+      fileIds: m.file_ids ?? null,
+      createdAt: datetime(m.created_at),
+      replyToId: m.reply_to_id ?? null,
+    }
+  })
+  const r = await sql`CALL send_messages(${JSON.stringify(batch)})`.execute(db)
+  // CALL answers [resultSet, okPacket]; one row holds the outcomes.
+  const row = (
+    r.rows as unknown as { results: string; first_event_id: number | string | null }[][]
+  )[0]?.[0]
+  const results = row
+    ? (JSON.parse(row.results) as {
+        id: string
+        status: string
+        n: number | null
+        members: string | null
+      }[])
+    : []
+  if (results.length !== rows.length) {
+    throw new Error(`send_messages answered ${results.length} outcomes for ${rows.length} messages`)
+  }
+  const outcomes: SendOutcome[] = new Array<SendOutcome>(rows.length)
+  // Members come once per run of a chat's sent messages (the batch is sorted by chat).
+  let members: { chatId: string; ids: string[] } | null = null
+  results.forEach((res, k) => {
+    const m = rows[order[k]!]!
+    if (res.id !== m.id) throw new Error(`send_messages answered ${res.id} in place of ${m.id}`)
+    if (res.status === 'sent' && res.n !== null && row?.first_event_id != null) {
+      if (res.members !== null) members = { chatId: m.chat_id, ids: res.members.split(',') }
+      if (members?.chatId !== m.chat_id)
+        throw new Error(`send_messages gave no members for ${m.id}`)
+      outcomes[order[k]!] = {
+        status: 'sent',
+        eventId: String(BigInt(row.first_event_id) + BigInt(res.n - 1)),
+        members: members.ids,
+      }
+    } else if (
+      res.status === 'duplicate' ||
+      res.status === 'not_member' ||
+      res.status === 'closed'
+    ) {
+      outcomes[order[k]!] = { status: res.status }
+    } else {
+      throw new Error(`send_messages answered ${JSON.stringify(res)}`)
+    }
+  })
+  return outcomes
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** One send (sendMessageRows with a single row). */
+export const sendMessageRow = async (db: Executor, m: SendRow): Promise<SendOutcome> =>
+  (await sendMessageRows(db, [m]))[0]!
 
 /**
  * A system message ("Ann added Bob"), in the transaction of the change it tells of: the row and

@@ -10,6 +10,12 @@ export interface IndexedMessage {
   chatId: string
   /** Null for an image-only or deleted message: nothing to index. */
   text: string | null
+  /**
+   * Indexed for the first time (its only event is its creation): it has no postings to remove.
+   * Postings are only ever written from a message's current text, and any later change to the
+   * text logs an event whose application replaces them, so skipping the delete loses nothing.
+   */
+  isNew?: boolean
 }
 
 const read = async (
@@ -111,19 +117,23 @@ export const reindexMessageText = async (db: Executor, m: IndexedMessage): Promi
 }
 
 /**
- * Replaces the postings of a batch of messages: every message's old postings go, and those with
- * text get their words' postings. One vocabulary lookup and one insert for the whole batch.
+ * Replaces the postings of a batch of messages: every message's old postings go (new ones have
+ * none), and those with text get their words' postings. One vocabulary lookup and one insert for
+ * the whole batch.
  */
 export const indexMessages = async (db: Executor, batch: readonly IndexedMessage[]) => {
   if (batch.length === 0) return
-  await db
-    .deleteFrom('search_postings')
-    .where(
-      'message_id',
-      'in',
-      batch.map((m) => uuidToBin(m.messageId)),
-    )
-    .execute()
+  const changed = batch.filter((m) => m.isNew !== true)
+  if (changed.length > 0) {
+    await db
+      .deleteFrom('search_postings')
+      .where(
+        'message_id',
+        'in',
+        changed.map((m) => uuidToBin(m.messageId)),
+      )
+      .execute()
+  }
   const wordsOf = batch.map((m) => (m.text === null ? [] : terms(m.text)))
   const ids = await ensureTerms(db, [...new Set(wordsOf.flat())].sort())
   const rows: Posting[] = []

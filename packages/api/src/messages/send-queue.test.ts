@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto'
+import { insertChat, type Db } from '@messenger/db'
+import { createTestDb, type TestDb } from '@messenger/db/testing'
+import { sql, type KyselyPlugin, type RootOperationNode } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newId } from '../ids'
+import { createSendQueue } from './send-queue'
+
+/** The send queue against real MariaDB: batches form under load, and stay out of each other's way. */
+describe('send queue', () => {
+  let t: TestDb
+  let db: Db
+  let calls = 0
+  const users = Array.from({ length: 3 }, () => randomUUID())
+  const [ann, bob, carl] = users as [string, string, string]
+  const chats: string[] = []
+
+  /** Counts `CALL send_messages` statements. */
+  const countCalls: KyselyPlugin = {
+    transformQuery: ({ node }) => {
+      const raw = node as RootOperationNode & { sqlFragments?: readonly string[] }
+      if (raw.sqlFragments?.[0]?.includes('CALL send_messages')) calls++
+      return node
+    },
+    transformResult: ({ result }) => Promise.resolve(result),
+  }
+
+  beforeAll(async () => {
+    t = await createTestDb()
+    db = t.db.withPlugin(countCalls)
+    await t.db
+      .insertInto('users')
+      .values(
+        users.map((id, i) => ({
+          id,
+          login: `sender${i}`,
+          email: `sender${i}@example.com`,
+          first_name: 'S',
+          last_name: String(i),
+          password_hash: 'x'.repeat(64),
+          password_salt: 'y'.repeat(32),
+        })),
+      )
+      .execute()
+    for (let i = 0; i < 3; i++) {
+      const id = randomUUID()
+      await insertChat(
+        t.db,
+        { id, group: { title: `g${i}`, ownerId: ann } },
+        [ann, bob],
+        new Date(),
+      )
+      chats.push(id)
+    }
+  })
+  afterAll(async () => {
+    await t.drop()
+  })
+
+  const row = (chatId: string, senderId = ann, text = 'hello') => {
+    const id = newId()
+    return {
+      id,
+      chat_id: chatId,
+      sender_id: senderId,
+      client_id: id,
+      text,
+      image_ids: null,
+      created_at: new Date(),
+      edited_at: null,
+      deleted: 0 as const,
+    }
+  }
+
+  it('stores sends that arrive together in a few calls, each with its own outcome', async () => {
+    const queue = createSendQueue(db)
+    calls = 0
+    const rows = Array.from({ length: 30 }, (_, i) =>
+      row(chats[i % 3]!, i === 7 ? carl : ann, `message ${i}`),
+    )
+    const outcomes = await Promise.all(rows.map((r) => queue.send(r)))
+    expect(outcomes.map((o) => o.status)).toEqual(
+      rows.map((_, i) => (i === 7 ? 'not_member' : 'sent')),
+    )
+    // The first goes alone at once; the rest waited for it and go together.
+    expect(calls).toBeGreaterThanOrEqual(2)
+    expect(calls).toBeLessThanOrEqual(3)
+    const stored = await t.db
+      .selectFrom('messages')
+      .select('id')
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute()
+    expect(stored).toHaveLength(29)
+  })
+
+  it('fails only the message the database refuses, not the batch it came in', async () => {
+    // A refusal the API's validation would never let through, made by the database itself.
+    await sql`CREATE TRIGGER refuse_poison BEFORE INSERT ON messages FOR EACH ROW
+      IF NEW.text = 'poison' THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poison refused';
+      END IF`.execute(t.db)
+    try {
+      const queue = createSendQueue(db)
+      const first = queue.send(row(chats[0]!))
+      const rows = [row(chats[0]!), row(chats[1]!, ann, 'poison'), row(chats[2]!)]
+      const settled = await Promise.allSettled(rows.map((r) => queue.send(r)))
+      expect((await first).status).toBe('sent')
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+      expect(String((settled[1] as PromiseRejectedResult).reason)).toMatch(/poison refused/)
+      const stored = await t.db
+        .selectFrom('messages')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute()
+      expect(stored.map((m) => m.id).sort()).toEqual([rows[0]!.id, rows[2]!.id].sort())
+    } finally {
+      await sql`DROP TRIGGER refuse_poison`.execute(t.db)
+    }
+  })
+
+  it('starts another call beside one held by a locked chat, so other chats’ sends go on', async () => {
+    const queue = createSendQueue(db)
+    const [held, free] = [chats[0]!, chats[1]!]
+    let release!: () => void
+    const released = new Promise<void>((r) => (release = r))
+    let locked!: () => void
+    const isLocked = new Promise<void>((r) => (locked = r))
+    // A long transaction holding the chat's row, as deleting a large chat does.
+    const holder = t.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('chats').select('id').where('id', '=', held).forUpdate().execute()
+      locked()
+      await released
+    })
+    await isLocked
+    let heldDone = false
+    const heldSend = queue.send(row(held)).then((o) => {
+      heldDone = true
+      return o
+    })
+    const started = Date.now()
+    const freeSend = await queue.send(row(free))
+    expect(freeSend.status).toBe('sent')
+    expect(heldDone).toBe(false)
+    // Waited about STALL_MS (100 ms) for its turn, not for the lock.
+    expect(Date.now() - started).toBeLessThan(2000)
+    release()
+    await holder
+    expect((await heldSend).status).toBe('sent')
+  })
+})
