@@ -93,21 +93,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
             CALL store_mentions(v_id, v_chat_id, v_sender_id, v_text);
           END IF;
           -- Which attachments this message holds: at most 10 images and 10 files.
-          SET v_rest = CONCAT_WS(',', NULLIF(v_image_ids, ''), NULLIF(v_file_ids, ''));
-          WHILE v_rest IS NOT NULL AND v_rest <> '' DO
-            INSERT IGNORE INTO message_attachments (attachment_id, message_id)
-            VALUES (SUBSTRING_INDEX(v_rest, ',', 1), v_id);
-            SET v_rest = IF(LOCATE(',', v_rest) > 0, SUBSTRING(v_rest, LOCATE(',', v_rest) + 1), '');
-          END WHILE;
-          SET v_sent = v_sent + 1;
-          SET v_events = CONCAT(v_events, IF(v_sent = 1, '', ','),
-            JSON_OBJECT('id', v_id, 'chatId', v_chat_id, 'createdAt', v_created_at));
+          IF v_image_ids IS NOT NULL OR v_file_ids IS NOT NULL THEN
+            SET v_rest = CONCAT_WS(',', NULLIF(v_image_ids, ''), NULLIF(v_file_ids, ''));
+            WHILE v_rest <> '' DO
+              INSERT IGNORE INTO message_attachments (attachment_id, message_id)
+              VALUES (SUBSTRING_INDEX(v_rest, ',', 1), v_id);
+              SET v_rest = IF(LOCATE(',', v_rest) > 0, SUBSTRING(v_rest, LOCATE(',', v_rest) + 1), '');
+            END WHILE;
+          END IF;
+          -- One SET for both (each statement of a procedure has a cost of its own).
+          SET v_events = CONCAT(v_events, IF(v_sent = 0, '', ','),
+              JSON_OBJECT('id', v_id, 'chatId', v_chat_id, 'createdAt', v_created_at)),
+            v_sent = v_sent + 1;
         END IF;
       END IF;
       SET v_results = CONCAT(v_results, IF(v_results = '', '', ','), JSON_OBJECT(
-        'id', v_id, 'status', v_status, 'n', IF(v_status = 'sent', v_sent, NULL),
-        'members', IF(v_status = 'sent' AND (v_told_of IS NULL OR v_told_of <> v_chat_id), v_members, NULL)));
-      IF v_status = 'sent' THEN SET v_told_of = v_chat_id; END IF;
+          'id', v_id, 'status', v_status, 'n', IF(v_status = 'sent', v_sent, NULL),
+          'members', IF(v_status = 'sent' AND (v_told_of IS NULL OR v_told_of <> v_chat_id), v_members, NULL))),
+        v_told_of = IF(v_status = 'sent', v_chat_id, v_told_of);
     END LOOP;
     CLOSE batch;
     IF v_sent > 0 THEN
