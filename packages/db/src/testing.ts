@@ -63,3 +63,21 @@ export const takeEventIds = async (trx: Executor, events: readonly NewEvent[]) =
     .execute()
   return events.map((_, i) => String(first + i))
 }
+
+/** Users `${prefix}0`, `${prefix}1`, … with these ids (logins and emails follow), for fixtures. */
+export const insertTestUsers = async (db: Executor, ids: readonly string[], prefix: string) => {
+  await db
+    .insertInto('users')
+    .values(
+      ids.map((id, i) => ({
+        id,
+        login: `${prefix}${i}`,
+        email: `${prefix}${i}@example.com`,
+        first_name: prefix,
+        last_name: String(i),
+        password_hash: 'x'.repeat(64),
+        password_salt: 'y'.repeat(32),
+      })),
+    )
+    .execute()
+}

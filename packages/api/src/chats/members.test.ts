@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { addMembers, insertChat, removeMember } from '@messenger/db'
-import { createTestDb, type TestDb } from '@messenger/db/testing'
+import { createTestDb, insertTestUsers, type TestDb } from '@messenger/db/testing'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMemberCache } from './members'
@@ -13,20 +13,7 @@ describe('member cache', () => {
 
   beforeAll(async () => {
     t = await createTestDb()
-    await t.db
-      .insertInto('users')
-      .values(
-        users.map((id, i) => ({
-          id,
-          login: `member${i}`,
-          email: `member${i}@example.com`,
-          first_name: 'M',
-          last_name: String(i),
-          password_hash: 'x'.repeat(64),
-          password_salt: 'y'.repeat(32),
-        })),
-      )
-      .execute()
+    await insertTestUsers(t.db, users, 'member')
   })
   afterAll(async () => {
     await t.drop()
