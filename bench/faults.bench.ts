@@ -17,8 +17,8 @@ import {
 import { startPrivateRedis } from '@messenger/api/testing-redis'
 import { listen } from '@messenger/api/testing-sse'
 import { createTestApp } from '@messenger/api/testing'
-import { startPrivateMariadb } from '@messenger/db'
-import { sql } from 'kysely'
+import { startPrivateMariadb, type Database } from '@messenger/db'
+import { sql, type Kysely } from 'kysely'
 import { fmt } from './lib'
 
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 20)
@@ -38,6 +38,28 @@ const streamFigures = async (
     missing: checks.reduce((n, c) => n + c.missing, 0),
     duplicated: checks.reduce((n, c) => n + c.duplicated + c.unexpected, 0),
     outOfOrder: checks.filter((c) => !c.inOrder).length,
+  }
+}
+
+/**
+ * What the database holds against what was acknowledged: lost (acknowledged, not stored),
+ * duplicated (one clientId stored twice) and stray (stored, never acknowledged). The group's own
+ * system message ("Ann created the group") is nobody's send.
+ */
+const storedFigures = async (
+  db: Kysely<Database>,
+  chatId: string,
+  acked: readonly { clientId: string }[],
+) => {
+  const rows = await sql<{ id: string; n: number | string }>`
+    SELECT client_id AS id, COUNT(*) AS n FROM messages
+     WHERE chat_id = ${chatId} AND system_event IS NULL
+     GROUP BY sender_id, client_id`.execute(db)
+  const stored = new Set(rows.rows.map((r) => r.id))
+  return {
+    lost: acked.filter((a) => !stored.has(a.clientId)).length,
+    duplicated: rows.rows.filter((r) => Number(r.n) > 1).length,
+    stray: rows.rows.length - acked.length,
   }
 }
 
@@ -76,19 +98,13 @@ const mariadbCrash = async () => {
     const result = await sending
     const loadMs = performance.now() - started
     const ready = await readiness.stop()
-    const rows = await sql<{ id: string; n: number | string }>`
-      SELECT client_id AS id, COUNT(*) AS n FROM messages WHERE chat_id = ${group.id}
-       GROUP BY sender_id, client_id`.execute(t.db)
-    const stored = new Set(rows.rows.map((r) => r.id))
     const firstReady = ready.find((r) => r.at > restartAt && r.status === 200)
     const unready = ready.filter((r) => r.at > killedAt && r.at < restartAt && r.status !== 200)
     return {
       name: `MariaDB killed, down ${OUTAGE_MS / 1000} s`,
       sent: SENDERS * PER_SENDER,
       acked: result.acked.length,
-      lost: result.acked.filter((a) => !stored.has(a.clientId)).length,
-      duplicated: rows.rows.filter((r) => Number(r.n) > 1).length,
-      stray: rows.rows.length - result.acked.length,
+      ...(await storedFigures(t.db, group.id, result.acked)),
       retries: result.failedAttempts,
       streams: await streamFigures(streams, result.acked),
       recovery: `readyz ${unready.length > 0 ? '503' : '?'} while down; 200 ${fmt((firstReady?.at ?? NaN) - answeringAt, 0)} ms after MariaDB answered again (restart took ${fmt(answeringAt - restartAt, 0)} ms); first send acknowledged ${fmt(firstAckAt - answeringAt, 0)} ms after`,
@@ -107,7 +123,7 @@ const redisOutage = async () => {
   const redis = await startPrivateRedis()
   const app = await twoInstances({ REDIS_URL: redis.url })
   try {
-    const { streams, load } = await loadGroup(app.t, {
+    const { group, streams, load } = await loadGroup(app.t, {
       senders: SENDERS,
       readers: READERS,
       streamUrl: app.two.url,
@@ -132,9 +148,7 @@ const redisOutage = async () => {
       name: `Redis killed, down ${OUTAGE_MS / 1000} s (streams on the other instance)`,
       sent: SENDERS * PER_SENDER,
       acked: result.acked.length,
-      lost: 0,
-      duplicated: 0,
-      stray: 0,
+      ...(await storedFigures(app.t.db, group.id, result.acked)),
       retries: result.failedAttempts,
       streams: await streamFigures(streams, result.acked),
       recovery: `${whileDown} sends acknowledged while Redis was down; no restart`,
