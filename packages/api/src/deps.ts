@@ -60,7 +60,8 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
   const db =
     overrides.db ?? createDb(config.databaseUrl, { connectionLimit: config.databasePoolSize })
   const log = overrides.log ?? createLogger(config.logLevel)
-  const messages = overrides.messages ?? createMysqlStore(db)
+  const members = overrides.members ?? createMemberCache(config.memberCacheSize)
+  const messages = overrides.messages ?? createMysqlStore(db, members)
   const search =
     overrides.search ??
     (config.elasticsearchUrl !== undefined
@@ -127,7 +128,7 @@ export const createDeps = async (config: Config, overrides: Partial<Deps> = {}):
         maxWaitMs: config.requestQueueTimeoutMs,
       }),
     presence: overrides.presence ?? createPresenceTracker(db, bus, log),
-    members: overrides.members ?? createMemberCache(config.memberCacheSize),
+    members,
   }
   return deps
 }

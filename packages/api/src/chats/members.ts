@@ -1,11 +1,8 @@
 import { LRUCache } from 'lru-cache'
-import { membersUnlessVersion, type Executor } from '@messenger/db'
+import { membersUnlessVersion, type Executor, type MemberIds } from '@messenger/db'
 
 /** A chat's member ids as of `version` (chat_member_versions); shared, never to be changed. */
-export interface MemberList {
-  version: number
-  ids: readonly string[]
-}
+export type MemberList = MemberIds
 
 export interface MemberCache {
   /**
@@ -15,6 +12,10 @@ export interface MemberCache {
    * is the audience of an event logged in it.
    */
   read(db: Executor, chatId: string, lock?: boolean): Promise<MemberList | null>
+  /** The list kept for the chat, if any, unchecked (a send checks its version in the database). */
+  peek(chatId: string): MemberList | undefined
+  /** Keeps a list read elsewhere (by a send), unless a newer one is kept already. */
+  keep(chatId: string, list: MemberList): void
 }
 
 /**
@@ -27,6 +28,11 @@ export const createMemberCache = (maxIds: number): MemberCache => {
     maxSize: maxIds,
     sizeCalculation: (m) => m.ids.length + 1,
   })
+  const keep = (chatId: string, list: MemberList) => {
+    // A reader that started earlier may answer an older version than one kept since.
+    const now = kept.peek(chatId)
+    if (!now || now.version < list.version) kept.set(chatId, list)
+  }
   return {
     async read(db, chatId, lock = false) {
       const cached = kept.get(chatId)
@@ -34,10 +40,10 @@ export const createMemberCache = (maxIds: number): MemberCache => {
       if (!r) return null
       if (r.members === null) return cached!
       const list: MemberList = { version: r.version, ids: r.members }
-      // A reader that started earlier may answer an older version than one kept since.
-      const now = kept.peek(chatId)
-      if (!now || now.version < list.version) kept.set(chatId, list)
+      keep(chatId, list)
       return list
     },
+    peek: (chatId) => kept.get(chatId),
+    keep,
   }
 }

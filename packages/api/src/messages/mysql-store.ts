@@ -9,6 +9,7 @@ import {
   type Executor,
   type MessageRow,
 } from '@messenger/db'
+import type { MemberCache } from '../chats/members'
 import { createSendQueue } from './send-queue'
 import type { MessageStore, StoredMessage } from './store'
 import { parseSystemEvent } from './system'
@@ -50,10 +51,14 @@ export const toRow = (m: StoredMessage): Omit<MessageRow, 'system_event'> => ({
  * Messages in MySQL. A send is one round trip, shared with the sends that came in meanwhile: the
  * send_messages procedure, through the send queue.
  */
-export const createMysqlStore = (db: Db, queue = createSendQueue(db)): MessageStore => ({
+export const createMysqlStore = (
+  db: Db,
+  members?: MemberCache,
+  queue = createSendQueue(db, members),
+): MessageStore => ({
   async create(m) {
     const sent = await queue.send(toRow(m))
-    if (sent.status === 'sent') return { ...sent, message: m }
+    if (sent.status === 'sent') return { ...sent, members: sent.members.ids, message: m }
     if (sent.status === 'not_member' || sent.status === 'closed') return sent
     const existing = await findMessageByClientId(db, m.senderId, m.clientId)
     if (!existing) throw new Error('duplicate clientId without a message')

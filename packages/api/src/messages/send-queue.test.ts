@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { insertChat, type Db } from '@messenger/db'
+import { addMembers, insertChat, removeMember, type Db } from '@messenger/db'
 import { createTestDb, insertTestUsers, type TestDb } from '@messenger/db/testing'
 import { sql, type KyselyPlugin, type RootOperationNode } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newId } from '../ids'
+import { createMemberCache } from '../chats/members'
 import { createSendQueue } from './send-queue'
 
 /** The send queue against real MariaDB: batches form under load, and stay out of each other's way. */
@@ -94,6 +95,30 @@ describe('send queue', () => {
         .map((r) => r.id)
         .sort(),
     )
+  })
+
+  it('takes the kept member list while it is current, and follows every membership change', async () => {
+    const members = createMemberCache(1000)
+    const queue = createSendQueue(db, members)
+    const id = randomUUID()
+    await insertChat(t.db, { id, group: { title: 'kept', ownerId: ann } }, [ann, bob], new Date())
+    const audience = async (senderId = ann) => {
+      const o = await queue.send(row(id, senderId))
+      return o.status === 'sent' ? [...o.members.ids].sort() : o.status
+    }
+    expect(await audience()).toEqual([ann, bob].sort())
+    const kept = members.peek(id)
+    expect(kept?.ids).toEqual(expect.arrayContaining([ann, bob]))
+    // Current: the same list object serves the next send.
+    const again = await queue.send(row(id))
+    expect(again.status === 'sent' && again.members).toBe(kept)
+    expect(await audience(carl)).toBe('not_member')
+    await t.db.transaction().execute((trx) => addMembers(trx, id, [carl], new Date()))
+    expect(await audience(carl)).toEqual([ann, bob, carl].sort())
+    expect(members.peek(id)!.version).toBeGreaterThan(kept!.version)
+    await t.db.transaction().execute((trx) => removeMember(trx, id, bob, new Date()))
+    expect(await audience()).toEqual([ann, carl].sort())
+    expect(await audience(bob)).toBe('not_member')
   })
 
   it('fails only the message the database refuses, not the batch it came in', async () => {

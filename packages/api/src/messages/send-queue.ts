@@ -5,6 +5,7 @@ import {
   type Db,
   type SendOutcome,
 } from '@messenger/db'
+import type { MemberCache } from '../chats/members'
 
 type Row = Parameters<typeof sendMessageRows>[1][number]
 
@@ -28,7 +29,7 @@ const MAX_IN_FLIGHT = 4
  * another starts beside it once the newest has run for STALL_MS: a chat held by a long transaction
  * (a large chat being deleted) holds back only the sends that went with it.
  */
-export const createSendQueue = (db: Db) => {
+export const createSendQueue = (db: Db, members?: MemberCache) => {
   let waiting: Waiting[] = []
   let running = 0
   let newestStart = 0
@@ -42,7 +43,11 @@ export const createSendQueue = (db: Db) => {
           batch.map((w) => w.row),
         ),
       )
-      batch.forEach((w, i) => w.resolve(outcomes[i]!))
+      batch.forEach((w, i) => {
+        const outcome = outcomes[i]!
+        if (outcome.status === 'sent') members?.keep(w.row.chat_id, outcome.members)
+        w.resolve(outcome)
+      })
     } catch (e) {
       // A statement the database refused fails its message alone: each goes again by itself.
       // Without an answer from the database (a lost connection) every message fails as it is.
@@ -82,7 +87,9 @@ export const createSendQueue = (db: Db) => {
   return {
     send: (row: Row) =>
       new Promise<SendOutcome>((resolve, reject) => {
-        waiting.push({ row, resolve, reject })
+        // The list this instance keeps spares the database reading the members again.
+        const knownMembers = members?.peek(row.chat_id)
+        waiting.push({ row: knownMembers ? { ...row, knownMembers } : row, resolve, reject })
         pump()
       }),
   }

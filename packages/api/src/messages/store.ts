@@ -24,7 +24,7 @@ export interface StoredMessage {
 }
 
 export type CreateOutcome =
-  | { status: 'sent'; message: StoredMessage; eventId: string; members: string[] }
+  | { status: 'sent'; message: StoredMessage; eventId: string; members: readonly string[] }
   | { status: 'duplicate'; message: StoredMessage }
   | { status: 'not_member' }
   /** A personal chat with a deleted account: it takes no new messages. */

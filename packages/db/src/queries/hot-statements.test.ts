@@ -341,6 +341,33 @@ describe('hot statements use their indexes', () => {
           deleted: 0,
         }),
       )
+      // A send whose caller knows the members: the version's key lookup, no member rows read.
+      const first = await sendMessageRow(conn, {
+        id: message(7, 502),
+        chat_id: someChat,
+        sender_id: viewer,
+        client_id: message(7, 502),
+        text: 'hot path',
+        image_ids: null,
+        created_at: new Date(),
+        edited_at: null,
+        deleted: 0,
+      })
+      if (first.status !== 'sent') throw new Error(`send: ${first.status}`)
+      await measure('send_message, members known', () =>
+        sendMessageRow(conn, {
+          id: message(7, 503),
+          chat_id: someChat,
+          sender_id: viewer,
+          client_id: message(7, 503),
+          text: 'hot path',
+          image_ids: null,
+          created_at: new Date(),
+          edited_at: null,
+          deleted: 0,
+          knownMembers: first.members,
+        }),
+      )
       await measure('send_message, with mentions', () =>
         sendMessageRow(conn, {
           id: message(7, 501),

@@ -162,7 +162,7 @@ describe('send_messages (a batch)', () => {
       'sent',
     ])
     const sent = outcomes.flatMap((o) => (o.status === 'sent' ? [o] : []))
-    for (const o of sent) expect(o.members).toEqual([user])
+    for (const o of sent) expect(o.members.ids).toEqual([user])
     // One transaction: consecutive event ids, in chat order (a before b), each for its message.
     const ids = sent.map((o) => Number(o.eventId)).sort((x, y) => x - y)
     expect(ids[2]! - ids[0]!).toBe(2)
@@ -213,11 +213,37 @@ describe('send_messages (a batch)', () => {
       .execute()
     await t.db.insertInto('chat_members').values({ chat_id: c2, user_id: other }).execute()
     const outcomes = await sendMessageRows(t.db, [row(511, c2), row(512, c1), row(513, c2)])
-    expect(outcomes.map((o) => (o.status === 'sent' ? [...o.members].sort() : o.status))).toEqual([
-      [user, other].sort(),
-      [user],
-      [user, other].sort(),
+    expect(
+      outcomes.map((o) => (o.status === 'sent' ? [...o.members.ids].sort() : o.status)),
+    ).toEqual([[user, other].sort(), [user], [user, other].sort()])
+  })
+
+  it('takes the caller’s member list while its version is current, and reads it when not', async () => {
+    const chat = chats[230]!
+    const versionOf = async () =>
+      (
+        await t.db
+          .selectFrom('chat_member_versions')
+          .select('version')
+          .where('chat_id', '=', chat)
+          .executeTakeFirstOrThrow()
+      ).version
+    const version = await versionOf()
+    // A list the database does not hold, at the current version: taken as it is, unread.
+    const trusted = { version, ids: [user, 'someone-the-caller-knows'] }
+    const [sent] = await sendMessageRows(t.db, [{ ...row(531, chat), knownMembers: trusted }])
+    expect(sent).toMatchObject({ status: 'sent', members: trusted })
+    // The same version without the sender: refused as a non-member, by the caller's list.
+    const [refused] = await sendMessageRows(t.db, [
+      { ...row(532, chat), knownMembers: { version, ids: ['someone-else'] } },
     ])
+    expect(refused).toEqual({ status: 'not_member' })
+    // A list of another version: the members are read, with the version they are at.
+    const [reread] = await sendMessageRows(t.db, [
+      { ...row(533, chat), knownMembers: { version: version - 1, ids: ['stale'] } },
+    ])
+    expect(reread).toMatchObject({ status: 'sent', members: { version, ids: [user] } })
+    expect(await versionOf()).toBe(version)
   })
 
   it('refuses more than MAX_SEND_BATCH rows, and sends nothing for none', async () => {

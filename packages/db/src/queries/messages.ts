@@ -151,16 +151,25 @@ export const lastVisibleMessages = async (
 }
 
 export type SendOutcome =
-  | { status: 'sent'; eventId: string; members: string[] }
+  | { status: 'sent'; eventId: string; members: MemberIds }
   | { status: 'duplicate' }
   | { status: 'not_member' }
   | { status: 'closed' }
+
+/** A chat's member ids as of its `chat_member_versions` version. */
+export interface MemberIds {
+  version: number
+  ids: readonly string[]
+}
 
 type SendRow = Omit<
   MessageRow,
   'reply_to_id' | 'forwarded_from_id' | 'forwarded_sender_id' | 'file_ids' | 'system_event'
 > &
-  Partial<Pick<MessageRow, 'reply_to_id' | 'file_ids'>>
+  Partial<Pick<MessageRow, 'reply_to_id' | 'file_ids'>> & {
+    /** The chat's members as the caller knows them: not read again while still current. */
+    knownMembers?: MemberIds
+  }
 
 /** Sends per `send_messages` call: bounds the JSON (4,000 characters of text each) to ~1 MB. */
 export const MAX_SEND_BATCH = 64
@@ -199,6 +208,8 @@ export const sendMessageRows = async (
       fileIds: m.file_ids ?? null,
       createdAt: datetime(m.created_at),
       replyToId: m.reply_to_id ?? null,
+      knownVersion: m.knownMembers?.version ?? null,
+      knownMember: m.knownMembers?.ids.includes(m.sender_id) ? 1 : 0,
     }
   })
   const r = await sql`CALL send_messages(${JSON.stringify(batch)})`.execute(db)
@@ -210,7 +221,9 @@ export const sendMessageRows = async (
     ? (JSON.parse(row.results) as {
         id: string
         status: string
-        n: number | null
+        // Numbers of the procedure's variables come as JSON strings.
+        n: number | string | null
+        version: number | string | null
         members: string | null
       }[])
     : []
@@ -218,19 +231,28 @@ export const sendMessageRows = async (
     throw new Error(`send_messages answered ${results.length} outcomes for ${rows.length} messages`)
   }
   const outcomes: SendOutcome[] = new Array<SendOutcome>(rows.length)
-  // Members come once per run of a chat's sent messages (the batch is sorted by chat).
-  let members: { chatId: string; ids: string[] } | null = null
   results.forEach((res, k) => {
     const m = rows[order[k]!]!
     if (res.id !== m.id) throw new Error(`send_messages answered ${res.id} in place of ${m.id}`)
-    if (res.status === 'sent' && res.n !== null && row?.first_event_id != null) {
-      if (res.members !== null) members = { chatId: m.chat_id, ids: res.members.split(',') }
-      if (members?.chatId !== m.chat_id)
-        throw new Error(`send_messages gave no members for ${m.id}`)
+    if (
+      res.status === 'sent' &&
+      res.n !== null &&
+      res.version !== null &&
+      row?.first_event_id != null
+    ) {
+      const version = Number(res.version)
+      // Members come only when they are not the caller's known list.
+      const members =
+        res.members !== null
+          ? { version, ids: res.members.split(',') }
+          : m.knownMembers?.version === version
+            ? m.knownMembers
+            : null
+      if (!members) throw new Error(`send_messages gave no members for ${m.id}`)
       outcomes[order[k]!] = {
         status: 'sent',
-        eventId: String(BigInt(row.first_event_id) + BigInt(res.n - 1)),
-        members: members.ids,
+        eventId: String(BigInt(row.first_event_id) + BigInt(res.n) - 1n),
+        members,
       }
     } else if (
       res.status === 'duplicate' ||
