@@ -4,13 +4,12 @@ import {
   sendMessageRows,
   type Db,
   type SendOutcome,
+  type SendRow,
 } from '@messenger/db'
 import type { MemberCache } from '../chats/members'
 
-type Row = Parameters<typeof sendMessageRows>[1][number]
-
 interface Waiting {
-  row: Row
+  row: SendRow
   resolve: (outcome: SendOutcome) => void
   reject: (error: unknown) => void
 }
@@ -30,7 +29,7 @@ const MAX_IN_FLIGHT = 4
  * (a large chat being deleted) holds back only the sends that went with it.
  */
 export const createSendQueue = (db: Db, members?: MemberCache) => {
-  let waiting: Waiting[] = []
+  const waiting: Waiting[] = []
   let running = 0
   let newestStart = 0
   let timer: NodeJS.Timeout | null = null
@@ -62,8 +61,7 @@ export const createSendQueue = (db: Db, members?: MemberCache) => {
       waiting.length > 0 &&
       (running === 0 || (running < MAX_IN_FLIGHT && now - newestStart >= STALL_MS))
     ) {
-      const batch = waiting.length <= MAX_SEND_BATCH ? waiting : waiting.slice(0, MAX_SEND_BATCH)
-      waiting = waiting.length <= MAX_SEND_BATCH ? [] : waiting.slice(MAX_SEND_BATCH)
+      const batch = waiting.splice(0, MAX_SEND_BATCH)
       running++
       newestStart = now
       void store(batch).finally(() => {
@@ -85,7 +83,7 @@ export const createSendQueue = (db: Db, members?: MemberCache) => {
   }
 
   return {
-    send: (row: Row) =>
+    send: (row: SendRow) =>
       new Promise<SendOutcome>((resolve, reject) => {
         // The list this instance keeps spares the database reading the members again.
         const knownMembers = members?.peek(row.chat_id)

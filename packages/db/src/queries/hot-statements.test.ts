@@ -327,8 +327,8 @@ describe('hot statements use their indexes', () => {
       )
       // live events replay
       await measure('listEventsSince', () => listEventsSince(conn, viewer, '4990', 500))
-      // the send: CALL send_message, every statement inside it
-      await measure('send_message', () =>
+      // the send: CALL send_messages, every statement inside it
+      await measure('send_messages', () =>
         sendMessageRow(conn, {
           id: message(7, 500),
           chat_id: someChat,
@@ -354,7 +354,7 @@ describe('hot statements use their indexes', () => {
         deleted: 0,
       })
       if (first.status !== 'sent') throw new Error(`send: ${first.status}`)
-      await measure('send_message, members known', () =>
+      await measure('send_messages, members known', () =>
         sendMessageRow(conn, {
           id: message(7, 503),
           chat_id: someChat,
@@ -368,7 +368,7 @@ describe('hot statements use their indexes', () => {
           knownMembers: first.members,
         }),
       )
-      await measure('send_message, with mentions', () =>
+      await measure('send_messages, with mentions', () =>
         sendMessageRow(conn, {
           id: message(7, 501),
           chat_id: someChat,

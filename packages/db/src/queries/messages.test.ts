@@ -57,7 +57,7 @@ beforeAll(async () => {
 })
 afterAll(() => t.drop())
 
-describe('send_message', () => {
+describe('send_messages, one message', () => {
   it('finds the chat by its primary key instead of reading every chat (regression)', async () => {
     // Parameters declared in the default character set made `WHERE id = p_chat_id` compare by
     // conversion: the UPDATE read all 300 chats (EXPLAIN type `index`) and locked them.
@@ -244,6 +244,21 @@ describe('send_messages (a batch)', () => {
     ])
     expect(reread).toMatchObject({ status: 'sent', members: { version, ids: [user] } })
     expect(await versionOf()).toBe(version)
+  })
+
+  it('stores a lone surrogate as U+FFFD, as a parameter did, without failing the batch', async () => {
+    const chat = chats[240]!
+    const outcomes = await sendMessageRows(t.db, [
+      { ...row(541, chat), text: 'half \ud83d an emoji' },
+      row(542, chat),
+    ])
+    expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent'])
+    const stored = await t.db
+      .selectFrom('messages')
+      .select('text')
+      .where('id', '=', messageId(541))
+      .executeTakeFirstOrThrow()
+    expect(stored.text).toBe('half \ufffd an emoji')
   })
 
   it('refuses more than MAX_SEND_BATCH rows, and sends nothing for none', async () => {

@@ -162,7 +162,7 @@ export interface MemberIds {
   ids: readonly string[]
 }
 
-type SendRow = Omit<
+export type SendRow = Omit<
   MessageRow,
   'reply_to_id' | 'forwarded_from_id' | 'forwarded_sender_id' | 'file_ids' | 'system_event'
 > &
@@ -203,7 +203,9 @@ export const sendMessageRows = async (
       chatId: m.chat_id,
       senderId: m.sender_id,
       clientId: m.client_id,
-      text: m.text,
+      // JSON_TABLE refuses a lone surrogate (the whole batch would fail); as a parameter, mysql2
+      // stored it as U+FFFD, and so does this.
+      text: m.text?.toWellFormed() ?? null,
       imageIds: m.image_ids,
       fileIds: m.file_ids ?? null,
       createdAt: datetime(m.created_at),
